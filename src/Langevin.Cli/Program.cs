@@ -1,0 +1,1 @@
+return Langevin.Cli.CliApp.Run(args, Console.Out, Console.Error);
