@@ -16,6 +16,12 @@ public static class CliApp
         var root = new RootCommand("Langevin: diffusion in three senses — Langevin-noise training, diffusion equations, text-to-image diffusion.");
         root.Add(InfoCommand.Create());
         root.Add(DataCommand.Create());
+        root.Add(TrainCommand.Create());
+        root.Add(SweepCommand.Create());
+        root.Add(DiffusionCommand.Create());
+        root.Add(GenerateCommand.Create());
+        root.Add(PdeCommand.Create());
+        root.Add(SdeCommand.Create());
         return root;
     }
 

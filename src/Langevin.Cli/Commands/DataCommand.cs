@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Langevin.Cli.Terminal;
 using Langevin.Data;
 
 namespace Langevin.Cli.Commands;
@@ -27,8 +28,9 @@ internal static class DataCommand
             output.WriteLine($"downloading {spec.Url} into {root}");
 
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
-            var progress = new ByteProgress(output);
-            string folder = await Cifar10Download.EnsureAsync(root, new ResumableDownloader(http), spec, progress, cancellationToken);
+            // Progress in percent: the archive's size is known only once the server answers.
+            string folder = await ConsoleProgress.RunAsync(output, "cifar10", 100, sink =>
+                Cifar10Download.EnsureAsync(root, new ResumableDownloader(http), spec, new PercentProgress(sink), cancellationToken));
             output.WriteLine($"cifar10 ready at {folder}");
             return ExitCodes.Success;
         });
@@ -41,18 +43,18 @@ internal static class DataCommand
             ? uri
             : throw new UserErrorException($"--url '{text}' is not an http(s) URL");
 
-    /// <summary>Prints a line at every tenth of the download, which reads well both in a terminal and in a CI log.</summary>
-    private sealed class ByteProgress(TextWriter output) : IProgress<DownloadProgress>
+    /// <summary>Turns byte counts into whole percentages for a progress display.</summary>
+    private sealed class PercentProgress(IProgressSink sink) : IProgress<DownloadProgress>
     {
-        private int _lastTenth = -1;
+        private long _percent;
 
         public void Report(DownloadProgress value)
         {
             if (value.Total is not long total || total == 0) return;
-            int tenth = (int)(10 * value.Received / total);
-            if (tenth == _lastTenth) return;
-            _lastTenth = tenth;
-            output.WriteLine($"  {value.Received / 1e6:F1} / {total / 1e6:F1} MB");
+            long percent = 100 * value.Received / total;
+            if (percent <= _percent) return;
+            sink.Advance(percent - _percent, $"cifar10 {value.Received / 1e6:F1}/{total / 1e6:F1} MB");
+            _percent = percent;
         }
     }
 }

@@ -29,6 +29,22 @@ internal static class ConsoleProgress
             });
     }
 
+    /// <summary>The asynchronous form of <see cref="Run{T}"/>, for work such as downloads.</summary>
+    public static async Task<T> RunAsync<T>(TextWriter output, string title, long total, Func<IProgressSink, Task<T>> work)
+    {
+        if (!IsInteractive(output))
+            return await work(new LineSink(output, title, total));
+
+        return await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(title), maxValue: total);
+                return await work(new SpectreSink(task));
+            });
+    }
+
     private sealed class SpectreSink(ProgressTask task) : IProgressSink
     {
         public void Advance(long units, string? status = null)

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Langevin.Generative.Imaging;
+using Langevin.Generative.Pipeline;
+using Langevin.Torch;
+
+namespace Langevin.Cli.Commands;
+
+/// <summary><c>langevin generate "PROMPT"</c>: text-to-image with the shipped (or a given) latent diffusion model.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var prompt = new Argument<string>("prompt") { Description = "What to draw, e.g. \"a photo of an ankle boot\"." };
+        var negative = new Option<string?>("--negative") { Description = "Negative prompt: guidance steers away from it (replaces the empty prompt).", HelpName = "TEXT" };
+        var count = new Option<int>("-n", "--count") { Description = "Number of images.", DefaultValueFactory = _ => 16 };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
+        var guidance = new Option<double>("--guidance") { Description = "Classifier-free guidance scale (0 = ignore the prompt, 1 = no guidance).", DefaultValueFactory = _ => 3.0 };
+        var sampler = new Option<string>("--sampler") { Description = "ddim or ddpm.", DefaultValueFactory = _ => "ddim" };
+        var eta = new Option<double>("--eta") { Description = "DDIM η: 0 deterministic, 1 DDPM-like.", DefaultValueFactory = _ => 0.0 };
+        var seed = new Option<long>("--seed") { Description = "Seed: same seed, same images.", DefaultValueFactory = _ => 0 };
+        var outFile = new Option<string?>("--out") { Description = "Grid PNG to write (default grid.png when --out-dir is not given).", HelpName = "FILE" };
+        var outDir = new Option<string?>("--out-dir") { Description = "Also write one PNG per image into this folder.", HelpName = "DIR" };
+        var scale = new Option<int>("--scale") { Description = "Enlarge every pixel N× (nearest neighbour) in the PNGs.", DefaultValueFactory = _ => 1 };
+        var model = new Option<string?>("--model") { Description = $"Model folder (default: the shipped models/{ShippedModels.TextToImage}).", HelpName = "DIR" };
+        var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("generate", "Generate images from a text prompt with the latent diffusion model.")
+        { prompt, negative, count, steps, guidance, sampler, eta, seed, outFile, outDir, scale, model, threads };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            TorchRuntime.SetThreads(parse.GetValue(threads));
+            int n = parse.GetValue(count), zoom = parse.GetValue(scale);
+            if (n < 1) throw new UserErrorException($"-n must be at least 1, got {n}");
+            if (zoom < 1 || zoom > 64) throw new UserErrorException($"--scale must be between 1 and 64, got {zoom}");
+            var samplerKind = parse.GetValue(sampler)!.ToLowerInvariant() switch
+            {
+                "ddim" => SamplerKind.Ddim,
+                "ddpm" => SamplerKind.Ddpm,
+                var other => throw new UserErrorException($"unknown --sampler '{other}'; use ddim or ddpm"),
+            };
+            string folder = parse.GetValue(model) ?? ShippedModels.Find(ShippedModels.TextToImage);
+            using var ldm = LatentDiffusionModel.Load(folder);
+            string text = parse.GetValue(prompt)!;
+            var unknown = ldm.Tokenizer.UnknownWords(text);
+            if (unknown.Count > 0)
+                output.WriteLine($"note: not in the model's vocabulary, read as [UNK]: {string.Join(", ", unknown)}");
+
+            var options = new GenerationOptions
+            {
+                Steps = parse.GetValue(steps),
+                Guidance = parse.GetValue(guidance),
+                Sampler = samplerKind,
+                Eta = parse.GetValue(eta),
+                Seed = parse.GetValue(seed),
+                NegativePrompt = parse.GetValue(negative),
+            };
+            var clock = Stopwatch.StartNew();
+            using var images = TextToImage.Generate(ldm, text, n, options);
+            clock.Stop();
+            output.WriteLine($"generated {n} images in {clock.Elapsed.TotalSeconds:F2} s ({options.Sampler.ToString().ToLowerInvariant()}, {options.Steps} steps, guidance {options.Guidance}, seed {options.Seed})");
+
+            string? dir = parse.GetValue(outDir);
+            string? grid = parse.GetValue(outFile) ?? (dir is null ? "grid.png" : null);
+            if (grid is not null)
+            {
+                ImageGrid.SaveGrid(grid, images, Math.Min(n, 8), padding: 2, scale: zoom);
+                output.WriteLine($"wrote {grid}");
+            }
+            if (dir is not null)
+            {
+                var paths = ImageGrid.SaveEach(dir, images, scale: zoom);
+                output.WriteLine($"wrote {paths.Count} images to {dir}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Globalization;
+using Langevin.Cli.Terminal;
+using Langevin.Training;
+
+namespace Langevin.Cli.Commands;
+
+/// <summary><c>langevin sweep</c>: a grid over D × seeds, summarised as mean ± std, with the best D chosen on validation.</summary>
+internal static class SweepCommand
+{
+    public static Command Create()
+    {
+        var options = new TrainingOptions();
+        var diffusion = new Option<string>("--diffusion") { Description = "Comma-separated values of D, e.g. 0,1e-5,1e-4,1e-3,1e-2.", Required = true };
+        var seeds = new Option<int>("--seeds") { Description = "Runs per D (seeds --seed, --seed+1, …).", DefaultValueFactory = _ => 3 };
+        var output = new Option<string>("--out") { Description = "Sweep directory: one run folder per D and seed, sweep.csv, sweep-runs.csv, sweep.png. Finished runs are reused, interrupted ones resumed.", HelpName = "DIR", Required = true };
+
+        var command = new Command("sweep", "Train over a grid of diffusion coefficients × seeds; print mean ± std per D and the best D on validation.");
+        options.AddTo(command);
+        command.Add(diffusion);
+        command.Add(seeds);
+        command.Add(output);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var writer = parse.InvocationConfiguration.Output;
+            var values = Sweep.ParseList(parse.GetValue(diffusion)!);
+            int seedCount = parse.GetValue(seeds);
+            var config = options.ToConfig(parse, values[0]);
+            config.Validate();
+            var (train, test) = options.LoadData(parse, config.Dataset);
+            using (train)
+            using (test)
+            {
+                long batchesPerRun = (long)Math.Ceiling((double)(config.TrainLimit > 0 ? Math.Min(config.TrainLimit, train.Count - config.ValidationCount) : train.Count - config.ValidationCount) / config.BatchSize) * config.Epochs;
+                var result = ConsoleProgress.Run(writer, "sweep", batchesPerRun * values.Count * seedCount,
+                    sink => Sweep.Run(config, values, seedCount, train, test, parse.GetValue(output)!, label => new TrainingProgress(sink, label), cancellationToken));
+                Print(writer, result, config);
+            }
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static void Print(TextWriter writer, SweepResult result, TrainingConfig config)
+    {
+        writer.WriteLine($"{config.Optimizer.CommandLineName()} lr={config.LearningRate.ToString(CultureInfo.InvariantCulture)}, {config.Epochs} epochs, at each run's best-validation epoch (mean ± std over seeds):");
+        writer.WriteLine($"{"D",-10} {"runs",4}  {"val acc",-17} {"val NLL",-17} {"test acc",-17} {"test NLL",-17} {"test ECE",-17}");
+        foreach (var r in result.Rows)
+            writer.WriteLine($"{Sweep.Format(r.Diffusion),-10} {r.Runs,4}  {r.ValidationAccuracy.ToString("F4"),-17} {r.ValidationNll.ToString("F4"),-17} {r.TestAccuracy.ToString("F4"),-17} {r.TestNll.ToString("F4"),-17} {r.TestEce.ToString("F4"),-17}");
+        writer.WriteLine($"best D on validation: {Sweep.Format(result.Best.Diffusion)} (val acc {result.Best.ValidationAccuracy.ToString("F4")}; test acc {result.Best.TestAccuracy.ToString("F4")})");
+    }
+}

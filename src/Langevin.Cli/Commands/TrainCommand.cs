@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using Langevin.Cli.Terminal;
+using Langevin.Training;
+
+namespace Langevin.Cli.Commands;
+
+/// <summary><c>langevin train</c>: one training run with SGD or a Langevin optimizer, checkpointed and resumable.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var options = new TrainingOptions();
+        var diffusion = new Option<double>("--diffusion") { Description = "Diffusion coefficient D: noise variance 2·lr·D per step (seed-literal: noise std D). D = 1/N is the Bayesian posterior for N training images.", DefaultValueFactory = _ => 0.0 };
+        var output = new Option<string>("--out") { Description = "Run directory (config.json, metrics.csv, checkpoint.bin, best.bin, summary.json, PNG plots).", HelpName = "DIR", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, with its saved settings (--epochs may be raised)." };
+
+        var command = new Command("train", "Train a classifier with SGD or Langevin noise (SGLD, SGHMC, PSGLD, seed-literal); prints the running loss, checkpoints every epoch.");
+        options.AddTo(command);
+        command.Add(diffusion);
+        command.Add(output);
+        command.Add(resume);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var writer = parse.InvocationConfiguration.Output;
+            var config = options.ToConfig(parse, parse.GetValue(diffusion));
+            bool isResume = parse.GetValue(resume);
+            string dir = parse.GetValue(output)!;
+            if (isResume && File.Exists(new RunDirectory(dir).Config))
+            {
+                // A resumed run keeps its saved settings; only an explicit --epochs may extend it.
+                var saved = TrainingConfig.FromJson(File.ReadAllText(new RunDirectory(dir).Config), dir);
+                bool epochsGiven = parse.GetResult(options.Epochs) is { Implicit: false };
+                config = saved with { Epochs = epochsGiven ? Math.Max(saved.Epochs, config.Epochs) : saved.Epochs };
+            }
+            var (train, test) = options.LoadData(parse, config.Dataset);
+            using (train)
+            using (test)
+            {
+                using var trainer = Trainer.Open(config, train, test, dir, isResume);
+                var c = trainer.Config;
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Dataset} {c.Model.CommandLineName()} {c.Optimizer.CommandLineName()} lr={c.LearningRate} momentum={c.Momentum} D={c.Diffusion} schedule={c.DiffusionSchedule} batch={c.BatchSize} seed={c.Seed}; {trainer.TrainCount} train / {c.ValidationCount} validation / {test.Count} test images"));
+                if (trainer.CompletedEpochs > 0) writer.WriteLine($"resuming after epoch {trainer.CompletedEpochs} of {c.Epochs}");
+                long remaining = (c.Epochs - trainer.CompletedEpochs) * trainer.BatchesPerEpoch;
+                var result = ConsoleProgress.Run(writer, "training", remaining, sink => trainer.Run(new TrainingProgress(sink), cancellationToken));
+                Report(writer, result, test.Count, trainer.Config);
+            }
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static void Report(TextWriter writer, TrainingResult result, long testCount, TrainingConfig config)
+    {
+        var c = CultureInfo.InvariantCulture;
+        writer.WriteLine("Finished Training");
+        writer.WriteLine(string.Create(c, $"Accuracy of the network on the {testCount} test images: {100 * result.Final.Test.Accuracy:F2} %"));
+        writer.WriteLine(string.Create(c, $"final epoch {result.Final.Epoch}: test acc {result.Final.Test.Accuracy:P2}, NLL {result.Final.Test.Nll:F4}, ECE {result.Final.Test.Ece:F4}, gap {result.Final.AccuracyGap:P2}"));
+        writer.WriteLine(string.Create(c, $"best validation epoch {result.BestEpoch}: val acc {result.Best.Validation.Accuracy:P2}; test acc {result.Best.Test.Accuracy:P2}, NLL {result.Best.Test.Nll:F4}, ECE {result.Best.Test.Ece:F4}"));
+        if (result.EnsembleTest is { } e)
+            writer.WriteLine(string.Create(c, $"posterior ensemble of {result.EnsembleSamples} samples: test acc {e.Accuracy:P2}, NLL {e.Nll:F4}, ECE {e.Ece:F4}"));
+        else if (config.Samples > 0)
+            writer.WriteLine("posterior ensemble: no samples were kept (burn-in longer than the run?)");
+    }
+}

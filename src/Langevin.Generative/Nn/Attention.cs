@@ -1,0 +1,66 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Langevin.Generative.Nn;
+
+/// <summary>
+/// Multi-head scaled dot-product attention of queries <c>x</c> (B×N×D) over a context (B×M×Dc).
+/// Self-attention passes <c>x</c> as its own context; cross-attention passes the text encoder's output,
+/// which is how the UNet "reads" the prompt (as in Stable Diffusion).
+/// </summary>
+internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear to_q;
+    private readonly Linear to_k;
+    private readonly Linear to_v;
+    private readonly Linear to_out;
+    private readonly int _heads;
+
+    public Attention(string name, long queryDim, long contextDim, int heads) : base(name)
+    {
+        if (queryDim % heads != 0) throw new ArgumentException($"dimension {queryDim} is not divisible by {heads} heads");
+        _heads = heads;
+        to_q = nn.Linear(queryDim, queryDim, hasBias: false);
+        to_k = nn.Linear(contextDim, queryDim, hasBias: false);
+        to_v = nn.Linear(contextDim, queryDim, hasBias: false);
+        to_out = nn.Linear(queryDim, queryDim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor context)
+    {
+        long b = x.shape[0], n = x.shape[1], d = x.shape[2], m = context.shape[1];
+        long dh = d / _heads;
+        using var q = to_q.forward(x).view(b, n, _heads, dh).transpose(1, 2);
+        using var k = to_k.forward(context).view(b, m, _heads, dh).transpose(1, 2);
+        using var v = to_v.forward(context).view(b, m, _heads, dh).transpose(1, 2);
+        using var o = nn.functional.scaled_dot_product_attention(q, k, v);
+        using var merged = o.transpose(1, 2).reshape(b, n, d);
+        return to_out.forward(merged);
+    }
+}
+
+/// <summary>Pre-norm transformer feed-forward block: LayerNorm → Linear(4D) → GELU → Linear(D).</summary>
+internal sealed class FeedForward : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm norm;
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+
+    public FeedForward(string name, long dim, long hidden) : base(name)
+    {
+        norm = nn.LayerNorm(dim);
+        fc1 = nn.Linear(dim, hidden);
+        fc2 = nn.Linear(hidden, dim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var n = norm.forward(x);
+        using var h = fc1.forward(n);
+        using var g = nn.functional.gelu(h);
+        return fc2.forward(g);
+    }
+}

@@ -1,0 +1,113 @@
+using Langevin.Generative.Schedulers;
+using Langevin.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Langevin.Generative.Pipeline;
+
+/// <summary>
+/// The text-to-image pipeline (diffusers' <c>StableDiffusionPipeline</c> in miniature): encode the prompt
+/// and the negative prompt, start from Gaussian latents drawn from the seed, run the scheduler's reverse
+/// steps with classifier-free guidance, decode the latents to pixels.
+/// </summary>
+public static class TextToImage
+{
+    /// <summary>Generates <paramref name="count"/> images of one prompt: a tensor count×C×H×W in [0, 1].</summary>
+    public static Tensor Generate(LatentDiffusionModel model, string prompt, int count, GenerationOptions options) =>
+        Generate(model, Enumerable.Repeat(prompt, count).ToList(), options);
+
+    /// <summary>
+    /// Generates one image per prompt in <paramref name="prompts"/>. The initial noise of image i is the
+    /// i-th draw from a generator seeded with <see cref="GenerationOptions.Seed"/>, so a batch is
+    /// reproducible and independent of <see cref="GenerationOptions.BatchSize"/> (for DDIM η = 0).
+    /// </summary>
+    public static Tensor Generate(LatentDiffusionModel model, IReadOnlyList<string> prompts, GenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        if (prompts.Count == 0) throw new UserErrorException("nothing to generate: -n must be at least 1");
+        if (options.Guidance < 0 || double.IsNaN(options.Guidance)) throw new UserErrorException($"--guidance must be ≥ 0, got {options.Guidance}");
+        var config = model.Config;
+        var generator = new Generator((ulong)options.Seed);
+        using var noise = randn([prompts.Count, config.LatentChannels, config.LatentSize, config.LatentSize], generator: generator);
+        var chunks = new List<Tensor>();
+        try
+        {
+            for (int start = 0; start < prompts.Count; start += options.BatchSize)
+            {
+                int n = Math.Min(options.BatchSize, prompts.Count - start);
+                using var initial = noise.narrow(0, start, n);
+                chunks.Add(Denoise(model, prompts.Skip(start).Take(n).ToList(), initial, options, generator));
+            }
+            return cat(chunks, 0);
+        }
+        finally
+        {
+            foreach (var c in chunks) c.Dispose();
+        }
+    }
+
+    /// <summary>The scheduler for <paramref name="options"/> over the model's schedule.</summary>
+    public static DiffusionScheduler CreateScheduler(LatentDiffusionModel model, GenerationOptions options)
+    {
+        var schedule = NoiseSchedule.Parse(model.Config.Schedule, model.Config.TrainSteps);
+        DiffusionScheduler scheduler = options.Sampler == SamplerKind.Ddpm
+            ? new DdpmScheduler(schedule)
+            : new DdimScheduler(schedule, options.Eta);
+        scheduler.SetTimesteps(options.Steps);
+        return scheduler;
+    }
+
+    /// <summary>Runs the reverse process from <paramref name="latents"/> (scaled latents at the first timestep) and decodes.</summary>
+    public static Tensor Denoise(LatentDiffusionModel model, IReadOnlyList<string> prompts, Tensor latents, GenerationOptions options, Generator generator)
+    {
+        var scheduler = CreateScheduler(model, options);
+        return Denoise(model, prompts, latents, options, generator, scheduler, scheduler.Timesteps);
+    }
+
+    /// <summary>Runs the reverse process over <paramref name="timesteps"/> (a suffix of the scheduler's) and decodes.</summary>
+    public static Tensor Denoise(LatentDiffusionModel model, IReadOnlyList<string> prompts, Tensor latents, GenerationOptions options,
+        Generator generator, DiffusionScheduler scheduler, IReadOnlyList<int> timesteps)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        int n = prompts.Count;
+        double g = options.Guidance;
+        bool needConditional = g != 0, needUnconditional = g != 1;
+        var negative = Enumerable.Repeat(options.NegativePrompt ?? "", n).ToList();
+        // One batched pass over [unconditional; conditional], as the diffusers pipeline does.
+        Tensor context = (needConditional, needUnconditional) switch
+        {
+            (true, true) => cat([model.EncodeText(negative), model.EncodeText(prompts)], 0),
+            (true, false) => model.EncodeText(prompts),
+            _ => model.EncodeText(negative),
+        };
+        var x = latents.clone();
+        foreach (int t in timesteps)
+        {
+            using var stepScope = NewDisposeScope();
+            var input = needConditional && needUnconditional ? cat([x, x], 0) : x;
+            var tt = full([input.shape[0]], t, ScalarType.Int64);
+            var eps = model.UNet.forward(input, tt, context);
+            if (needConditional && needUnconditional)
+            {
+                var parts = eps.chunk(2, 0);
+                eps = Guidance.Combine(parts[0], parts[1], g);
+            }
+            x = scheduler.Step(eps, t, x, generator).MoveToOuterDisposeScope();
+        }
+        return model.DecodeLatents(x).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Classifier-free guidance (Ho &amp; Salimans 2022).</summary>
+public static class Guidance
+{
+    /// <summary>ε = ε_u + g·(ε_c − ε_u): g = 0 gives ε_u, g = 1 gives ε_c, g &gt; 1 extrapolates away from the unconditional (or negative) prediction.</summary>
+    public static Tensor Combine(Tensor unconditional, Tensor conditional, double scale)
+    {
+        using var difference = conditional - unconditional;
+        using var scaled = difference * scale;
+        return unconditional + scaled;
+    }
+}

@@ -1,0 +1,165 @@
+namespace Langevin.Pde.Fitting;
+
+/// <summary>Penalised least squares and Levenberg–Marquardt for <see cref="DiffusivityFieldModel"/>.</summary>
+internal sealed class FieldLeastSquares
+{
+    private readonly Snapshots1D data;
+    private readonly DiffusivityFieldModel model;
+    private readonly int firstTest, k, n;
+    private readonly double[][] values;
+    private readonly double[][][] sensitivities;
+
+    public FieldLeastSquares(Snapshots1D data, DiffusivityFieldModel model, int firstTest)
+    {
+        this.data = data;
+        this.model = model;
+        this.firstTest = firstTest;
+        k = model.Parameters;
+        n = data.Positions.Length;
+        values = new double[data.Times.Length][];
+        sensitivities = new double[data.Times.Length][][];
+        for (int q = 0; q < values.Length; q++)
+        {
+            values[q] = new double[n];
+            sensitivities[q] = new double[k][];
+            for (int j = 0; j < k; j++) sensitivities[q][j] = new double[n];
+        }
+        for (int q = 1; q < data.Times.Length; q++)
+            for (int i = 1; i < n - 1; i++)
+                if (!double.IsNaN(data.Values[q][i]))
+                {
+                    if (q < firstTest) TrainPoints++;
+                    else TestPoints++;
+                }
+    }
+
+    public int TrainPoints { get; }
+
+    public int TestPoints { get; }
+
+    /// <summary>Penalty Σ(η_{j−1} − 2ηⱼ + η_{j+1})², its gradient and Hessian (RᵀR, twice).</summary>
+    private double Penalty(ReadOnlySpan<double> eta, double[]? gradient, double[,]? hessian)
+    {
+        double sum = 0;
+        for (int j = 1; j < k - 1; j++)
+        {
+            double d = eta[j - 1] - 2 * eta[j] + eta[j + 1];
+            sum += d * d;
+            ReadOnlySpan<int> idx = [j - 1, j, j + 1];
+            ReadOnlySpan<double> c = [1, -2, 1];
+            for (int a = 0; a < 3; a++)
+            {
+                if (gradient is not null) gradient[idx[a]] += 2 * c[a] * d;
+                if (hessian is not null)
+                    for (int b = 0; b < 3; b++) hessian[idx[a], idx[b]] += 2 * c[a] * c[b];
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>Objective (train MSE + λ·penalty), its gradient, the Gauss–Newton Hessian JᵀJ (unscaled), RSS and train MSE.</summary>
+    public (double Objective, double[] Gradient, double[,] JtJ, double Rss, double Mse) Evaluate(ReadOnlySpan<double> eta, double lambda, bool withGradient)
+    {
+        model.Run(eta, values, withGradient ? sensitivities : null);
+        double rss = 0;
+        var jtr = new double[k];
+        var jtj = new double[k, k];
+        var row = new double[k];
+        for (int q = 1; q < firstTest; q++)
+            for (int i = 1; i < n - 1; i++)
+            {
+                double observed = data.Values[q][i];
+                if (double.IsNaN(observed)) continue;
+                double r = values[q][i] - observed;
+                rss += r * r;
+                if (!withGradient) continue;
+                for (int a = 0; a < k; a++) row[a] = sensitivities[q][a][i];
+                for (int a = 0; a < k; a++)
+                {
+                    jtr[a] += row[a] * r;
+                    for (int b = 0; b <= a; b++) jtj[a, b] += row[a] * row[b];
+                }
+            }
+        for (int a = 0; a < k; a++)
+            for (int b = 0; b < a; b++) jtj[b, a] = jtj[a, b];
+        if (!double.IsFinite(rss)) throw new UserErrorException("the heat model diverged while fitting α(x); check that the data are a diffusion process");
+        double mse = rss / TrainPoints;
+        var gradient = new double[k];
+        double penalty = Penalty(eta, withGradient ? gradient : null, null);
+        for (int a = 0; a < k; a++) gradient[a] = lambda * gradient[a] + 2 * jtr[a] / TrainPoints;
+        return (mse + lambda * penalty, gradient, jtj, rss, mse);
+    }
+
+    private double TestLoss()
+    {
+        if (TestPoints == 0) return double.NaN;
+        double sum = 0;
+        for (int q = firstTest; q < data.Times.Length; q++)
+            for (int i = 1; i < n - 1; i++)
+            {
+                double observed = data.Values[q][i];
+                if (!double.IsNaN(observed)) sum += (values[q][i] - observed) * (values[q][i] - observed);
+            }
+        return sum / TestPoints;
+    }
+
+    public DiffusivityFieldFit Fit(double startLogAlpha, double lambda, DiffusivityFieldFitOptions options)
+    {
+        var eta = Enumerable.Repeat(startLogAlpha, k).ToArray();
+        var current = Evaluate(eta, lambda, true);
+        double mu = 1e-3;
+        int iterations = 0;
+        bool converged = false;
+        var penaltyHessian = new double[k, k];
+        Penalty(eta, null, penaltyHessian);
+        while (iterations < options.MaxIterations)
+        {
+            iterations++;
+            // Hessian of the objective ≈ (2/m)JᵀJ + λ·(penalty Hessian); Marquardt damping on its diagonal.
+            var h = new double[k, k];
+            for (int a = 0; a < k; a++)
+                for (int b = 0; b < k; b++) h[a, b] = 2 * current.JtJ[a, b] / TrainPoints + lambda * penaltyHessian[a, b];
+            for (int a = 0; a < k; a++) h[a, a] += mu * Math.Max(h[a, a], 1e-300);
+            var chol = SmallMatrix.Cholesky(h);
+            if (chol is null)
+            {
+                mu *= 10;
+                if (mu > 1e12) break;
+                continue;
+            }
+            var step = SmallMatrix.Solve(chol, current.Gradient);
+            var trial = new double[k];
+            double largest = 0;
+            for (int a = 0; a < k; a++)
+            {
+                trial[a] = eta[a] - step[a];
+                largest = Math.Max(largest, Math.Abs(step[a]));
+            }
+            var next = Evaluate(trial, lambda, true);
+            if (next.Objective <= current.Objective)
+            {
+                eta = trial;
+                current = next;
+                mu = Math.Max(mu / 10, 1e-12);
+                if (largest < options.Tolerance) { converged = true; break; }
+            }
+            else
+            {
+                mu *= 10;
+                if (mu > 1e12 || largest < options.Tolerance) { converged = true; break; }
+            }
+        }
+        current = Evaluate(eta, lambda, true);
+        double testLoss = TestLoss();
+        // Laplace approximation: Cov(η) ≈ σ̂²(JᵀJ + m·λ/2·(penalty Hessian))⁻¹.
+        double sigma2 = current.Rss / Math.Max(1, TrainPoints - k);
+        var information = new double[k, k];
+        for (int a = 0; a < k; a++)
+            for (int b = 0; b < k; b++) information[a, b] = current.JtJ[a, b] + TrainPoints * lambda / 2 * penaltyHessian[a, b];
+        var factor = SmallMatrix.Cholesky(information);
+        var variance = factor is null ? Enumerable.Repeat(double.PositiveInfinity, k).ToArray() : SmallMatrix.InverseDiagonal(factor);
+        var alpha = eta.Select(Math.Exp).ToArray();
+        var std = alpha.Select((a, j) => a * Math.Sqrt(sigma2 * variance[j])).ToArray();
+        return new DiffusivityFieldFit(model.ControlPositions(), alpha, std, lambda, current.Mse, testLoss, iterations, converged, []);
+    }
+}

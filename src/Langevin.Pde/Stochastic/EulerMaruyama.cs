@@ -1,0 +1,99 @@
+using Langevin.Pde.FokkerPlanck;
+
+namespace Langevin.Pde.Stochastic;
+
+/// <summary>
+/// Euler–Maruyama simulation of independent particles obeying dX = −V'(X) dt + √(2D) dW, the Langevin equation
+/// whose density solves the Fokker–Planck equation of <see cref="FokkerPlanckProblem"/>:
+/// X ← X − V'(X)·dt + √(2D·dt)·ξ, ξ ~ N(0, 1). Weak order 1 in dt. Optional reflecting walls at
+/// [min, max] mirror particles back inside, matching the solver's zero-flux walls. Seeded: the same seed gives
+/// the same trajectories.
+/// </summary>
+public sealed class EulerMaruyama
+{
+    /// <summary>Creates a simulator for the potential and diffusion coefficient D.</summary>
+    public EulerMaruyama(Potential potential, double diffusion)
+    {
+        Potential = potential ?? throw new ArgumentNullException(nameof(potential));
+        if (!double.IsFinite(diffusion) || diffusion < 0)
+            throw new UserErrorException($"diffusion coefficient D must be ≥ 0 (got {diffusion}); fix --diffusion");
+        Diffusion = diffusion;
+    }
+
+    /// <summary>The potential V.</summary>
+    public Potential Potential { get; }
+
+    /// <summary>Diffusion coefficient D.</summary>
+    public double Diffusion { get; }
+
+    /// <summary>Optional reflecting walls (min, max); null means the whole line.</summary>
+    public (double Min, double Max)? Walls { get; init; }
+
+    /// <summary>
+    /// Advances every particle in <paramref name="positions"/> from 0 to <paramref name="tEnd"/> with ⌈tEnd/dt⌉ equal steps.
+    /// </summary>
+    /// <exception cref="UserErrorException">For a bad step or a particle that escapes to infinity or NaN.</exception>
+    public void Run(Span<double> positions, double dt, double tEnd, int seed)
+    {
+        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix --dt");
+        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix --t-end");
+        if (tEnd == 0) return;
+        int steps = (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
+        double h = tEnd / steps;
+        var normal = new NormalSource(seed);
+        for (int n = 0; n < steps; n++) Step(positions, h, normal);
+    }
+
+    /// <summary>
+    /// Records <paramref name="steps"/> steps of size <paramref name="dt"/>: row n of the result holds all positions at
+    /// time n·dt (row 0 is the start). <paramref name="positions"/> ends at the last row.
+    /// </summary>
+    public double[][] Record(Span<double> positions, double dt, int steps, int seed)
+    {
+        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix --dt");
+        if (steps < 0) throw new UserErrorException($"number of steps must be ≥ 0 (got {steps})");
+        var normal = new NormalSource(seed);
+        var rows = new double[steps + 1][];
+        rows[0] = positions.ToArray();
+        for (int n = 1; n <= steps; n++)
+        {
+            Step(positions, dt, normal);
+            rows[n] = positions.ToArray();
+        }
+        return rows;
+    }
+
+    private void Step(Span<double> positions, double h, NormalSource normal)
+    {
+        double noise = Math.Sqrt(2 * Diffusion * h);
+        for (int i = 0; i < positions.Length; i++)
+        {
+            double x = positions[i];
+            x += -Potential.Derivative(x) * h + noise * normal.Next();
+            if (Walls is { } w) x = Reflect(x, w.Min, w.Max);
+            if (!double.IsFinite(x))
+                throw new UserErrorException($"a particle diverged (position {x}); the drift is too steep for dt = {h:G4}, reduce --dt");
+            positions[i] = x;
+        }
+    }
+
+    /// <summary>Draws <paramref name="count"/> initial positions from N(mean, std²) with its own seed.</summary>
+    public static double[] GaussianPositions(int count, double mean, double std, int seed)
+    {
+        if (count < 1) throw new UserErrorException($"need at least one particle (got {count}); fix --particles");
+        if (!(std >= 0)) throw new UserErrorException($"initial std must be ≥ 0 (got {std})");
+        var normal = new NormalSource(seed);
+        var x = new double[count];
+        for (int i = 0; i < count; i++) x[i] = mean + std * normal.Next();
+        return x;
+    }
+
+    private static double Reflect(double x, double min, double max)
+    {
+        double length = max - min;
+        // Unfold onto a circle of length 2L and fold back: handles jumps of more than one wall width.
+        double y = (x - min) % (2 * length);
+        if (y < 0) y += 2 * length;
+        return min + (y <= length ? y : 2 * length - y);
+    }
+}

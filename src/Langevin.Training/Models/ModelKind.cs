@@ -1,0 +1,41 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Langevin.Training;
+
+/// <summary>The models the trainer can build.</summary>
+public enum ModelKind
+{
+    /// <summary><see cref="SmallCnn"/>.</summary>
+    Cnn,
+
+    /// <summary><see cref="RowGru"/>.</summary>
+    Gru,
+}
+
+/// <summary>Parsing and construction of <see cref="ModelKind"/>.</summary>
+public static class ModelKinds
+{
+    /// <summary>Parses "cnn" or "gru".</summary>
+    public static ModelKind Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "cnn" => ModelKind.Cnn,
+        "gru" => ModelKind.Gru,
+        _ => throw new UserErrorException($"--model '{text}' is not a model; use cnn or gru"),
+    };
+
+    /// <summary>The command-line name.</summary>
+    public static string CommandLineName(this ModelKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>Builds the model for images of the given shape, with weights drawn from torch's generator seeded with <paramref name="seed"/>.</summary>
+    public static nn.Module<Tensor, Tensor> Create(this ModelKind kind, (long Channels, long Height, long Width) shape, long classes, long seed)
+    {
+        torch.manual_seed(seed);
+        return kind switch
+        {
+            ModelKind.Cnn => new SmallCnn(shape.Channels, shape.Height, shape.Width, classes),
+            ModelKind.Gru => new RowGru(shape.Channels, shape.Width, classes: classes),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+}

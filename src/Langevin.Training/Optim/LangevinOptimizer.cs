@@ -1,0 +1,116 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Langevin.Optim;
+
+/// <summary>
+/// Common plumbing of the Langevin optimizers, built on TorchSharp's <see cref="OptimizerHelper"/> like
+/// its own SGD: parameter groups with their options, per-parameter state, <c>step()</c> under no_grad,
+/// and <c>save_state_dict</c>/<c>load_state_dict</c> that round-trip everything (options, seed, step counts,
+/// buffers), so a resumed run continues exactly.
+/// </summary>
+/// <typeparam name="TOptions">Options type of the groups.</typeparam>
+public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOptimizer
+    where TOptions : LangevinOptions, new()
+{
+    private readonly Generator _generator = new(0);
+    private int _parameterCount;
+
+    /// <summary>Checks the common arguments and stores the defaults; derived constructors then add the groups.</summary>
+    protected LangevinOptimizer(TOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        CheckNonNegative(defaults.LearningRate ?? double.NaN, "learning rate");
+        CheckNonNegative(defaults.diffusion ?? double.NaN, "diffusion coefficient D");
+        CheckNonNegative(defaults.weight_decay ?? 0, "weight decay");
+        defaults.weight_decay ??= 0;
+        defaults.seed ??= NoiseSeeds.Fresh();
+        defaults.InitialLearningRate = defaults.LearningRate!.Value;
+        _defaults = defaults;
+        _parameter_groups = new List<TorchSharp.Modules.ParamGroup>();
+    }
+
+    /// <inheritdoc />
+    public double Diffusion
+    {
+        get => ((TOptions)_parameter_groups[0].Options).diffusion!.Value;
+        set
+        {
+            CheckNonNegative(value, "diffusion coefficient D");
+            foreach (var group in _parameter_groups) ((TOptions)group.Options).diffusion = value;
+        }
+    }
+
+    /// <inheritdoc />
+    public long Seed => ((TOptions)_defaults).seed!.Value;
+
+    /// <inheritdoc />
+    public override void add_param_group(TorchSharp.Modules.ParamGroup param_group)
+    {
+        ArgumentNullException.ThrowIfNull(param_group);
+        param_group.Options ??= new TOptions();
+        var options = (TOptions)param_group.Options;
+        options.FillFrom((TOptions)_defaults);
+        options.InitialLearningRate = options.LearningRate!.Value;
+        _parameter_groups.Add(param_group);
+        foreach (var parameter in param_group.Parameters)
+        {
+            var state = CreateState(parameter, _parameterCount++);
+            state.Initialize(options);
+            _state[parameter.Handle] = state;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null) =>
+        _step<TorchSharp.Modules.ParamGroup>(group =>
+        {
+            var options = (TOptions)group.Options;
+            foreach (var parameter in group.Parameters)
+            {
+                if (parameter.grad is not { } grad) continue;
+                var state = (LangevinState)_state[parameter.Handle];
+                Update(parameter, grad, options, state);
+                state.step++;
+            }
+        }, closure!);
+
+    /// <summary>Applies one update to <paramref name="parameter"/>; runs under no_grad inside a dispose scope.</summary>
+    /// <param name="parameter">The parameter, updated in place.</param>
+    /// <param name="grad">Its gradient (of the mean minibatch loss).</param>
+    /// <param name="options">Its group's options, read now: schedules may have changed lr and D.</param>
+    /// <param name="state">Its state; <see cref="LangevinState.step"/> is the number of steps before this one.</param>
+    protected abstract void Update(Parameter parameter, Tensor grad, TOptions options, LangevinState state);
+
+    /// <summary>Creates the state of a parameter.</summary>
+    protected virtual LangevinState CreateState(Parameter parameter, int index) => new(parameter, index);
+
+    /// <summary>
+    /// Standard normal noise shaped like <paramref name="parameter"/> times <paramref name="std"/>, for this
+    /// parameter at this step: a pure function of (seed, parameter index, step).
+    /// </summary>
+    protected Tensor Noise(Parameter parameter, LangevinState state, double std, TOptions options)
+    {
+        _generator.manual_seed(NoiseSeeds.For(options.seed!.Value, state.Index, state.step));
+        return empty_like(parameter).normal_(0, std, _generator);
+    }
+
+    /// <summary>Throws <see cref="UserErrorException"/> for a negative or non-finite value.</summary>
+    protected static void CheckNonNegative(double value, string what)
+    {
+        if (!(value >= 0) || double.IsInfinity(value))
+            throw new UserErrorException($"{what} must be a finite number ≥ 0, got {value}");
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _generator.Dispose();
+            foreach (var (_, state) in _state) (state as IDisposable)?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,44 @@
+using Langevin.IO;
+using ScottPlot;
+
+namespace Langevin.Training;
+
+/// <summary>PNG plots of a run's per-epoch metrics: loss.png (train loss, validation/test NLL), accuracy.png, ece.png.</summary>
+public static class RunPlots
+{
+    /// <summary>Writes (atomically, overwriting) the plots of <paramref name="epochs"/> into the run directory.</summary>
+    public static void Write(RunDirectory run, IReadOnlyList<EpochMetrics> epochs)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (epochs.Count == 0) return;
+        double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
+        Save(run.File("loss.png"), "Loss", "nats", x,
+            ("train (mean batch loss)", epochs.Select(e => e.TrainLoss)),
+            ("validation NLL", epochs.Select(e => e.Validation.Nll)),
+            ("test NLL", epochs.Select(e => e.Test.Nll)));
+        Save(run.File("accuracy.png"), "Accuracy", "fraction correct", x,
+            ("train subset", epochs.Select(e => e.Train.Accuracy)),
+            ("validation", epochs.Select(e => e.Validation.Accuracy)),
+            ("test", epochs.Select(e => e.Test.Accuracy)));
+        Save(run.File("ece.png"), "Expected calibration error (15 bins)", "ECE", x,
+            ("validation", epochs.Select(e => e.Validation.Ece)),
+            ("test", epochs.Select(e => e.Test.Ece)));
+    }
+
+    /// <summary>Writes a line plot of several series against <paramref name="x"/> to <paramref name="path"/> (atomically).</summary>
+    public static void Save(string path, string title, string yLabel, double[] x, params (string Label, IEnumerable<double> Y)[] series)
+    {
+        var plot = new Plot();
+        foreach (var (label, y) in series)
+        {
+            var line = plot.Add.Scatter(x, y.ToArray());
+            line.LegendText = label;
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.ShowLegend();
+        byte[] png = plot.GetImageBytes(800, 500, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using Langevin.Data;
+using Langevin.IO;
+
+namespace Langevin.Training;
+
+/// <summary>
+/// A grid over the diffusion coefficient D × seeds: each (D, seed) is a full <see cref="Trainer"/> run in
+/// <c>OUT/D=…/seed=…</c> (finished runs are reused, interrupted ones resumed), summarised per D as mean ± std
+/// over seeds. The best D is the one with the highest mean validation accuracy (ties: lower validation
+/// NLL); the test set is only reported.
+/// </summary>
+public static class Sweep
+{
+    /// <summary>Runs (or completes) the sweep and writes <c>sweep-runs.csv</c>, <c>sweep.csv</c> and <c>sweep.png</c> into <paramref name="outDirectory"/>.</summary>
+    /// <param name="baseConfig">Settings shared by every run; its <see cref="TrainingConfig.Diffusion"/> and <see cref="TrainingConfig.Seed"/> are replaced.</param>
+    /// <param name="diffusions">Values of D (≥ 0).</param>
+    /// <param name="seeds">Seeds per D: baseConfig.Seed, +1, … .</param>
+    /// <param name="trainingSet">Full training set.</param>
+    /// <param name="testSet">Test set.</param>
+    /// <param name="outDirectory">Folder of the sweep.</param>
+    /// <param name="observerFor">Creates the observer of one run from its label, e.g. "D=1e-05 seed=2".</param>
+    /// <param name="cancellationToken">Stops between mini-batches; finished epochs stay checkpointed.</param>
+    public static SweepResult Run(TrainingConfig baseConfig, IReadOnlyList<double> diffusions, int seeds,
+        ImageDataset trainingSet, ImageDataset testSet, string outDirectory,
+        Func<string, ITrainingObserver>? observerFor = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(baseConfig);
+        ArgumentNullException.ThrowIfNull(diffusions);
+        if (diffusions.Count == 0) throw new UserErrorException("--diffusion needs at least one value, e.g. 0,1e-5,1e-4");
+        if (seeds < 1) throw new UserErrorException($"--seeds must be ≥ 1, got {seeds}");
+        foreach (double d in diffusions) _ = baseConfig with { Diffusion = d };
+        var runs = new List<SweepRun>();
+        foreach (double d in diffusions)
+        {
+            for (int s = 0; s < seeds; s++)
+            {
+                var config = baseConfig with { Diffusion = d, Seed = baseConfig.Seed + s };
+                config.Validate();
+                string label = $"D={Format(d)} seed={config.Seed}";
+                string folder = Path.Combine(outDirectory, $"D={Format(d)}", $"seed={config.Seed}");
+                var run = new RunDirectory(folder);
+                bool resume = File.Exists(run.Checkpoint);
+                using var trainer = Trainer.Open(config, trainingSet, testSet, folder, resume);
+                // A finished run trains nothing more: Run only recomputes its report from the checkpoint.
+                var result = trainer.Run(observerFor?.Invoke(label), cancellationToken);
+                runs.Add(new SweepRun(d, config.Seed, result));
+            }
+        }
+
+        var rows = diffusions.Select(d => SweepRow.From(d, runs.Where(r => r.Diffusion == d).ToList())).ToList();
+        var best = rows.OrderByDescending(r => r.ValidationAccuracy.Mean).ThenBy(r => r.ValidationNll.Mean).First();
+        var sweep = new SweepResult(runs, rows, best);
+        Directory.CreateDirectory(outDirectory);
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, "sweep-runs.csv"), RunsCsv(runs));
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, "sweep.csv"), SummaryCsv(rows));
+        SweepPlot.Write(Path.Combine(outDirectory, "sweep.png"), rows);
+        return sweep;
+    }
+
+    /// <summary>Parses a comma-separated list of D values, e.g. "0,1e-5,1e-4".</summary>
+    public static IReadOnlyList<double> ParseList(string text)
+    {
+        var values = new List<double>();
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) || !(d >= 0) || double.IsInfinity(d))
+                throw new UserErrorException($"--diffusion '{part}' is not a number ≥ 0; give a comma-separated list such as 0,1e-5,1e-4");
+            values.Add(d);
+        }
+        if (values.Count == 0) throw new UserErrorException("--diffusion needs at least one value, e.g. 0,1e-5,1e-4");
+        return values;
+    }
+
+    /// <summary>Formats a D value for folder names and tables (invariant, shortest round-trip).</summary>
+    public static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string RunsCsv(IEnumerable<SweepRun> runs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder("diffusion,seed,best_epoch,val_acc,val_nll,val_ece,test_acc,test_nll,test_ece,acc_gap,roughness,ensemble_test_acc,ensemble_test_nll,ensemble_test_ece\n");
+        foreach (var r in runs)
+        {
+            var b = r.Result.Best;
+            var e = r.Result.EnsembleTest;
+            text.Append(string.Join(",", Format(r.Diffusion), r.Seed.ToString(c), r.Result.BestEpoch.ToString(c),
+                b.Validation.Accuracy.ToString("F5", c), b.Validation.Nll.ToString("F5", c), b.Validation.Ece.ToString("F5", c),
+                b.Test.Accuracy.ToString("F5", c), b.Test.Nll.ToString("F5", c), b.Test.Ece.ToString("F5", c),
+                b.AccuracyGap.ToString("F5", c), b.TrainRoughness.ToString("F5", c),
+                e?.Accuracy.ToString("F5", c) ?? "", e?.Nll.ToString("F5", c) ?? "", e?.Ece.ToString("F5", c) ?? "")).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static string SummaryCsv(IEnumerable<SweepRow> rows)
+    {
+        var text = new StringBuilder("diffusion,runs,val_acc_mean,val_acc_std,val_nll_mean,val_nll_std,test_acc_mean,test_acc_std,test_nll_mean,test_nll_std,test_ece_mean,test_ece_std\n");
+        foreach (var r in rows)
+            text.Append(string.Join(",", Format(r.Diffusion), r.Runs.ToString(CultureInfo.InvariantCulture),
+                r.ValidationAccuracy.Csv(), r.ValidationNll.Csv(), r.TestAccuracy.Csv(), r.TestNll.Csv(), r.TestEce.Csv())).Append('\n');
+        return text.ToString();
+    }
+}
+
+/// <summary>One run of a sweep.</summary>
+/// <param name="Diffusion">D of the run.</param>
+/// <param name="Seed">Seed of the run.</param>
+/// <param name="Result">Its report.</param>
+public sealed record SweepRun(double Diffusion, long Seed, TrainingResult Result);
+
+/// <summary>Mean and sample standard deviation (n − 1; 0 for a single value).</summary>
+/// <param name="Mean">Mean.</param>
+/// <param name="Std">Sample standard deviation.</param>
+public readonly record struct MeanStd(double Mean, double Std)
+{
+    /// <summary>Summarises <paramref name="values"/>.</summary>
+    public static MeanStd Of(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return new MeanStd(double.NaN, double.NaN);
+        double mean = values.Average();
+        double std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+        return new MeanStd(mean, std);
+    }
+
+    /// <summary>"mean,std" for CSV.</summary>
+    public string Csv() => string.Create(CultureInfo.InvariantCulture, $"{Mean:F5},{Std:F5}");
+
+    /// <summary>"mean ± std" with <paramref name="format"/>.</summary>
+    public string ToString(string format) => Mean.ToString(format, CultureInfo.InvariantCulture) + " ± " + Std.ToString(format, CultureInfo.InvariantCulture);
+}
+
+/// <summary>Per-D summary of a sweep, over seeds, at each run's best-validation epoch.</summary>
+/// <param name="Diffusion">D.</param>
+/// <param name="Runs">Number of seeds.</param>
+/// <param name="ValidationAccuracy">Validation accuracy.</param>
+/// <param name="ValidationNll">Validation NLL.</param>
+/// <param name="TestAccuracy">Test accuracy.</param>
+/// <param name="TestNll">Test NLL.</param>
+/// <param name="TestEce">Test ECE.</param>
+public sealed record SweepRow(double Diffusion, int Runs, MeanStd ValidationAccuracy, MeanStd ValidationNll, MeanStd TestAccuracy, MeanStd TestNll, MeanStd TestEce)
+{
+    /// <summary>Summarises the runs of one D.</summary>
+    public static SweepRow From(double diffusion, IReadOnlyList<SweepRun> runs) => new(
+        diffusion, runs.Count,
+        MeanStd.Of(runs.Select(r => r.Result.Best.Validation.Accuracy).ToList()),
+        MeanStd.Of(runs.Select(r => r.Result.Best.Validation.Nll).ToList()),
+        MeanStd.Of(runs.Select(r => r.Result.Best.Test.Accuracy).ToList()),
+        MeanStd.Of(runs.Select(r => r.Result.Best.Test.Nll).ToList()),
+        MeanStd.Of(runs.Select(r => r.Result.Best.Test.Ece).ToList()));
+}
+
+/// <summary>A finished sweep.</summary>
+/// <param name="Runs">Every run.</param>
+/// <param name="Rows">Per-D summaries, in the order given.</param>
+/// <param name="Best">The row of the best D (chosen on validation).</param>
+public sealed record SweepResult(IReadOnlyList<SweepRun> Runs, IReadOnlyList<SweepRow> Rows, SweepRow Best);

@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Langevin.Data;
+using Langevin.IO;
+using Langevin.Optim;
+using Langevin.Schedules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Langevin.Training;
+
+/// <summary>
+/// Trains a classifier on an image dataset with the optimizer of a <see cref="TrainingConfig"/>, the loop of
+/// the classic PyTorch tutorial (shuffled mini-batches, cross-entropy of the mean batch loss) plus what a
+/// real run needs: a validation split for model selection, per-epoch metrics, atomic checkpoints after
+/// every epoch, exact resume, divergence detection, posterior sampling.
+/// </summary>
+/// <remarks>
+/// The last <see cref="TrainingConfig.ValidationCount"/> training images form the validation split. Every
+/// random choice is a function of the seed: model initialisation (torch's generator seeded with the seed),
+/// shuffling (a permutation drawn from the seed and the epoch), noise (the optimizer's seed and step count).
+/// So a run resumed from its epoch-k checkpoint produces the same numbers as an uninterrupted one.
+/// </remarks>
+public sealed class Trainer : IDisposable
+{
+    private const int CheckpointVersion = 1;
+    private const int TrainEvaluationImages = 10_000;
+    private readonly ImageDataset _train;
+    private readonly ImageDataset _validation;
+    private readonly ImageDataset _test;
+    private readonly ImageDataset _trainSubset;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly OptimizerHelper _optimizer;
+    private readonly PosteriorSampler? _sampler;
+    private readonly DiffusionSchedule _schedule;
+    private readonly List<EpochMetrics> _epochs = [];
+    private readonly RunDirectory? _run;
+    private long _step;
+    private int _bestEpoch;
+
+    /// <summary>Sets up a run (nothing is trained yet).</summary>
+    /// <param name="config">The settings; validated here.</param>
+    /// <param name="trainingSet">The full training set (split into train and validation here). Not disposed by the trainer.</param>
+    /// <param name="testSet">The test set. Not disposed by the trainer.</param>
+    /// <param name="runDirectory">Where files go; null trains in memory only (no checkpoints).</param>
+    public Trainer(TrainingConfig config, ImageDataset trainingSet, ImageDataset testSet, string? runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(trainingSet);
+        ArgumentNullException.ThrowIfNull(testSet);
+        config.Validate();
+        Langevin.Torch.TorchRuntime.EnsureLoaded();
+        Config = config;
+        _schedule = config.Schedule;
+
+        long available = trainingSet.Count - config.ValidationCount;
+        if (available < 1)
+            throw new UserErrorException($"--validation {config.ValidationCount} leaves no training images out of {trainingSet.Count}; use a smaller validation split");
+        long trainCount = config.TrainLimit > 0 ? Math.Min(config.TrainLimit, available) : available;
+        _train = trainingSet.Slice(0, trainCount);
+        _validation = trainingSet.Slice(available, config.ValidationCount);
+        _test = testSet;
+        _trainSubset = _train.Slice(0, Math.Min(TrainEvaluationImages, trainCount));
+
+        _model = config.Model.Create(trainingSet.ImageShape, trainingSet.ClassNames.Count, config.Seed);
+        _optimizer = (OptimizerHelper)config.Optimizer.Create(_model.parameters(), config);
+        if (config.Samples > 0)
+        {
+            long burnIn = (long)Math.Round(config.BurnInEpochs * BatchesPerEpoch);
+            _sampler = new PosteriorSampler(burnIn, config.ThinSteps > 0 ? config.ThinSteps : BatchesPerEpoch, config.Samples);
+        }
+        _run = runDirectory is null ? null : new RunDirectory(runDirectory);
+    }
+
+    /// <summary>The settings of the run.</summary>
+    public TrainingConfig Config { get; }
+
+    /// <summary>The model being trained.</summary>
+    public nn.Module<Tensor, Tensor> Model => _model;
+
+    /// <summary>The optimizer (its state is part of every checkpoint).</summary>
+    public torch.optim.Optimizer Optimizer => _optimizer;
+
+    /// <summary>Posterior samples, or null when <see cref="TrainingConfig.Samples"/> is 0.</summary>
+    public PosteriorSampler? Sampler => _sampler;
+
+    /// <summary>Images in the training split (after the validation hold-out and the limit).</summary>
+    public long TrainCount => _train.Count;
+
+    /// <summary>Mini-batches per epoch (the last one may be smaller).</summary>
+    public long BatchesPerEpoch => (_train.Count + Config.BatchSize - 1) / Config.BatchSize;
+
+    /// <summary>Epochs completed so far (after a resume: those in the checkpoint).</summary>
+    public int CompletedEpochs => _epochs.Count;
+
+    /// <summary>Optimizer steps taken so far.</summary>
+    public long Steps => _step;
+
+    /// <summary>Per-epoch metrics so far.</summary>
+    public IReadOnlyList<EpochMetrics> Epochs => _epochs;
+
+    /// <summary>
+    /// Starts a new run in <paramref name="runDirectory"/>, or, when <paramref name="resume"/> is true and the
+    /// folder holds a checkpoint, continues it with the configuration saved there (only <see cref="TrainingConfig.Epochs"/>
+    /// may be raised).
+    /// </summary>
+    public static Trainer Open(TrainingConfig config, ImageDataset trainingSet, ImageDataset testSet, string runDirectory, bool resume)
+    {
+        var run = new RunDirectory(runDirectory);
+        if (!resume)
+        {
+            if (File.Exists(run.Checkpoint))
+                throw new UserErrorException($"{run.Path} already holds a run (checkpoint.bin); pass --resume to continue it or choose another --out");
+            return new Trainer(config, trainingSet, testSet, runDirectory);
+        }
+        if (!File.Exists(run.Config) || !File.Exists(run.Checkpoint))
+            throw new UserErrorException($"--resume: {run.Path} holds no config.json and checkpoint.bin; start the run without --resume");
+        var saved = TrainingConfig.FromJson(File.ReadAllText(run.Config), run.Config);
+        if (config.Epochs > saved.Epochs) saved = saved with { Epochs = config.Epochs };
+        var trainer = new Trainer(saved, trainingSet, testSet, runDirectory);
+        trainer.LoadCheckpoint(run.Checkpoint);
+        return trainer;
+    }
+
+    /// <summary>Trains the remaining epochs and returns the report. Checkpoints after every epoch when a run directory is set.</summary>
+    /// <exception cref="UserErrorException">The loss or the weights became NaN/Inf (the last good checkpoint is kept).</exception>
+    public TrainingResult Run(ITrainingObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        observer ??= SilentObserver.Instance;
+        if (_run is not null)
+        {
+            Directory.CreateDirectory(_run.Path);
+            AtomicFile.WriteAllText(_run.Config, Config.ToJson());
+        }
+        observer.Started(_epochs.Count, Config.Epochs, BatchesPerEpoch);
+        for (int epoch = _epochs.Count; epoch < Config.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var metrics = TrainEpoch(epoch, observer, cancellationToken);
+            _epochs.Add(metrics);
+            if (IsBetter(metrics)) _bestEpoch = metrics.Epoch;
+            if (_run is not null) WriteEpochFiles(metrics);
+            observer.EpochDone(metrics);
+        }
+        return Finish();
+    }
+
+    /// <summary>Runs one epoch (0-based <paramref name="epoch"/>) and evaluates the model after it.</summary>
+    private EpochMetrics TrainEpoch(int epoch, ITrainingObserver observer, CancellationToken cancellationToken)
+    {
+        _model.train();
+        long n = _train.Count, batches = BatchesPerEpoch;
+        using var order = tensor(Permutation(n, Config.Seed, epoch));
+        double lossSum = 0, roughnessSum = 0, previousLoss = double.NaN, running = 0;
+        double lr = Config.LearningRate, diffusion = Config.Diffusion;
+        var watch = Stopwatch.StartNew();
+        for (long b = 0; b < batches; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double t = epoch + (double)b / batches;
+            lr = Config.LearningRate * _schedule.LearningRateFactor(t);
+            diffusion = Config.Diffusion * _schedule.DiffusionFactor(t);
+            foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+            if (_optimizer is ILangevinOptimizer langevin) langevin.Diffusion = diffusion;
+
+            double loss;
+            using (NewDisposeScope())
+            {
+                long start = b * Config.BatchSize, length = Math.Min(Config.BatchSize, n - start);
+                var index = order.narrow(0, start, length);
+                var x = ImageDataset.ToFloat(_train.Images.index_select(0, index));
+                var y = _train.Labels.index_select(0, index);
+                _optimizer.zero_grad();
+                var output = nn.functional.cross_entropy(_model.forward(x), y);
+                loss = output.item<float>();
+                if (!double.IsFinite(loss)) throw Diverged($"the loss became {loss}", epoch, b);
+                output.backward();
+                _optimizer.step();
+            }
+            _step++;
+            // Cyclical SG-MCMC keeps samples only from the sampling phase (noise on), not from exploration.
+            if (_schedule.DiffusionFactor(t) > 0) _sampler?.Observe(_model, _step);
+
+            lossSum += loss;
+            if (b > 0) roughnessSum += (loss - previousLoss) * (loss - previousLoss);
+            previousLoss = loss;
+            running += loss;
+            if ((b + 1) % Config.LogEvery == 0)
+            {
+                observer.Message(string.Create(CultureInfo.InvariantCulture, $"[{epoch + 1}, {b + 1,5}] loss: {running / Config.LogEvery:F3}"));
+                running = 0;
+            }
+            observer.BatchDone();
+        }
+        watch.Stop();
+
+        if (!ParametersAreFinite()) throw Diverged("the weights became NaN or infinite", epoch, batches - 1);
+        var trainMetrics = Evaluation.Evaluate(_model, _trainSubset);
+        var validation = Config.ValidationCount > 0 ? Evaluation.Evaluate(_model, _validation) : new ClassificationMetrics(0, 0, 0, 0);
+        var test = Evaluation.Evaluate(_model, _test);
+        using var process = Process.GetCurrentProcess();
+        return new EpochMetrics(
+            epoch + 1, lr, diffusion, lossSum / batches, batches > 1 ? Math.Sqrt(roughnessSum / (batches - 1)) : 0,
+            trainMetrics, validation, test, watch.Elapsed.TotalSeconds, n / watch.Elapsed.TotalSeconds,
+            process.WorkingSet64 / 1048576.0, _sampler?.Count ?? 0);
+    }
+
+    /// <summary>The shuffling order of epoch <paramref name="epoch"/>: a Fisher–Yates permutation from (seed, epoch).</summary>
+    internal static long[] Permutation(long n, long seed, int epoch)
+    {
+        var random = new Random(unchecked((int)(seed * 1_000_033 + epoch * 7_919 + 12_345)));
+        var order = new long[n];
+        for (long i = 0; i < n; i++) order[i] = i;
+        for (long i = n - 1; i > 0; i--)
+        {
+            long j = random.NextInt64(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    private bool ParametersAreFinite()
+    {
+        using var scope = NewDisposeScope();
+        return _model.parameters().All(p => p.isfinite().all().item<bool>());
+    }
+
+    private UserErrorException Diverged(string what, int epoch, long batch)
+    {
+        string kept = _run is not null && File.Exists(_run.Checkpoint)
+            ? $"the last good checkpoint ({_run.Checkpoint}, epoch {_epochs.Count}) is kept"
+            : "no checkpoint had been written yet";
+        return new UserErrorException(
+            $"training diverged: {what} at epoch {epoch + 1}, batch {batch + 1} (lr {Config.LearningRate}, D {Config.Diffusion}); {kept}; lower --lr or --diffusion and start a new run");
+    }
+
+    private bool IsBetter(EpochMetrics m)
+    {
+        if (_bestEpoch == 0) return true;
+        var best = _epochs[_bestEpoch - 1].Validation;
+        return m.Validation.Accuracy > best.Accuracy || (m.Validation.Accuracy == best.Accuracy && m.Validation.Nll < best.Nll);
+    }
+
+    private void WriteEpochFiles(EpochMetrics metrics)
+    {
+        var run = _run!;
+        if (_bestEpoch == metrics.Epoch) AtomicFile.Write(run.BestModel, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            _model.save(writer);
+        });
+        AtomicFile.Write(run.Checkpoint, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            SaveCheckpoint(writer);
+        });
+        AtomicFile.WriteAllText(run.Metrics, EpochMetrics.ToCsvFile(_epochs));
+        RunPlots.Write(run, _epochs);
+    }
+
+    /// <summary>Writes everything needed to resume: counters, metrics so far, model, optimizer state, posterior samples.</summary>
+    internal void SaveCheckpoint(BinaryWriter writer)
+    {
+        writer.Write("langevin-checkpoint");
+        writer.Write(CheckpointVersion);
+        writer.Write(Config.ToJson());
+        writer.Write(_step);
+        writer.Write(_bestEpoch);
+        writer.Write(JsonSerializer.Serialize(_epochs, TrainingConfig.JsonOptions));
+        _model.save(writer);
+        _optimizer.save_state_dict(writer);
+        writer.Write(_sampler is not null);
+        _sampler?.Save(writer);
+    }
+
+    /// <summary>Restores the state written by <see cref="SaveCheckpoint"/>.</summary>
+    internal void LoadCheckpoint(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            LoadCheckpoint(reader);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException or ArgumentException or ExternalException)
+        {
+            throw new UserErrorException($"{path} is not a readable checkpoint ({e.Message}); start a new run in another --out folder", e);
+        }
+    }
+
+    /// <summary>Restores the state written by <see cref="SaveCheckpoint"/> from a reader.</summary>
+    internal void LoadCheckpoint(BinaryReader reader)
+    {
+        if (reader.ReadString() != "langevin-checkpoint") throw new FormatException("not a Langevin checkpoint");
+        int version = reader.ReadInt32();
+        if (version != CheckpointVersion) throw new FormatException($"checkpoint version {version}, this build reads {CheckpointVersion}");
+        var saved = TrainingConfig.FromJson(reader.ReadString(), "checkpoint");
+        if (saved with { Epochs = Config.Epochs } != Config)
+            throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
+        _step = reader.ReadInt64();
+        _bestEpoch = reader.ReadInt32();
+        _epochs.Clear();
+        _epochs.AddRange(JsonSerializer.Deserialize<List<EpochMetrics>>(reader.ReadString(), TrainingConfig.JsonOptions)!);
+        _model.load(reader);
+        _optimizer.load_state_dict(reader);
+        bool hasSampler = reader.ReadBoolean();
+        if (hasSampler != (_sampler is not null)) throw new FormatException("posterior sampling settings differ from the checkpoint");
+        _sampler?.Load(reader);
+    }
+
+    private TrainingResult Finish()
+    {
+        ClassificationMetrics? ensembleValidation = null, ensembleTest = null;
+        if (_sampler is { Count: > 0 })
+        {
+            ensembleValidation = Config.ValidationCount > 0 ? _sampler.Evaluate(_model, _validation) : null;
+            ensembleTest = _sampler.Evaluate(_model, _test);
+        }
+        var result = new TrainingResult(_epochs.ToArray(), _bestEpoch, _epochs[^1], _epochs[_bestEpoch - 1],
+            ensembleValidation, ensembleTest, _sampler?.Count ?? 0);
+        if (_run is not null) AtomicFile.WriteAllText(_run.Summary, JsonSerializer.Serialize(result, TrainingConfig.JsonOptions));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _sampler?.Dispose();
+        _optimizer.Dispose();
+        _model.Dispose();
+        _train.Images.Dispose(); // the slices are views; disposing them frees only the view handles
+        _train.Labels.Dispose();
+        _validation.Images.Dispose();
+        _validation.Labels.Dispose();
+        _trainSubset.Images.Dispose();
+        _trainSubset.Labels.Dispose();
+    }
+}

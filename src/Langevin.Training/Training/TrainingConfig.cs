@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Langevin.Data;
+using Langevin.Schedules;
+
+namespace Langevin.Training;
+
+/// <summary>
+/// Everything that defines a training run; saved as <c>config.json</c> in the run directory, so that
+/// <c>--resume</c> continues with exactly the same settings.
+/// </summary>
+/// <remarks>
+/// Units: <see cref="LearningRate"/> is the step size on the mean minibatch cross-entropy; <see cref="Diffusion"/> is
+/// D, noise variance per step 2·lr·D (for seed-literal: noise std D). With N training examples D = T/N
+/// (D = 1/N is the Bayesian posterior); <see cref="WeightDecay"/> λ is a Gaussian prior.
+/// </remarks>
+public sealed record TrainingConfig
+{
+    /// <summary>Dataset.</summary>
+    public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;
+
+    /// <summary>Model.</summary>
+    public ModelKind Model { get; init; } = ModelKind.Cnn;
+
+    /// <summary>Optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>Step size lr (&gt; 0).</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Momentum μ ∈ [0, 1) (sgd and sghmc only).</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>Base diffusion coefficient D ≥ 0.</summary>
+    public double Diffusion { get; init; }
+
+    /// <summary>Schedule of D (and, when cyclical, of lr); see <see cref="DiffusionSchedules.Syntax"/>.</summary>
+    public string DiffusionSchedule { get; init; } = "constant";
+
+    /// <summary>L2 weight decay λ ≥ 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Number of passes over the training split.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Seed of the model initialisation, the shuffling and the noise.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Images held out from the end of the training set for validation (model selection).</summary>
+    public int ValidationCount { get; init; } = 5000;
+
+    /// <summary>Print the running loss every this many mini-batches (the PyTorch tutorial uses 2000 at batch size 4).</summary>
+    public int LogEvery { get; init; } = 200;
+
+    /// <summary>Posterior sampling: epochs of burn-in before samples are kept.</summary>
+    public double BurnInEpochs { get; init; }
+
+    /// <summary>Posterior sampling: keep a sample every this many steps after burn-in (0: at the end of each epoch).</summary>
+    public int ThinSteps { get; init; }
+
+    /// <summary>Posterior sampling: number K of most recent samples kept for the ensemble (0 disables it).</summary>
+    public int Samples { get; init; }
+
+    /// <summary>Use at most this many training images (0: all); for quick runs and tests.</summary>
+    public int TrainLimit { get; init; }
+
+    /// <summary>Checks the values; throws <see cref="UserErrorException"/> naming the bad option.</summary>
+    public void Validate()
+    {
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserErrorException($"--lr must be a finite number > 0, got {LearningRate}");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new UserErrorException($"--momentum must be in [0, 1), got {Momentum}");
+        if (!(Diffusion >= 0) || double.IsInfinity(Diffusion)) throw new UserErrorException($"--diffusion must be a finite number ≥ 0, got {Diffusion}");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new UserErrorException($"--weight-decay must be a finite number ≥ 0, got {WeightDecay}");
+        if (Epochs < 1) throw new UserErrorException($"--epochs must be ≥ 1, got {Epochs}");
+        if (BatchSize < 1) throw new UserErrorException($"--batch-size must be ≥ 1, got {BatchSize}");
+        if (ValidationCount < 0) throw new UserErrorException($"--validation must be ≥ 0, got {ValidationCount}");
+        if (LogEvery < 1) throw new UserErrorException($"the logging interval must be ≥ 1 mini-batch, got {LogEvery}");
+        if (!(BurnInEpochs >= 0)) throw new UserErrorException($"--burn-in must be ≥ 0 epochs, got {BurnInEpochs}");
+        if (ThinSteps < 0) throw new UserErrorException($"--thin must be ≥ 0 steps, got {ThinSteps}");
+        if (Samples < 0) throw new UserErrorException($"--samples must be ≥ 0, got {Samples}");
+        if (TrainLimit < 0) throw new UserErrorException($"--train-limit must be ≥ 0, got {TrainLimit}");
+        _ = Schedule;
+    }
+
+    /// <summary>The parsed <see cref="DiffusionSchedule"/>.</summary>
+    [JsonIgnore]
+    public DiffusionSchedule Schedule => DiffusionSchedules.Parse(DiffusionSchedule);
+
+    /// <summary>JSON options of <c>config.json</c>: indented, enums as strings.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Serialises to JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads <c>config.json</c>.</summary>
+    public static TrainingConfig FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingConfig>(json, JsonOptions)
+                ?? throw new UserErrorException($"{source} is empty; it is not a run's config.json");
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"{source} is not a valid config.json ({e.Message}); start a new run instead of --resume", e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using Langevin.Pde.Fitting;
+
+namespace Langevin.Pde.Tests.Fitting;
+
+public sealed class FittingTests
+{
+    /// <summary>
+    /// Exact solution of u_t = α u_xx on [0, 1] with u = 0.2 at both ends:
+    /// u = 0.2 + e^{−απ²t} sin πx + 0.5 e^{−9απ²t} sin 3πx, sampled at 81 points and 21 times, plus N(0, σ²) noise
+    /// on the interior values (the initial snapshot and the ends are exact, as the stated uncertainty assumes).
+    /// </summary>
+    private static List<Observation> Synthetic(double alpha, double noise, int seed, int points = 81, int snapshots = 21, double tEnd = 0.2)
+    {
+        var random = new Random(seed);
+        var rows = new List<Observation>();
+        for (int k = 0; k < snapshots; k++)
+        {
+            double t = tEnd * k / (snapshots - 1);
+            for (int i = 0; i < points; i++)
+            {
+                double x = (double)i / (points - 1);
+                double u = 0.2 + Math.Exp(-alpha * Math.PI * Math.PI * t) * Math.Sin(Math.PI * x)
+                    + 0.5 * Math.Exp(-9 * alpha * Math.PI * Math.PI * t) * Math.Sin(3 * Math.PI * x);
+                if (i == 0 || i == points - 1) u = 0.2;
+                bool interiorLater = k > 0 && i > 0 && i < points - 1;
+                if (interiorLater && noise > 0)
+                {
+                    // Box–Muller
+                    double g = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                    u += noise * g;
+                }
+                rows.Add(new Observation(t, x, 0, 0, u));
+            }
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void ReaderDropsAndCountsRowsWithMissingValues()
+    {
+        const string csv = "t,x,u\n0,0,1\n0,0.5,\n0,1,NA\n0.1,0,2\n\n0.1,0.5,3.5e-1\n";
+        var data = LongFormCsv.Parse(new StringReader(csv));
+        Assert.Equal(2, data.DroppedRows);
+        Assert.Equal(3, data.Observations.Count);
+        Assert.Equal(1, data.Dimension);
+        Assert.Equal(0.35, data.Observations[2].U);
+        var error = Assert.Throws<UserErrorException>(() => LongFormCsv.Parse(new StringReader("t,x,u\n0,0,abc\n")));
+        Assert.Contains("line 2", error.Message);
+        Assert.Throws<UserErrorException>(() => LongFormCsv.Parse(new StringReader("time,pos,u\n0,0,1\n")));
+        Assert.Equal(2, LongFormCsv.Parse(new StringReader("t,x,y,u\n0,0,1,2\n")).Dimension);
+    }
+
+    [Fact]
+    public void SensitivityGradientPassesTheTaylorTest()
+    {
+        var data = new Snapshots1D(Synthetic(0.3, 0.01, 1, points: 21, snapshots: 6));
+        var problem = new RodLeastSquares(data, firstTest: 6);
+        problem.UseCrankNicolson(1e-3);
+        double logAlpha = Math.Log(0.2);
+        var (loss, gradient, _, _) = problem.Evaluate(logAlpha, true);
+        // With an exact gradient the first-order Taylor remainder is O(h²): halving h divides it by 4,
+        // while the zeroth-order remainder only halves.
+        double previous = double.NaN, previousZeroth = double.NaN;
+        foreach (double h in new[] { 1e-2, 5e-3, 2.5e-3 })
+        {
+            double shifted = problem.Evaluate(logAlpha + h, false).Loss;
+            double remainder = Math.Abs(shifted - loss - h * gradient), zeroth = Math.Abs(shifted - loss);
+            if (!double.IsNaN(previous))
+            {
+                Assert.InRange(Math.Log2(previous / remainder), 1.9, 2.1);
+                Assert.InRange(Math.Log2(previousZeroth / zeroth), 0.9, 1.1);
+            }
+            previous = remainder;
+            previousZeroth = zeroth;
+        }
+    }
+
+    [Fact]
+    public void RecoversAlphaFromNoisyDataWithinItsStatedUncertainty()
+    {
+        const double alpha = 0.35;
+        var fit = HeatDiffusivityFitter.Fit(Synthetic(alpha, 0.01, 42), new HeatDiffusivityFitOptions { TestFraction = 0.25 });
+        Assert.True(fit.Converged);
+        Assert.Equal(15, fit.TrainSnapshots);
+        Assert.Equal(5, fit.TestSnapshots);
+        Assert.InRange(fit.Alpha, alpha - 3 * fit.AlphaStd, alpha + 3 * fit.AlphaStd);
+        // The residuals are the noise: the MSE of m values is σ²·χ²(m)/m, relative std √(2/m); allow 4 of those.
+        Assert.Equal(15 * 79, fit.TrainPoints);
+        Assert.Equal(5 * 79, fit.TestPoints);
+        Assert.InRange(fit.TrainLoss, 1e-4 * (1 - 4 * Math.Sqrt(2.0 / fit.TrainPoints)), 1e-4 * (1 + 4 * Math.Sqrt(2.0 / fit.TrainPoints)));
+        Assert.InRange(fit.TestLoss, 1e-4 * (1 - 4 * Math.Sqrt(2.0 / fit.TestPoints)), 1e-4 * (1 + 4 * Math.Sqrt(2.0 / fit.TestPoints)));
+    }
+
+    [Fact]
+    public void StatedUncertaintyMatchesTheMonteCarloSpread()
+    {
+        const double alpha = 0.35;
+        const int replicates = 24;
+        var estimates = new double[replicates];
+        var stated = new double[replicates];
+        for (int r = 0; r < replicates; r++)
+        {
+            var fit = HeatDiffusivityFitter.Fit(Synthetic(alpha, 0.02, 100 + r, points: 41, snapshots: 11));
+            estimates[r] = fit.Alpha;
+            stated[r] = fit.AlphaStd;
+        }
+        double mean = estimates.Average();
+        double spread = Math.Sqrt(estimates.Sum(e => (e - mean) * (e - mean)) / (replicates - 1));
+        double claimed = stated.Average();
+        // A sample std of 24 normal draws is within ±35 % of the true one with probability ≈ 0.99.
+        Assert.InRange(spread / claimed, 0.65, 1.35);
+        // The mean is unbiased to within a few standard errors of the mean (plus an O(dx²) discretisation bias).
+        Assert.InRange(mean, alpha - 4 * claimed / Math.Sqrt(replicates) - 2e-3 * alpha, alpha + 4 * claimed / Math.Sqrt(replicates) + 2e-3 * alpha);
+    }
+
+    [Fact]
+    public void ReadsAFileAndRefusesNonUniformPositions()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"langevin-fit-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var sb = new StringBuilder("t,x,u\n");
+            foreach (var o in Synthetic(0.5, 0.005, 3, points: 21, snapshots: 8))
+                sb.Append(CultureInfo.InvariantCulture, $"{o.T},{o.X},{o.U}\n");
+            sb.Append("0.5,0.5,\n");
+            File.WriteAllText(path, sb.ToString());
+            var data = LongFormCsv.Read(path);
+            Assert.Equal(1, data.DroppedRows);
+            var fit = HeatDiffusivityFitter.Fit(data);
+            Assert.InRange(fit.Alpha, 0.5 - 4 * fit.AlphaStd, 0.5 + 4 * fit.AlphaStd);
+            Assert.True(double.IsNaN(fit.TestLoss));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        var bad = new List<Observation> { new(0, 0, 0, 0, 1), new(0, 0.3, 0, 0, 1), new(0, 1, 0, 0, 1), new(1, 0, 0, 0, 1), new(1, 0.3, 0, 0, 1), new(1, 1, 0, 0, 1) };
+        Assert.Throws<UserErrorException>(() => HeatDiffusivityFitter.Fit(bad));
+    }
+}

@@ -1,0 +1,96 @@
+using Langevin.Pde.Fitting;
+using Langevin.Pde.FokkerPlanck;
+using Langevin.Pde.Operators;
+
+namespace Langevin.Pde.Tests.Fitting;
+
+public sealed class FokkerPlanckFitTests
+{
+    /// <summary>
+    /// Density snapshots of the Ornstein–Uhlenbeck process (θ = 1.5, D = 0.4) from N(1, 0.3²) on [−4, 4], made by the
+    /// library's solver with a fine step, with N(0, σ²) noise on every value after the first snapshot.
+    /// </summary>
+    private static List<Observation> Synthetic(double noise, int seed, int points = 81, int snapshots = 11, double tEnd = 1)
+    {
+        var problem = new FokkerPlanckProblem(-4, 4, points, Potential.Harmonic(1.5), 0.4);
+        var solver = new FokkerPlanckSolver(problem, 1e-3, Scheme.CrankNicolson);
+        var p = FokkerPlanckSolver.Gaussian(problem.Grid, 1, 0.3);
+        var random = new Random(seed);
+        var rows = new List<Observation>();
+        double t = 0;
+        for (int k = 0; k < snapshots; k++)
+        {
+            double next = tEnd * k / (snapshots - 1);
+            if (k > 0) solver.Advance(p, t, next);
+            t = next;
+            for (int i = 0; i < points; i++)
+            {
+                double value = p[i];
+                if (k > 0 && noise > 0) value += noise * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                rows.Add(new Observation(t, problem.Grid.Axes[0].Coordinate(i), 0, 0, value));
+            }
+        }
+        return rows;
+    }
+
+    [Theory]
+    [InlineData(-30.0)]
+    [InlineData(-2.0)]
+    [InlineData(-1e-4)]
+    [InlineData(0.0)]
+    [InlineData(5e-4)]
+    [InlineData(0.7)]
+    [InlineData(12.0)]
+    public void BernoulliDerivativeMatchesCentralDifferences(double w)
+    {
+        const double h = 1e-5;
+        double numeric = (FokkerPlanckProblem.Weights(w + h).Plus - FokkerPlanckProblem.Weights(w - h).Plus) / (2 * h);
+        // Central differences are accurate to O(h²·B''') + O(ε/h) ≈ 1e-10.
+        Assert.Equal(numeric, FokkerPlanckFitModel.BernoulliDerivative(w), 1e-9);
+    }
+
+    [Fact]
+    public void SensitivitiesPassTheTaylorTest()
+    {
+        var data = new Snapshots1D(Synthetic(0.01, 2, points: 41, snapshots: 5));
+        var model = new FokkerPlanckFitModel(data, new Potential(x => x * x / 2, x => x), 10);
+        var values = Enumerable.Range(0, 5).Select(_ => new double[41]).ToArray();
+        var sens = Enumerable.Range(0, 5).Select(_ => new[] { new double[41], new double[41] }).ToArray();
+        var weights = Enumerable.Range(0, 41).Select(i => Math.Sin(i + 1.0)).ToArray();
+        double Functional(double[][] v) => v.Skip(1).Sum(row => row.Select((x, i) => x * weights[i]).Sum());
+        double[] eta = [Math.Log(1.2), Math.Log(0.5)];
+        double[] direction = [0.7, -0.4];
+        model.Run(Math.Exp(eta[0]), Math.Exp(eta[1]), values, sens);
+        double f0 = Functional(values);
+        double slope = 0;
+        for (int q = 1; q < 5; q++)
+            for (int i = 0; i < 41; i++) slope += weights[i] * (direction[0] * sens[q][0][i] + direction[1] * sens[q][1][i]);
+        double previous = double.NaN;
+        foreach (double h in new[] { 1e-2, 5e-3, 2.5e-3 })
+        {
+            model.Run(Math.Exp(eta[0] + h * direction[0]), Math.Exp(eta[1] + h * direction[1]), values, null);
+            double remainder = Math.Abs(Functional(values) - f0 - h * slope);
+            if (!double.IsNaN(previous)) Assert.InRange(Math.Log2(previous / remainder), 1.9, 2.1);
+            previous = remainder;
+        }
+    }
+
+    [Fact]
+    public void RecoversThetaAndDiffusionOfAnOrnsteinUhlenbeckDensity()
+    {
+        var baseline = new Potential(x => x * x / 2, x => x);
+        var clean = FokkerPlanckFitter.Fit(Synthetic(0, 0), baseline);
+        Assert.True(clean.Converged);
+        // Data and model share the spatial scheme; only the time steps differ (1e-3 vs 2.5e-3 Crank–Nicolson).
+        Assert.Equal(1.5, clean.Scale, 1.5e-3);
+        Assert.Equal(0.4, clean.Diffusion, 0.4e-3);
+
+        var noisy = FokkerPlanckFitter.Fit(Synthetic(0.005, 9), baseline, new FokkerPlanckFitOptions { TestFraction = 0.2 });
+        Assert.InRange(1.5, noisy.Scale - 4 * noisy.ScaleStd, noisy.Scale + 4 * noisy.ScaleStd);
+        Assert.InRange(0.4, noisy.Diffusion - 4 * noisy.DiffusionStd, noisy.Diffusion + 4 * noisy.DiffusionStd);
+        Assert.True(noisy.ScaleStd < 0.05 && noisy.DiffusionStd < 0.02, $"{noisy.ScaleStd} {noisy.DiffusionStd}");
+        // 8 train snapshots × 81 values and 2 test snapshots × 81: MSE within 4√(2/m) of σ² = 2.5e-5.
+        Assert.InRange(noisy.TrainLoss, 2.5e-5 * (1 - 4 * Math.Sqrt(2.0 / 648)), 2.5e-5 * (1 + 4 * Math.Sqrt(2.0 / 648)));
+        Assert.InRange(noisy.TestLoss, 2.5e-5 * (1 - 4 * Math.Sqrt(2.0 / 162)), 2.5e-5 * (1 + 4 * Math.Sqrt(2.0 / 162)));
+    }
+}

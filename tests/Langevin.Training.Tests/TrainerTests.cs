@@ -1,0 +1,169 @@
+using Langevin.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Langevin.Training.Tests;
+
+public sealed class TrainerTests
+{
+    public TrainerTests() => Helpers.Torch();
+
+    private static TrainingConfig Tiny(OptimizerKind optimizer = OptimizerKind.Sgld, int epochs = 3) => new()
+    {
+        Optimizer = optimizer,
+        LearningRate = 0.05,
+        Momentum = optimizer is OptimizerKind.Sghmc or OptimizerKind.Sgd ? 0.5 : 0,
+        Diffusion = optimizer == OptimizerKind.Sgd ? 0 : 1e-4,
+        DiffusionSchedule = "exp:0.7",
+        Epochs = epochs,
+        BatchSize = 32,
+        Seed = 5,
+        ValidationCount = 64,
+        LogEvery = 3,
+        Samples = 2,
+        BurnInEpochs = 1,
+        ThinSteps = 4,
+    };
+
+    private static Tensor[] Parameters(Trainer t) => t.Model.parameters().Select(p => p.detach().clone()).ToArray();
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgld)]
+    [InlineData(OptimizerKind.Sghmc)]
+    [InlineData(OptimizerKind.Psgld)]
+    public void Resume_equals_uninterrupted(OptimizerKind optimizer)
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        using var whole = new TempFolder();
+        using var parts = new TempFolder();
+
+        using var uninterrupted = Trainer.Open(Tiny(optimizer), train, test, whole.Path, resume: false);
+        var full = uninterrupted.Run();
+
+        using (var first = Trainer.Open(Tiny(optimizer, epochs: 1), train, test, parts.Path, resume: false)) first.Run();
+        using var resumed = Trainer.Open(Tiny(optimizer), train, test, parts.Path, resume: true);
+        Assert.Equal(1, resumed.CompletedEpochs);
+        var continued = resumed.Run();
+
+        var a = Parameters(uninterrupted);
+        var b = Parameters(resumed);
+        for (int i = 0; i < a.Length; i++) Assert.True(Bits.Equal(a[i], b[i]), $"parameter {i} differs after resume");
+        Assert.Equal(full.Epochs.Select(e => e.TrainLoss), continued.Epochs.Select(e => e.TrainLoss));
+        Assert.Equal(full.Epochs.Select(e => e.Test.Nll), continued.Epochs.Select(e => e.Test.Nll));
+        Assert.Equal(full.EnsembleTest, continued.EnsembleTest);
+        Assert.Equal(uninterrupted.Steps, resumed.Steps);
+        Assert.True(File.Exists(Path.Combine(parts.Path, "metrics.csv")));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(parts.Path, "metrics.csv")).Length); // header + 3 epochs
+        Assert.True(File.Exists(Path.Combine(parts.Path, "loss.png")));
+    }
+
+    [Fact]
+    public void Training_learns_the_synthetic_task_and_records_sensible_metrics()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(200, seed: 2);
+        using var trainer = new Trainer(Tiny(OptimizerKind.Sgd, epochs: 4) with { LearningRate = 0.1, Momentum = 0.9 }, train, test, null);
+        var lines = new List<string>();
+        var result = trainer.Run(new Recorder(lines));
+        Assert.True(result.Final.Test.Accuracy > 0.9, $"test accuracy {result.Final.Test.Accuracy}");
+        Assert.InRange(result.BestEpoch, 1, 4);
+        Assert.Equal(2, result.EnsembleSamples);
+        Assert.NotNull(result.EnsembleTest);
+        // 256 training images / 32 = 8 batches; running loss every 3 → 2 lines per epoch.
+        Assert.Equal(8, trainer.BatchesPerEpoch);
+        Assert.Equal(8, lines.Count);
+        Assert.StartsWith("[1,     3] loss: ", lines[0]);
+    }
+
+    [Fact]
+    public void Divergence_is_a_user_error_and_keeps_the_last_good_checkpoint()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        using var run = new TempFolder();
+        using (var first = Trainer.Open(Tiny(epochs: 1), train, test, run.Path, resume: false)) first.Run();
+        string checkpoint = Path.Combine(run.Path, "checkpoint.bin");
+        byte[] good = File.ReadAllBytes(checkpoint);
+
+        using var resumed = Trainer.Open(Tiny(epochs: 2), train, test, run.Path, resume: true);
+        using (no_grad()) resumed.Model.parameters().First().fill_(float.NaN);
+        var error = Assert.Throws<UserErrorException>(() => resumed.Run());
+        Assert.Contains("diverged", error.Message);
+        Assert.Contains("epoch 2, batch 1", error.Message);
+        Assert.Contains("last good checkpoint", error.Message);
+        Assert.Equal(good, File.ReadAllBytes(checkpoint));
+    }
+
+    [Fact]
+    public void Posterior_ensemble_of_identical_samples_is_the_model()
+    {
+        using var data = Helpers.Synthetic(50, seed: 3);
+        using var model = new SmallCnn(1, 16, 16, 2);
+        using var sampler = new PosteriorSampler(burnInSteps: 2, thinSteps: 3, capacity: 2);
+        Assert.False(sampler.IsSampleStep(2));
+        Assert.True(sampler.IsSampleStep(5));
+        Assert.False(sampler.IsSampleStep(6));
+        Assert.True(sampler.IsSampleStep(8));
+        sampler.Add(model);
+        sampler.Add(model);
+        sampler.Add(model);
+        Assert.Equal(2, sampler.Count);
+        Assert.Equal(3, sampler.Taken);
+        var single = Evaluation.LogProbabilities(model, data);
+        var ensemble = sampler.LogProbabilities(model, data);
+        Assert.True(single.allclose(ensemble, rtol: 0, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Posterior_ensemble_averages_probabilities_not_logits()
+    {
+        using var data = Helpers.Synthetic(50, seed: 3);
+        using var model = new SmallCnn(1, 16, 16, 2);
+        using var sampler = new PosteriorSampler(0, 1, 5);
+        sampler.Add(model);
+        var p1 = Evaluation.LogProbabilities(model, data).exp();
+        using (no_grad()) foreach (var p in model.parameters()) p.mul_(3);
+        sampler.Add(model);
+        var p2 = Evaluation.LogProbabilities(model, data).exp();
+        var expected = p1.add(p2).div(2);
+        var actual = sampler.LogProbabilities(model, data).exp();
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        // The model keeps its own (current) parameters afterwards.
+        Assert.True(Evaluation.LogProbabilities(model, data).exp().allclose(p2));
+    }
+
+    [Theory]
+    [InlineData(1, 28, 28)]
+    [InlineData(3, 32, 32)]
+    public void Models_map_images_to_logits(int channels, int height, int width)
+    {
+        using var x = rand(5, channels, height, width);
+        using var cnn = ModelKind.Cnn.Create((channels, height, width), 10, 1);
+        using var gru = ModelKind.Gru.Create((channels, height, width), 10, 1);
+        Assert.Equal(new long[] { 5, 10 }, cnn.forward(x).shape);
+        Assert.Equal(new long[] { 5, 10 }, gru.forward(x).shape);
+        long cnnParameters = cnn.parameters().Sum(p => p.numel());
+        // conv1 C·25·6+6, conv2 6·25·16+16, fc 120/84/10 on 16·4·4 = 256 (28×28) or 16·5·5 = 400 (32×32) features.
+        long features = height == 28 ? 256 : 400;
+        Assert.Equal(channels * 25 * 6 + 6 + 6 * 25 * 16 + 16 + features * 120 + 120 + 120 * 84 + 84 + 84 * 10 + 10, cnnParameters);
+    }
+
+    [Fact]
+    public void Starting_over_an_existing_run_or_resuming_nothing_is_a_user_error()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        using var run = new TempFolder();
+        Assert.Throws<UserErrorException>(() => Trainer.Open(Tiny(epochs: 1), train, test, run.Path, resume: true));
+        using (var first = Trainer.Open(Tiny(epochs: 1), train, test, run.Path, resume: false)) first.Run();
+        Assert.Throws<UserErrorException>(() => Trainer.Open(Tiny(epochs: 1), train, test, run.Path, resume: false));
+        File.WriteAllText(Path.Combine(run.Path, "checkpoint.bin"), "garbage");
+        Assert.Throws<UserErrorException>(() => Trainer.Open(Tiny(epochs: 2), train, test, run.Path, resume: true));
+    }
+
+    private sealed class Recorder(List<string> lines) : ITrainingObserver
+    {
+        public void Message(string line) => lines.Add(line);
+    }
+}
