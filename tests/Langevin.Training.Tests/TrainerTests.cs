@@ -56,6 +56,7 @@ public sealed class TrainerTests
         Assert.True(File.Exists(Path.Combine(parts.Path, "metrics.csv")));
         Assert.Equal(4, File.ReadAllLines(Path.Combine(parts.Path, "metrics.csv")).Length); // header + 3 epochs
         Assert.True(File.Exists(Path.Combine(parts.Path, "loss.png")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(parts.Path, "tensorboard"), "events.out.tfevents.*", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ internal static class DiffusionCommand
         var command = new Command("diffusion", "Train and evaluate the latent text-to-image diffusion model.")
         {
             Train(),
+            DiffusionEvaluateCommand.Classifier(),
+            DiffusionEvaluateCommand.Evaluate(),
         };
         return command;
     }

@@ -107,10 +107,13 @@ internal static class PdeCommand
         var estimate = new Option<string>("--estimate") { Description = "Parameter to estimate: alpha (constant diffusivity).", DefaultValueFactory = _ => "alpha" };
         var loss = new Option<string>("--loss") { Description = "Loss: mse.", DefaultValueFactory = _ => "mse" };
         var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of the later snapshots held out to test the forecast.", DefaultValueFactory = _ => 0.0 };
-        var maxIterations = new Option<int>("--max-iterations") { Description = "Levenberg–Marquardt iteration limit.", DefaultValueFactory = _ => 100 };
+        var maxIterations = new Option<int?>("--max-iterations") { Description = "Iteration limit (default 100 for lm, 5000 for adam/sgd)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "lm (Levenberg–Marquardt), adam or sgd, all on log α with exact gradients.", DefaultValueFactory = _ => "lm" };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Step size in log α for adam/sgd.", DefaultValueFactory = _ => 0.02 };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON (alpha, alpha_std, train_loss, test_loss, iterations, ...).", HelpName = "FILE" };
+        var plot = new Option<string?>("--plot") { Description = "Write a PNG of the data and the fitted model at the first, middle and last snapshots.", HelpName = "FILE" };
         var command = new Command("fit", "Fit a diffusion model to data: first snapshot = initial condition, end values = boundary conditions; Levenberg–Marquardt on log α with exact gradients.")
-        { data, equation, estimate, loss, testFraction, maxIterations, json };
+        { data, equation, estimate, loss, testFraction, maxIterations, optimizer, learningRate, json, plot };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -120,14 +123,37 @@ internal static class PdeCommand
                 throw new UserErrorException($"--estimate '{parse.GetValue(estimate)}' is not supported; use --estimate alpha");
             if (!parse.GetValue(loss)!.Equals("mse", StringComparison.OrdinalIgnoreCase))
                 throw new UserErrorException($"--loss '{parse.GetValue(loss)}' is not supported for the heat fit; use --loss mse");
+            var method = parse.GetValue(optimizer)!.Trim().ToLowerInvariant() switch
+            {
+                "lm" or "levenberg-marquardt" or "gauss-newton" => FitOptimizer.LevenbergMarquardt,
+                "adam" => FitOptimizer.Adam,
+                "sgd" => FitOptimizer.Sgd,
+                var other => throw new UserErrorException($"--optimizer '{other}' is unknown; use lm, adam or sgd"),
+            };
             var csv = LongFormCsv.Read(parse.GetValue(data)!);
             var fit = HeatDiffusivityFitter.Fit(csv, new HeatDiffusivityFitOptions
             {
                 TestFraction = parse.GetValue(testFraction),
-                MaxIterations = parse.GetValue(maxIterations),
+                MaxIterations = parse.GetValue(maxIterations) ?? (method == FitOptimizer.LevenbergMarquardt ? 100 : 5000),
+                Optimizer = method,
+                LearningRate = parse.GetValue(learningRate),
+                Tolerance = method == FitOptimizer.LevenbergMarquardt ? 1e-10 : 1e-7,
             });
             output.WriteLine($"read {csv.Observations.Count} rows ({csv.DroppedRows} dropped for missing values); train {fit.TrainSnapshots} snapshots / {fit.TrainPoints} values, test {fit.TestSnapshots} / {fit.TestPoints}");
             output.WriteLine($"alpha = {fit.Alpha:G6} ± {fit.AlphaStd:G3}  train MSE = {fit.TrainLoss:G4}  test MSE = {(double.IsNaN(fit.TestLoss) ? "n/a" : fit.TestLoss.ToString("G4", CultureInfo.InvariantCulture))}  ({fit.Iterations} iterations{(fit.Converged ? "" : ", NOT converged")})");
+            if (parse.GetValue(plot) is { } plotPath)
+            {
+                var (positions, times, predicted) = HeatDiffusivityFitter.Predict(csv.Observations, fit.Alpha);
+                var series = new List<(string, double[], double[], bool)>();
+                foreach (int q in new[] { 0, times.Length / 2, times.Length - 1 }.Distinct())
+                {
+                    var rows = csv.Observations.Where(o => o.T == times[q]).OrderBy(o => o.X).ToArray();
+                    series.Add(($"data t = {times[q]:G3}", rows.Select(o => o.X).ToArray(), rows.Select(o => o.U).ToArray(), true));
+                    series.Add(($"model t = {times[q]:G3}", positions, predicted[q], false));
+                }
+                PdePlots.Fit(plotPath, $"Heat equation fit: alpha = {fit.Alpha:G4} ± {fit.AlphaStd:G2}", series);
+                output.WriteLine($"plot: {plotPath}");
+            }
             if (parse.GetValue(json) is { } jsonPath)
             {
                 var result = new Dictionary<string, object?>
@@ -146,6 +172,7 @@ internal static class PdeCommand
                     ["test_snapshots"] = fit.TestSnapshots,
                     ["dropped_rows"] = csv.DroppedRows,
                     ["loss"] = "mse",
+                    ["optimizer"] = method.ToString(),
                 };
                 AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
                 output.WriteLine($"wrote {jsonPath}");

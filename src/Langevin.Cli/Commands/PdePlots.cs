@@ -23,4 +23,34 @@ internal static class PdePlots
         byte[] png = plot.GetImageBytes(800, 500, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(png));
     }
+
+    /// <summary>Writes data (markers) and model curves (lines) against x (atomically).</summary>
+    public static void Fit(string path, string title, IReadOnlyList<(string Label, double[] X, double[] Y, bool Markers)> series)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var (label, x, y, markers) = series[i];
+            var scatter = plot.Add.Scatter(x, y);
+            scatter.LegendText = label;
+            scatter.Color = palette.GetColor(i / 2);
+            if (markers)
+            {
+                scatter.LineWidth = 0;
+                scatter.MarkerSize = 4;
+            }
+            else
+            {
+                scatter.MarkerSize = 0;
+                scatter.LineWidth = 2;
+            }
+        }
+        plot.Title(title);
+        plot.XLabel("x");
+        plot.YLabel("u");
+        plot.ShowLegend();
+        byte[] png = plot.GetImageBytes(800, 500, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
+    }
 }

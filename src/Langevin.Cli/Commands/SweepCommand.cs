@@ -27,7 +27,7 @@ internal static class SweepCommand
             int seedCount = parse.GetValue(seeds);
             var config = options.ToConfig(parse, values[0]);
             config.Validate();
-            var (train, test) = options.LoadData(parse, config.Dataset);
+            var (train, test) = options.LoadData(parse, config);
             using (train)
             using (test)
             {

@@ -28,12 +28,18 @@ internal static class TrainCommand
             string dir = parse.GetValue(output)!;
             if (isResume && File.Exists(new RunDirectory(dir).Config))
             {
-                // A resumed run keeps its saved settings; only an explicit --epochs may extend it.
+                // A resumed run keeps its saved settings (threads included: results depend on them);
+                // only an explicit --epochs may extend it, an explicit --threads change it.
                 var saved = TrainingConfig.FromJson(File.ReadAllText(new RunDirectory(dir).Config), dir);
                 bool epochsGiven = parse.GetResult(options.Epochs) is { Implicit: false };
-                config = saved with { Epochs = epochsGiven ? Math.Max(saved.Epochs, config.Epochs) : saved.Epochs };
+                bool threadsGiven = parse.GetResult(options.Threads) is { Implicit: false };
+                config = saved with
+                {
+                    Epochs = epochsGiven ? Math.Max(saved.Epochs, config.Epochs) : saved.Epochs,
+                    Threads = threadsGiven ? config.Threads : saved.Threads,
+                };
             }
-            var (train, test) = options.LoadData(parse, config.Dataset);
+            var (train, test) = options.LoadData(parse, config);
             using (train)
             using (test)
             {

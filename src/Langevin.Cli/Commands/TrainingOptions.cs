@@ -52,13 +52,14 @@ internal sealed class TrainingOptions
         ThinSteps = parse.GetValue(Thin),
         TrainLimit = parse.GetValue(TrainLimit),
         LogEvery = parse.GetValue(LogEvery),
+        Threads = parse.GetValue(Threads),
     };
 
-    /// <summary>Sets the threads and loads both splits of the configured dataset.</summary>
-    public (ImageDataset Train, ImageDataset Test) LoadData(ParseResult parse, DatasetKind kind)
+    /// <summary>Sets torch's threads to <see cref="TrainingConfig.Threads"/> and loads both splits of the configured dataset.</summary>
+    public (ImageDataset Train, ImageDataset Test) LoadData(ParseResult parse, TrainingConfig config)
     {
-        Langevin.Torch.TorchRuntime.SetThreads(parse.GetValue(Threads));
-        var location = CommonOptions.Locator(parse.GetValue(Data)).Find(kind);
-        return TrainingData.Load(kind, location.Folder);
+        Langevin.Torch.TorchRuntime.SetThreads(config.Threads);
+        var location = CommonOptions.Locator(parse.GetValue(Data)).Find(config.Dataset);
+        return TrainingData.Load(config.Dataset, location.Folder);
     }
 }

@@ -1,5 +1,18 @@
 namespace Langevin.Pde.Fitting;
 
+/// <summary>Optimiser of the fitters (all work on log-parameters).</summary>
+public enum FitOptimizer
+{
+    /// <summary>Levenberg–Marquardt (Gauss–Newton with damping): fast and the default.</summary>
+    LevenbergMarquardt,
+
+    /// <summary>Adam (β₁ = 0.9, β₂ = 0.999) with <see cref="HeatDiffusivityFitOptions.LearningRate"/> in log α.</summary>
+    Adam,
+
+    /// <summary>Plain gradient descent θ ← θ − lr·∂MSE/∂θ in θ = log α.</summary>
+    Sgd,
+}
+
 /// <summary>Options of <see cref="HeatDiffusivityFitter"/>.</summary>
 public sealed record HeatDiffusivityFitOptions
 {
@@ -9,8 +22,14 @@ public sealed record HeatDiffusivityFitOptions
     /// </summary>
     public double TestFraction { get; init; }
 
-    /// <summary>Largest number of Levenberg–Marquardt iterations.</summary>
+    /// <summary>Largest number of iterations (first-order optimisers need hundreds to thousands).</summary>
     public int MaxIterations { get; init; } = 100;
+
+    /// <summary>The optimiser; the starting point always comes from the log-spaced scan.</summary>
+    public FitOptimizer Optimizer { get; init; } = FitOptimizer.LevenbergMarquardt;
+
+    /// <summary>Step size in log α of <see cref="FitOptimizer.Adam"/> and <see cref="FitOptimizer.Sgd"/>.</summary>
+    public double LearningRate { get; init; } = 0.02;
 
     /// <summary>Convergence threshold on the step in log α.</summary>
     public double Tolerance { get; init; } = 1e-10;
@@ -73,12 +92,31 @@ public static class HeatDiffusivityFitter
         {
             double stepAlpha = alpha;
             problem.UseCrankNicolson(0.5 * data.Spacing * data.Spacing / stepAlpha);
-            fit = problem.LevenbergMarquardt(Math.Log(alpha), options);
+            fit = options.Optimizer == FitOptimizer.LevenbergMarquardt
+                ? problem.LevenbergMarquardt(Math.Log(alpha), options)
+                : problem.FirstOrder(Math.Log(alpha), options);
             alpha = fit.Alpha;
             // The steps were sized for stepAlpha; if α̂ is much larger, Crank–Nicolson would ring on the noisy start: refit.
             if (alpha <= 2 * stepAlpha) break;
         }
         return fit!;
+    }
+
+    /// <summary>
+    /// Forecast with the fitted model: the field at every snapshot time of the data (row 0 is the first snapshot),
+    /// on the data's grid, for diffusivity <paramref name="alpha"/>, from the first snapshot and the observed ends
+    /// (Crank–Nicolson with α·h/dx² ≤ ½).
+    /// </summary>
+    /// <returns>Positions, times and the predicted values[time][position].</returns>
+    public static (double[] Positions, double[] Times, double[][] Values) Predict(IReadOnlyList<Observation> observations, double alpha)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        if (!(alpha > 0) || !double.IsFinite(alpha)) throw new UserErrorException($"alpha must be positive (got {alpha})");
+        var data = new Snapshots1D(observations);
+        var model = new RodModel(data, 0.5 * data.Spacing * data.Spacing / alpha, 0.5);
+        var values = data.Times.Select(_ => new double[data.Positions.Length]).ToArray();
+        model.Run(alpha, values, null);
+        return (data.Positions, data.Times, values);
     }
 
     /// <summary>Reads a long-form CSV file and fits α (1D data only).</summary>

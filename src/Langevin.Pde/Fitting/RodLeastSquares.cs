@@ -132,8 +132,43 @@ internal sealed class RodLeastSquares
                 if (lambda > 1e12 || Math.Abs(delta) < options.Tolerance) { converged = true; break; }
             }
         }
+        return Summarise(logAlpha, iterations, converged);
+    }
+
+    /// <summary>Adam or plain gradient descent on log α with the exact gradient; stops when the step is below the tolerance.</summary>
+    public HeatDiffusivityFit FirstOrder(double logAlpha, HeatDiffusivityFitOptions options)
+    {
+        if (!(options.LearningRate > 0)) throw new UserErrorException($"learning rate must be positive (got {options.LearningRate})");
+        const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-12;
+        double m = 0, v = 0;
+        int iterations = 0;
+        bool converged = false;
+        while (iterations < options.MaxIterations)
+        {
+            iterations++;
+            double g = Evaluate(logAlpha, true).Gradient;
+            double step;
+            if (options.Optimizer == FitOptimizer.Adam)
+            {
+                m = beta1 * m + (1 - beta1) * g;
+                v = beta2 * v + (1 - beta2) * g * g;
+                double mHat = m / (1 - Math.Pow(beta1, iterations)), vHat = v / (1 - Math.Pow(beta2, iterations));
+                step = options.LearningRate * mHat / (Math.Sqrt(vHat) + epsilon);
+            }
+            else
+            {
+                step = options.LearningRate * g;
+            }
+            logAlpha -= step;
+            if (Math.Abs(step) < options.Tolerance) { converged = true; break; }
+        }
+        return Summarise(logAlpha, iterations, converged);
+    }
+
+    private HeatDiffusivityFit Summarise(double logAlpha, int iterations, bool converged)
+    {
         // The buffers may hold a rejected trial: evaluate at the accepted point for the test loss and covariance.
-        current = Evaluate(logAlpha, true);
+        var current = Evaluate(logAlpha, true);
         double alpha = Math.Exp(logAlpha);
         double sigma2 = current.Rss / Math.Max(1, TrainPoints - 1);
         double logStd = current.JtJ > 0 ? Math.Sqrt(sigma2 / current.JtJ) : double.PositiveInfinity;

@@ -43,6 +43,7 @@ public sealed class FokkerPlanckSolver
     {
         if (p.Length != Problem.Grid.Count) throw new ArgumentException($"density has {p.Length} values, grid has {Problem.Grid.Count}", nameof(p));
         if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
+        if (!Kernels.AllFinite(p)) throw new UserErrorException("the initial density contains NaN or infinite values; fix the initial condition");
         if (t1 == t0) return 0;
         int steps = (int)Math.Max(1, Math.Ceiling((t1 - t0) / TimeStep * (1 - 1e-12)));
         double dt = (t1 - t0) / steps;

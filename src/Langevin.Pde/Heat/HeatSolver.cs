@@ -83,7 +83,9 @@ public sealed class HeatSolver
 
     /// <summary>
     /// Advances <paramref name="u"/> (a field on the problem's grid) from <paramref name="t0"/> to <paramref name="t1"/>
-    /// with ⌈(t1 − t0)/dt⌉ equal steps. Boundary values are imposed at each new time level.
+    /// with ⌈(t1 − t0)/dt⌉ equal steps. Dirichlet values overwrite u at t0 and are imposed at each new time level.
+    /// When <see cref="Scheme.Auto"/> chose Crank–Nicolson, the first step of every call is replaced by four implicit
+    /// Euler quarter steps (Rannacher start-up), which damps the ringing caused by jumps in the data at t0.
     /// </summary>
     /// <returns>The number of steps taken.</returns>
     /// <exception cref="UserErrorException">When the field becomes NaN or infinite.</exception>

@@ -99,17 +99,41 @@ internal sealed class LineSolver
         }
     }
 
+    private void SolveFourContiguousLines(Span<double> y, int b0)
+    {
+        int b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+        y[b0] *= m[b0];
+        y[b1] *= m[b1];
+        y[b2] *= m[b2];
+        y[b3] *= m[b3];
+        for (int i = 1; i < n; i++)
+        {
+            y[b0 + i] = (y[b0 + i] - l[b0 + i] * y[b0 + i - 1]) * m[b0 + i];
+            y[b1 + i] = (y[b1 + i] - l[b1 + i] * y[b1 + i - 1]) * m[b1 + i];
+            y[b2 + i] = (y[b2 + i] - l[b2 + i] * y[b2 + i - 1]) * m[b2 + i];
+            y[b3 + i] = (y[b3 + i] - l[b3 + i] * y[b3 + i - 1]) * m[b3 + i];
+        }
+        for (int i = n - 2; i >= 0; i--)
+        {
+            y[b0 + i] -= cp[b0 + i] * y[b0 + i + 1];
+            y[b1 + i] -= cp[b1 + i] * y[b1 + i + 1];
+            y[b2 + i] -= cp[b2 + i] * y[b2 + i + 1];
+            y[b3 + i] -= cp[b3 + i] * y[b3 + i + 1];
+        }
+    }
+
     /// <summary>Overwrites y with the solution of (I − c·Aₐ) x = y.</summary>
     public void Solve(Span<double> y)
     {
         if (s == 1)
         {
-            for (int o = 0; o < outer; o++)
-            {
-                int b = o * n;
-                SolveLineScalar(y, b);
-                if (periodic) Correct(y, b, o, 1);
-            }
+            int o = 0;
+            // Each line is a serial chain of dependent multiply-adds: eliminate four lines at once so that the
+            // processor overlaps their latencies.
+            for (; o + 4 <= outer; o += 4) SolveFourContiguousLines(y, o * n);
+            for (; o < outer; o++) SolveLineScalar(y, o * n);
+            if (periodic)
+                for (o = 0; o < outer; o++) Correct(y, o * n, o, 1);
             return;
         }
         for (int o = 0; o < outer; o++)

@@ -46,12 +46,9 @@ internal sealed class SplitStepper
                 break;
             case StepMethod.Douglas:
                 {
-                    u.CopyTo(yy);
-                    for (int a = 0; a < d; a++)
-                    {
-                        op.AddAxis(a, u, yy, dt);
-                        op.AddBoundary(a, t, yy, dt);
-                    }
+                    // Y₀ = uⁿ + dt·F(tₙ, uⁿ): one fused pass on uniform 2D grids.
+                    op.ExplicitUpdate(u, yy, dt);
+                    for (int a = 0; a < d; a++) op.AddBoundary(a, t, yy, dt);
                     op.AddSource(t, yy, dt);
                     double c = theta * dt;
                     for (int a = 0; a < d; a++)

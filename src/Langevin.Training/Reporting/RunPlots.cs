@@ -12,21 +12,21 @@ public static class RunPlots
         ArgumentNullException.ThrowIfNull(run);
         if (epochs.Count == 0) return;
         double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
-        Save(run.File("loss.png"), "Loss", "nats", x,
+        Save(run.File("loss.png"), "Loss", "nats", x, Alignment.UpperRight,
             ("train (mean batch loss)", epochs.Select(e => e.TrainLoss)),
             ("validation NLL", epochs.Select(e => e.Validation.Nll)),
             ("test NLL", epochs.Select(e => e.Test.Nll)));
-        Save(run.File("accuracy.png"), "Accuracy", "fraction correct", x,
+        Save(run.File("accuracy.png"), "Accuracy", "fraction correct", x, Alignment.LowerRight,
             ("train subset", epochs.Select(e => e.Train.Accuracy)),
             ("validation", epochs.Select(e => e.Validation.Accuracy)),
             ("test", epochs.Select(e => e.Test.Accuracy)));
-        Save(run.File("ece.png"), "Expected calibration error (15 bins)", "ECE", x,
+        Save(run.File("ece.png"), "Expected calibration error (15 bins)", "ECE", x, Alignment.UpperRight,
             ("validation", epochs.Select(e => e.Validation.Ece)),
             ("test", epochs.Select(e => e.Test.Ece)));
     }
 
-    /// <summary>Writes a line plot of several series against <paramref name="x"/> to <paramref name="path"/> (atomically).</summary>
-    public static void Save(string path, string title, string yLabel, double[] x, params (string Label, IEnumerable<double> Y)[] series)
+    /// <summary>Writes a line plot of several series against <paramref name="x"/> to <paramref name="path"/> (atomically), the legend at <paramref name="legend"/>.</summary>
+    public static void Save(string path, string title, string yLabel, double[] x, Alignment legend, params (string Label, IEnumerable<double> Y)[] series)
     {
         var plot = new Plot();
         foreach (var (label, y) in series)
@@ -37,7 +37,7 @@ public static class RunPlots
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.ShowLegend();
+        plot.ShowLegend(legend);
         byte[] png = plot.GetImageBytes(800, 500, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(png));
     }

@@ -40,6 +40,7 @@ public sealed class Trainer : IDisposable
     private readonly RunDirectory? _run;
     private long _step;
     private int _bestEpoch;
+    private SummaryWriter? _events;
 
     /// <summary>Sets up a run (nothing is trained yet).</summary>
     /// <param name="config">The settings; validated here.</param>
@@ -104,8 +105,8 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Starts a new run in <paramref name="runDirectory"/>, or, when <paramref name="resume"/> is true and the
-    /// folder holds a checkpoint, continues it with the configuration saved there (only <see cref="TrainingConfig.Epochs"/>
-    /// may be raised).
+    /// folder holds a checkpoint, continues it with the configuration saved there: only <see cref="TrainingConfig.Epochs"/>
+    /// may be raised, and <see cref="TrainingConfig.Threads"/> is taken from <paramref name="config"/> (the caller sets the threads).
     /// </summary>
     public static Trainer Open(TrainingConfig config, ImageDataset trainingSet, ImageDataset testSet, string runDirectory, bool resume)
     {
@@ -119,7 +120,7 @@ public sealed class Trainer : IDisposable
         if (!File.Exists(run.Config) || !File.Exists(run.Checkpoint))
             throw new UserErrorException($"--resume: {run.Path} holds no config.json and checkpoint.bin; start the run without --resume");
         var saved = TrainingConfig.FromJson(File.ReadAllText(run.Config), run.Config);
-        if (config.Epochs > saved.Epochs) saved = saved with { Epochs = config.Epochs };
+        saved = saved with { Epochs = Math.Max(saved.Epochs, config.Epochs), Threads = config.Threads };
         var trainer = new Trainer(saved, trainingSet, testSet, runDirectory);
         trainer.LoadCheckpoint(run.Checkpoint);
         return trainer;
@@ -259,6 +260,27 @@ public sealed class Trainer : IDisposable
         });
         AtomicFile.WriteAllText(run.Metrics, EpochMetrics.ToCsvFile(_epochs));
         RunPlots.Write(run, _epochs);
+        WriteTensorBoard(run, metrics);
+    }
+
+    /// <summary>
+    /// Appends the epoch's scalars to TensorBoard event files in <c>tensorboard/</c> (TorchSharp's SummaryWriter).
+    /// A resumed run starts a new event file; TensorBoard merges the files of a folder.
+    /// </summary>
+    private void WriteTensorBoard(RunDirectory run, EpochMetrics m)
+    {
+        _events ??= torch.utils.tensorboard.SummaryWriter(run.File("tensorboard"));
+        int step = m.Epoch;
+        _events.add_scalar("loss/train", (float)m.TrainLoss, step);
+        _events.add_scalar("loss/validation_nll", (float)m.Validation.Nll, step);
+        _events.add_scalar("loss/test_nll", (float)m.Test.Nll, step);
+        _events.add_scalar("accuracy/train_subset", (float)m.Train.Accuracy, step);
+        _events.add_scalar("accuracy/validation", (float)m.Validation.Accuracy, step);
+        _events.add_scalar("accuracy/test", (float)m.Test.Accuracy, step);
+        _events.add_scalar("ece/validation", (float)m.Validation.Ece, step);
+        _events.add_scalar("ece/test", (float)m.Test.Ece, step);
+        _events.add_scalar("schedule/lr", (float)m.LearningRate, step);
+        _events.add_scalar("schedule/diffusion", (float)m.Diffusion, step);
     }
 
     /// <summary>Writes everything needed to resume: counters, metrics so far, model, optimizer state, posterior samples.</summary>
@@ -298,7 +320,7 @@ public sealed class Trainer : IDisposable
         int version = reader.ReadInt32();
         if (version != CheckpointVersion) throw new FormatException($"checkpoint version {version}, this build reads {CheckpointVersion}");
         var saved = TrainingConfig.FromJson(reader.ReadString(), "checkpoint");
-        if (saved with { Epochs = Config.Epochs } != Config)
+        if (saved with { Epochs = Config.Epochs, Threads = Config.Threads } != Config)
             throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
         _step = reader.ReadInt64();
         _bestEpoch = reader.ReadInt32();

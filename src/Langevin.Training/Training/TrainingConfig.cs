@@ -64,6 +64,13 @@ public sealed record TrainingConfig
     /// <summary>Posterior sampling: number K of most recent samples kept for the ensemble (0 disables it).</summary>
     public int Samples { get; init; }
 
+    /// <summary>
+    /// Torch intra-op threads the run uses (0: one per core). Not applied by the <see cref="Trainer"/> (threads are
+    /// process-wide; the caller sets them) but recorded, because float reductions depend on the thread count:
+    /// a run is bit-for-bit reproducible, and a resumed run identical to an uninterrupted one, only at the same count.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Use at most this many training images (0: all); for quick runs and tests.</summary>
     public int TrainLimit { get; init; }
 
@@ -81,6 +88,7 @@ public sealed record TrainingConfig
         if (!(BurnInEpochs >= 0)) throw new UserErrorException($"--burn-in must be ≥ 0 epochs, got {BurnInEpochs}");
         if (ThinSteps < 0) throw new UserErrorException($"--thin must be ≥ 0 steps, got {ThinSteps}");
         if (Samples < 0) throw new UserErrorException($"--samples must be ≥ 0, got {Samples}");
+        if (Threads < 0) throw new UserErrorException($"--threads must be 0 (one per core) or a positive count, got {Threads}");
         if (TrainLimit < 0) throw new UserErrorException($"--train-limit must be ≥ 0, got {TrainLimit}");
         _ = Schedule;
     }

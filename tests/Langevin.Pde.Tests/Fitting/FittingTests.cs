@@ -94,6 +94,38 @@ public sealed class FittingTests
     }
 
     [Fact]
+    public void PredictForecastsTheExactSolution()
+    {
+        var (positions, times, values) = HeatDiffusivityFitter.Predict(Synthetic(0.35, 0, 0), 0.35);
+        // Three-point error of mode k: ≈ (k²dx²/12)·k²αt·e^{−k²αt} ≤ (k²dx²/12)/e, about 2e-4 for the 3πx mode
+        // (amplitude ½) at dx = 1/80; Crank–Nicolson with αh/dx² ≤ ½ adds far less.
+        double worst = 0;
+        for (int q = 0; q < times.Length; q++)
+            for (int i = 0; i < positions.Length; i++)
+            {
+                double t = times[q], x = positions[i];
+                double exact = 0.2 + Math.Exp(-0.35 * Math.PI * Math.PI * t) * Math.Sin(Math.PI * x)
+                    + 0.5 * Math.Exp(-9 * 0.35 * Math.PI * Math.PI * t) * Math.Sin(3 * Math.PI * x);
+                worst = Math.Max(worst, Math.Abs(values[q][i] - exact));
+            }
+        Assert.True(worst < 5e-4, $"max error {worst}");
+    }
+
+    [Fact]
+    public void AdamReachesTheLevenbergMarquardtOptimum()
+    {
+        var data = Synthetic(0.35, 0.01, 42, points: 41, snapshots: 11);
+        var lm = HeatDiffusivityFitter.Fit(data);
+        var adam = HeatDiffusivityFitter.Fit(data, new HeatDiffusivityFitOptions
+        {
+            Optimizer = FitOptimizer.Adam, LearningRate = 0.01, MaxIterations = 3000, Tolerance = 1e-7,
+        });
+        // The optimisation error must be negligible next to the statistical one.
+        Assert.Equal(lm.Alpha, adam.Alpha, 0.05 * lm.AlphaStd);
+        Assert.True(adam.TrainLoss >= lm.TrainLoss * (1 - 1e-12));
+    }
+
+    [Fact]
     public void StatedUncertaintyMatchesTheMonteCarloSpread()
     {
         const double alpha = 0.35;

@@ -74,12 +74,15 @@ public sealed class RodTests
         Assert.Equal(Math.Sin(0.37), u[0], 1e-15);
     }
 
-    [Fact]
-    public void NaNDuringARunStopsWithAUserError()
+    [Theory]
+    [InlineData(Scheme.Explicit)]
+    [InlineData(Scheme.Implicit)]
+    [InlineData(Scheme.CrankNicolson)]
+    public void NaNDuringARunStopsWithAUserError(Scheme scheme)
     {
         var grid = Grid.Line(0, 1, 11);
         var problem = new HeatProblem(grid, AxisBoundaries.Insulated) { Source = (p, t) => t > 0.05 ? double.NaN : 0 };
-        var solver = HeatSolver.Create(problem, 0.01, Scheme.Implicit);
+        var solver = HeatSolver.Create(problem, 0.001, scheme);
         var error = Assert.Throws<UserErrorException>(() => solver.Advance(new double[11], 0, 1));
         Assert.Contains("NaN", error.Message);
     }
