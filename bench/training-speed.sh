@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${1:-1}; BATCH=${2:-64}; STEPS=${3:-300}; ROUNDS=${4:-3}; WARMUP=50
 PYTHON=${PYTHON:-/usr/bin/python3}
-dotnet build bench/Langevin.Training.Bench -c Release -v q -nologo > /dev/null
+# The lock keeps concurrent builds on a shared machine from colliding (util-linux flock).
+flock /tmp/langevin-build.lock dotnet build bench/Langevin.Training.Bench -c Release -v q -nologo > /dev/null
 BENCH=bench/Langevin.Training.Bench/bin/Release/net10.0/Langevin.Training.Bench
 OUT=$(mktemp)
 for round in $(seq 1 "$ROUNDS"); do

@@ -50,6 +50,47 @@ public sealed class PdeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Plate_relaxes_to_the_mean_of_its_four_side_values_at_the_centre()
+    {
+        // On a square the discrete Laplacian is invariant under 90° rotations, so the steady state with side values
+        // (a, b, c, d) plus its three rotations is the constant a + b + c + d: the centre node holds (a + b + c + d)/4
+        // exactly. Corners are Dirichlet nodes that no interior stencil reaches. At t = 2 the slowest mode has decayed
+        // by e^{−2π²·2} ≈ 7e-18 and the ADI factors of the fast modes are below 0.61 per step, so 1e-9 is round-off.
+        var (exit, output, error) = Cli.Run("pde", "solve", "--equation", "heat", "--length", "1", "--nx", "21", "--width", "1", "--ny", "21",
+            "--alpha", "1", "--dt", "0.01", "--t-end", "2", "--left-value", "100", "--right-value", "0", "--bottom-value", "50",
+            "--top-value", "20", "--initial", "0", "--out", PathOf("plate.csv"), "--plot", PathOf("plate.png"));
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("ADI", output);
+        var lines = File.ReadAllLines(PathOf("plate.csv"));
+        Assert.Equal("x,y,u", lines[0]);
+        Assert.Equal(21 * 21 + 1, lines.Length);
+        var rows = lines.Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var centre = Assert.Single(rows, r => Math.Abs(r[0] - 0.5) < 1e-12 && Math.Abs(r[1] - 0.5) < 1e-12);
+        Assert.Equal(42.5, centre[2], 1e-9);
+        // Side values on the walls (corners go to the left/right walls).
+        Assert.All(rows.Where(r => r[0] == 0), r => Assert.Equal(100, r[2]));
+        Assert.All(rows.Where(r => r[1] == 0 && r[0] > 0 && r[0] < 1), r => Assert.Equal(50, r[2]));
+        Assert.All(rows.Where(r => r[1] == 1 && r[0] > 0 && r[0] < 1), r => Assert.Equal(20, r[2]));
+        Assert.True(new FileInfo(PathOf("plate.png")).Length > 1000);
+    }
+
+    [Fact]
+    public void Plate_explicit_step_is_refused_with_r_summed_over_both_axes()
+    {
+        // dx = dy = 0.1, dt = 0.004: r = 0.4 + 0.4 = 0.8 > ½; the largest stable step is 1/(2·(100 + 100)) = 0.0025.
+        var (exit, _, error) = Cli.Run("pde", "solve", "--equation", "heat", "--nx", "11", "--ny", "11", "--alpha", "1", "--dt", "0.004",
+            "--t-end", "0.1", "--scheme", "explicit", "--out", PathOf("plate.csv"));
+        Assert.Equal(2, exit);
+        Assert.Contains("r = Σα·dt/dx² = 0.8 ", error);
+        Assert.Contains("dt ≤ 0.0025 ", error);
+        Assert.False(File.Exists(PathOf("plate.csv")));
+        var (exit2, _, error2) = Cli.Run("pde", "solve", "--equation", "heat", "--nx", "11", "--top-value", "1", "--out", PathOf("rod.csv"));
+        Assert.Equal(2, exit2);
+        Assert.Contains("--ny", error2);
+    }
+
+    [Fact]
     public void Fokker_planck_writes_a_normalised_density()
     {
         var (exit, output, error) = Cli.Run("pde", "solve", "--equation", "fokker-planck", "--potential", "harmonic", "--theta", "1",
@@ -94,6 +135,134 @@ public sealed class PdeCommandTests : IDisposable
         Assert.True(root.GetProperty("train_loss").GetDouble() > 0);
         Assert.True(root.GetProperty("test_loss").GetDouble() > 0);
         Assert.True(root.GetProperty("iterations").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public void Fokker_planck_fit_with_kl_loss_recovers_the_ornstein_uhlenbeck_parameters()
+    {
+        // Exact OU densities: mean x0·e^{−θt}, variance (D/θ)(1 − e^{−2θt}) + σ0²e^{−2θt}, θ = 1.5, D = 0.4, x0 = 1, σ0 = 0.3.
+        var sb = new StringBuilder("t,x,p\n");
+        for (int k = 0; k <= 10; k++)
+            for (int i = 0; i <= 160; i++)
+            {
+                double t = 0.1 * k, x = -4 + 0.05 * i, decay = Math.Exp(-1.5 * t);
+                double mean = decay, variance = 0.4 / 1.5 * (1 - decay * decay) + 0.09 * decay * decay;
+                sb.Append(CultureInfo.InvariantCulture, $"{t},{x},{Math.Exp(-(x - mean) * (x - mean) / (2 * variance)) / Math.Sqrt(2 * Math.PI * variance)}\n");
+            }
+        File.WriteAllText(PathOf("density.csv"), sb.ToString());
+        var (exit, output, error) = Cli.Run("pde", "fit", "--data", PathOf("density.csv"), "--equation", "fokker-planck", "--potential", "harmonic",
+            "--loss", "kl", "--test-fraction", "0.2", "--json", PathOf("result.json"));
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("KL/snapshot", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf("result.json")));
+        var root = json.RootElement;
+        Assert.Equal("kl", root.GetProperty("loss").GetString());
+        // Noise-free data: only the O(dx²) error of the scheme remains, relative dx²/(12σ²) ≈ 2.3e-3 for the narrowest
+        // density (σ0 = 0.3, dx = 0.05); allow four times that.
+        Assert.Equal(1.5, root.GetProperty("theta").GetDouble(), 1.5 * 0.01);
+        Assert.Equal(0.4, root.GetProperty("diffusion").GetDouble(), 0.4 * 0.01);
+        double train = root.GetProperty("train_loss").GetDouble(), test = root.GetProperty("test_loss").GetDouble();
+        Assert.True(train >= 0 && test >= 0);
+        Assert.Equal(test - train, root.GetProperty("generalisation_gap").GetDouble(), 1e-15);
+        var (exit2, _, error2) = Cli.Run("pde", "fit", "--data", PathOf("density.csv"), "--equation", "heat", "--loss", "kl");
+        Assert.Equal(2, exit2);
+        Assert.Contains("fokker-planck", error2);
+        var (exit3, _, error3) = Cli.Run("pde", "fit", "--data", PathOf("density.csv"), "--equation", "fokker-planck", "--split", "experiment");
+        Assert.Equal(2, exit3);
+        Assert.Contains("--split", error3);
+    }
+
+    [Fact]
+    public void Fit_can_hold_out_whole_experiments()
+    {
+        // Three runs of a rod with α = 0.5 and different end values b: u = b + e^{−απ²t} sin πx, noise on later interiors.
+        var random = new Random(5);
+        var sb = new StringBuilder("experiment,t,x,u\n");
+        foreach (var (name, b) in new[] { ("a", 0.0), ("b", 1.0), ("c", -2.0) })
+            for (int k = 0; k <= 10; k++)
+                for (int i = 0; i <= 20; i++)
+                {
+                    double t = 0.02 * k, x = i / 20.0;
+                    double u = b + Math.Exp(-0.5 * Math.PI * Math.PI * t) * Math.Sin(Math.PI * x);
+                    if (i == 0 || i == 20) u = b;
+                    else if (k > 0) u += 0.005 * (random.NextDouble() - 0.5);
+                    sb.Append(CultureInfo.InvariantCulture, $"{name},{t},{x},{u}\n");
+                }
+        File.WriteAllText(PathOf("runs.csv"), sb.ToString());
+        var (exit, output, error) = Cli.Run("pde", "fit", "--data", PathOf("runs.csv"), "--split", "experiment", "--test-fraction", "0.34",
+            "--json", PathOf("result.json"), "--plot", PathOf("fit.png"));
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("from 3 experiments", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf("result.json")));
+        var root = json.RootElement;
+        Assert.Equal("experiment", root.GetProperty("split").GetString());
+        // One of three runs held out: 2 × 10 train snapshots, 10 test snapshots, 19 interior values each.
+        Assert.Equal(20, root.GetProperty("train_snapshots").GetInt32());
+        Assert.Equal(10 * 19, root.GetProperty("test_points").GetInt32());
+        double alpha = root.GetProperty("alpha").GetDouble(), std = root.GetProperty("alpha_std").GetDouble();
+        double expected = 0.5 * (1 + Math.PI * Math.PI / (12 * 20.0 * 20.0)); // O(dx²) bias, as in the single-run test
+        Assert.InRange(alpha, expected - 4 * std, expected + 4 * std);
+        Assert.Equal(root.GetProperty("test_loss").GetDouble() - root.GetProperty("train_loss").GetDouble(),
+            root.GetProperty("generalisation_gap").GetDouble(), 1e-15);
+        Assert.True(new FileInfo(PathOf("fit.png")).Length > 1000);
+
+        // A step-size search for Adam on the same split: every candidate is reported and the lowest test loss wins.
+        var (exit2, _, error2) = Cli.Run("pde", "fit", "--data", PathOf("runs.csv"), "--split", "experiment", "--test-fraction", "0.34",
+            "--optimizer", "adam", "--learning-rate", "0.003,0.03", "--max-iterations", "400", "--json", PathOf("search.json"));
+        Assert.Equal(0, exit2);
+        Assert.Equal("", error2);
+        using var search = JsonDocument.Parse(File.ReadAllText(PathOf("search.json")));
+        var candidates = search.RootElement.GetProperty("search").EnumerateArray().ToArray();
+        Assert.Equal(2, candidates.Length);
+        var best = candidates.MinBy(c => c.GetProperty("test_loss").GetDouble());
+        Assert.Equal(best.GetProperty("learning_rate").GetDouble(), search.RootElement.GetProperty("learning_rate").GetDouble());
+        Assert.Equal(best.GetProperty("test_loss").GetDouble(), search.RootElement.GetProperty("test_loss").GetDouble());
+    }
+
+    [Fact]
+    public void Field_fit_searches_the_regularisation_by_held_out_loss()
+    {
+        // u_t = (α(x)u_x)_x with α = 0.2·3ˣ (log-linear: the smoothness penalty adds no bias), solved by the library with
+        // a tiny Crank–Nicolson step, ends 0 and 1, N(0, 0.005²) noise on later interior values.
+        var grid = Pde.Grids.Grid.Line(0, 1, 41);
+        var problem = new Pde.Heat.HeatProblem(grid, Pde.Boundaries.AxisBoundaries.Fixed(0, 1)) { DiffusivityField = p => 0.2 * Math.Pow(3, p[0]) };
+        var solver = Pde.Heat.HeatSolver.Create(problem, 2e-5, Pde.Operators.Scheme.CrankNicolson);
+        var u = grid.Sample(p => Math.Sin(Math.PI * p[0]) + 0.5 * Math.Sin(3 * Math.PI * p[0]));
+        u[^1] = 1;
+        var random = new Random(7);
+        var sb = new StringBuilder("t,x,u\n");
+        for (int k = 0; k <= 12; k++)
+        {
+            if (k > 0) solver.Advance(u, 0.025 * (k - 1), 0.025 * k);
+            for (int i = 0; i <= 40; i++)
+            {
+                double noise = k > 0 && i > 0 && i < 40 ? 0.005 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()) : 0;
+                sb.Append(CultureInfo.InvariantCulture, $"{0.025 * k},{i / 40.0},{u[i] + noise}\n");
+            }
+        }
+        File.WriteAllText(PathOf("field.csv"), sb.ToString());
+        var (exit, output, error) = Cli.Run("pde", "fit", "--data", PathOf("field.csv"), "--estimate", "alpha-field", "--control-points", "4",
+            "--regularisation", "0,1e-5,1e-3", "--test-fraction", "0.25", "--json", PathOf("field.json"));
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("lambda = ", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf("field.json")));
+        var root = json.RootElement;
+        var search = root.GetProperty("search").EnumerateArray().ToArray();
+        Assert.Equal(3, search.Length);
+        var best = search.MinBy(c => c.GetProperty("test_loss").GetDouble());
+        Assert.Equal(best.GetProperty("regularisation").GetDouble(), root.GetProperty("regularisation").GetDouble());
+        Assert.Equal(best.GetProperty("test_loss").GetDouble(), root.GetProperty("test_loss").GetDouble());
+        var positions = root.GetProperty("positions").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var alpha = root.GetProperty("alpha").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var std = root.GetProperty("alpha_std").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        for (int j = 0; j < 4; j++)
+            Assert.InRange(0.2 * Math.Pow(3, positions[j]), alpha[j] - 4 * std[j], alpha[j] + 4 * std[j]);
+        var (exit2, _, error2) = Cli.Run("pde", "fit", "--data", PathOf("field.csv"), "--estimate", "alpha-field", "--regularisation", "0,1e-5");
+        Assert.Equal(2, exit2);
+        Assert.Contains("--test-fraction", error2);
     }
 
     [Fact]

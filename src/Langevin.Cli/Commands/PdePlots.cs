@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace Langevin.Cli.Commands;
 
-/// <summary>PNG plots of PDE results (1D profiles).</summary>
+/// <summary>PNG plots of PDE results (1D profiles, fits and 2D heatmaps).</summary>
 internal static class PdePlots
 {
     /// <summary>Writes a profile plot of one or more curves against x (atomically).</summary>
@@ -51,6 +51,28 @@ internal static class PdePlots
         plot.YLabel("u");
         plot.ShowLegend();
         byte[] png = plot.GetImageBytes(800, 500, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
+    }
+
+    /// <summary>Writes a heatmap of a field on a 2D grid with a colour bar, x to the right and y up (atomically).</summary>
+    public static void Heatmap(string path, string title, Pde.Grids.Grid grid, double[] field)
+    {
+        var (xAxis, yAxis) = (grid.Axes[0], grid.Axes[1]);
+        // ScottPlot draws row 0 at the top; the grid stores y fastest (index i·ny + j), so row ny−1−j holds y_j.
+        var intensities = new double[yAxis.Points, xAxis.Points];
+        for (int i = 0; i < xAxis.Points; i++)
+            for (int j = 0; j < yAxis.Points; j++)
+                intensities[yAxis.Points - 1 - j, i] = field[i * grid.Stride(0) + j * grid.Stride(1)];
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(intensities);
+        // Cell centres at the nodes: the first and last node sit on the walls.
+        heatmap.Position = new CoordinateRect(xAxis.Min, xAxis.Coordinate(xAxis.Points - 1), yAxis.Min, yAxis.Coordinate(yAxis.Points - 1));
+        plot.Add.ColorBar(heatmap);
+        plot.Title(title);
+        plot.XLabel("x");
+        plot.YLabel("y");
+        plot.Axes.SquareUnits();
+        byte[] png = plot.GetImageBytes(800, 700, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(png));
     }
 }

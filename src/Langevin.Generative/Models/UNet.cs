@@ -14,10 +14,10 @@ namespace Langevin.Generative.Models;
 public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly TimestepEmbedding time_embedding;
-    private readonly Conv2d conv_in;
+    private readonly SafeConv2d conv_in;
     private readonly ResBlock down0_res;
     private readonly SpatialTransformer down0_attn;
-    private readonly Conv2d downsample;
+    private readonly SafeConv2d downsample;
     private readonly ResBlock down1_res;
     private readonly SpatialTransformer down1_attn;
     private readonly ResBlock mid_res1;
@@ -25,12 +25,12 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly ResBlock mid_res2;
     private readonly ResBlock up1_res;
     private readonly SpatialTransformer up1_attn;
-    private readonly Conv2d upsample_conv;
+    private readonly SafeConv2d upsample_conv;
     private readonly ResBlock up0_res;
     private readonly SpatialTransformer up0_attn;
     private readonly ResBlock up0_res2;
     private readonly GroupNorm2d norm_out;
-    private readonly Conv2d conv_out;
+    private readonly SafeConv2d conv_out;
     private readonly long _width;
 
     /// <summary>Creates a UNet for latents of <paramref name="latentChannels"/> channels with base width <paramref name="width"/>.</summary>
@@ -39,10 +39,10 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         long c = width, c2 = 2 * width, timeDim = 4 * width;
         _width = width;
         time_embedding = new TimestepEmbedding("time_embedding", c, timeDim);
-        conv_in = nn.Conv2d(latentChannels, c, 3, padding: 1);
+        conv_in = new SafeConv2d(latentChannels, c, 3, padding: 1);
         down0_res = new ResBlock("down0_res", c, c, timeDim);
         down0_attn = new SpatialTransformer("down0_attn", c, contextDim, heads);
-        downsample = nn.Conv2d(c, c, 3, stride: 2, padding: 1);                 // 7 → 4
+        downsample = new SafeConv2d(c, c, 3, stride: 2, padding: 1);                 // 7 → 4
         down1_res = new ResBlock("down1_res", c, c2, timeDim);
         down1_attn = new SpatialTransformer("down1_attn", c2, contextDim, heads);
         mid_res1 = new ResBlock("mid_res1", c2, c2, timeDim);
@@ -50,19 +50,15 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         mid_res2 = new ResBlock("mid_res2", c2, c2, timeDim);
         up1_res = new ResBlock("up1_res", c2 + c2, c2, timeDim);
         up1_attn = new SpatialTransformer("up1_attn", c2, contextDim, heads);
-        upsample_conv = nn.Conv2d(c2, c2, 3, padding: 1);
+        upsample_conv = new SafeConv2d(c2, c2, 3, padding: 1);
         up0_res = new ResBlock("up0_res", c2 + c, c, timeDim);
         up0_attn = new SpatialTransformer("up0_attn", c, contextDim, heads);
         up0_res2 = new ResBlock("up0_res2", c + c, c, timeDim);
         norm_out = new GroupNorm2d(Groups.For(c), c);
-        conv_out = nn.Conv2d(c, latentChannels, 3, padding: 1);
+        conv_out = new SafeConv2d(c, latentChannels, 3, padding: 1);
         RegisterComponents();
         NormInit.Apply(this);
-        using (no_grad())
-        {
-            conv_out.weight!.zero_();
-            conv_out.bias!.zero_();
-        }
+        conv_out.ZeroInit();
     }
 
     /// <summary>Builds the UNet described by <paramref name="config"/>.</summary>

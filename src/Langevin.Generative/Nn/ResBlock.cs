@@ -11,27 +11,22 @@ namespace Langevin.Generative.Nn;
 internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly GroupNorm2d norm1;
-    private readonly Conv2d conv1;
+    private readonly SafeConv2d conv1;
     private readonly Linear time_proj;
     private readonly GroupNorm2d norm2;
-    private readonly Conv2d conv2;
-    private readonly Conv2d? skip;
+    private readonly SafeConv2d conv2;
+    private readonly SafeConv2d? skip;
 
     public ResBlock(string name, long inChannels, long outChannels, long timeDim) : base(name)
     {
         norm1 = new GroupNorm2d(Groups.For(inChannels), inChannels);
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        conv1 = new SafeConv2d(inChannels, outChannels, 3, padding: 1);
         time_proj = nn.Linear(timeDim, outChannels);
         norm2 = new GroupNorm2d(Groups.For(outChannels), outChannels);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-        skip = inChannels == outChannels ? null : nn.Conv2d(inChannels, outChannels, 1);
+        conv2 = new SafeConv2d(outChannels, outChannels, 3, padding: 1);
+        skip = inChannels == outChannels ? null : new SafeConv2d(inChannels, outChannels, 1);
         RegisterComponents();
-        using (no_grad())
-        {
-            // Zero-initialised last conv: the block starts as its skip path, which keeps deep stacks stable.
-            conv2.weight!.zero_();
-            conv2.bias!.zero_();
-        }
+        conv2.ZeroInit();
     }
 
     public override Tensor forward(Tensor x, Tensor timeEmbedding)

@@ -12,31 +12,26 @@ namespace Langevin.Generative.Nn;
 internal sealed class SpatialTransformer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly GroupNorm2d norm;
-    private readonly Conv2d proj_in;
+    private readonly SafeConv2d proj_in;
     private readonly LayerNorm norm1;
     private readonly Attention self_attn;
     private readonly LayerNorm norm2;
     private readonly Attention cross_attn;
     private readonly FeedForward ff;
-    private readonly Conv2d proj_out;
+    private readonly SafeConv2d proj_out;
 
     public SpatialTransformer(string name, long channels, long contextDim, int heads) : base(name)
     {
         norm = new GroupNorm2d(Groups.For(channels), channels);
-        proj_in = nn.Conv2d(channels, channels, 1);
+        proj_in = new SafeConv2d(channels, channels, 1);
         norm1 = nn.LayerNorm(channels);
         self_attn = new Attention("self_attn", channels, channels, heads);
         norm2 = nn.LayerNorm(channels);
         cross_attn = new Attention("cross_attn", channels, contextDim, heads);
         ff = new FeedForward("ff", channels, 4 * channels);
-        proj_out = nn.Conv2d(channels, channels, 1);
+        proj_out = new SafeConv2d(channels, channels, 1);
         RegisterComponents();
-        using (no_grad())
-        {
-            // Zero-initialised output projection: the block starts as the identity map.
-            proj_out.weight!.zero_();
-            proj_out.bias!.zero_();
-        }
+        proj_out.ZeroInit();
     }
 
     public override Tensor forward(Tensor x, Tensor context)

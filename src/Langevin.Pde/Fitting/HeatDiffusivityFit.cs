@@ -17,10 +17,14 @@ public enum FitOptimizer
 public sealed record HeatDiffusivityFitOptions
 {
     /// <summary>
-    /// Fraction of the later snapshots (by time) held out as a test set; the model is fitted on the earlier ones and
-    /// forecasts the held-out ones. 0 uses every snapshot for training.
+    /// Fraction held out as a test set: of the later snapshots of each experiment (<see cref="SplitBy.Time"/>; the model
+    /// is fitted on the earlier ones and forecasts the held-out ones), or of the experiments
+    /// (<see cref="SplitBy.Experiment"/>). 0 uses everything for training.
     /// </summary>
     public double TestFraction { get; init; }
+
+    /// <summary>Hold out later snapshots (default) or whole experiments (needs at least two experiment labels).</summary>
+    public SplitBy Split { get; init; } = SplitBy.Time;
 
     /// <summary>Largest number of iterations (first-order optimisers need hundreds to thousands).</summary>
     public int MaxIterations { get; init; } = 100;
@@ -30,6 +34,14 @@ public sealed record HeatDiffusivityFitOptions
 
     /// <summary>Step size in log α of <see cref="FitOptimizer.Adam"/> and <see cref="FitOptimizer.Sgd"/>.</summary>
     public double LearningRate { get; init; } = 0.02;
+
+    /// <summary>
+    /// Candidate step sizes for <see cref="FitOptimizer.Adam"/> and <see cref="FitOptimizer.Sgd"/>: each is fitted and the
+    /// one with the lowest held-out loss (train loss without a test set) wins; <see cref="HeatDiffusivityFit.Search"/>
+    /// lists them all. Null or empty: <see cref="LearningRate"/> only. The winner's test loss is then a selection-biased
+    /// (optimistic) estimate of the generalisation error.
+    /// </summary>
+    public IReadOnlyList<double>? LearningRateGrid { get; init; }
 
     /// <summary>Convergence threshold on the step in log α.</summary>
     public double Tolerance { get; init; } = 1e-10;
@@ -56,6 +68,12 @@ public sealed record HeatDiffusivityFit(
     double Alpha, double AlphaStd, double TrainLoss, double TestLoss, int Iterations, bool Converged,
     int TrainPoints, int TestPoints, int TrainSnapshots, int TestSnapshots, int StepsPerRun)
 {
+    /// <summary>The step size used (NaN for Levenberg–Marquardt).</summary>
+    public double LearningRate { get; init; } = double.NaN;
+
+    /// <summary>Every candidate of a step-size search: (step size, α̂, train MSE, test MSE, iterations); empty without one.</summary>
+    public IReadOnlyList<(double LearningRate, double Alpha, double TrainLoss, double TestLoss, int Iterations)> Search { get; init; } = [];
+
     /// <summary>Generalisation gap TestLoss − TrainLoss.</summary>
     public double GeneralisationGap => TestLoss - TrainLoss;
 }
@@ -66,6 +84,8 @@ public sealed record HeatDiffusivityFit(
 /// minimiser of the mean squared error of the interior values, found by Levenberg–Marquardt on log α (so α stays
 /// positive) with exact gradients from forward sensitivity. A coarse log-spaced scan with implicit Euler picks the
 /// starting point, and the Crank–Nicolson model then uses steps with α̂·h/dx² ≤ ½ (refitted if α̂ moved too far).
+/// Rows labelled with several experiments share α; each experiment starts from its own first snapshot and follows its
+/// own end values, and the test set is either the later snapshots of each or whole experiments (<see cref="SplitBy"/>).
 /// </summary>
 public static class HeatDiffusivityFitter
 {
@@ -77,21 +97,31 @@ public static class HeatDiffusivityFitter
         options ??= new HeatDiffusivityFitOptions();
         if (!(options.TestFraction >= 0 && options.TestFraction < 1))
             throw new UserErrorException($"test fraction must be in [0, 1) (got {options.TestFraction}); fix --test-fraction");
-        var data = new Snapshots1D(observations);
-        int later = data.Times.Length - 1;
-        int test = (int)Math.Round(options.TestFraction * later);
-        if (options.TestFraction > 0 && test == 0) test = 1;
-        if (later - test < 1)
-            throw new UserErrorException($"only {later} snapshot(s) after the initial one: too few to hold out {test} for testing; lower --test-fraction");
-        var problem = new RodLeastSquares(data, firstTest: later - test + 1);
+        var problem = new RodLeastSquares(Experiments(observations, options));
         if (problem.TrainPoints < 2) throw new UserErrorException("fewer than two interior training values; the data need more positions or snapshots");
 
-        double alpha = problem.ScanForStart();
+        double start = problem.ScanForStart();
+        if (options.Optimizer == FitOptimizer.LevenbergMarquardt) return FitFrom(problem, start, options);
+        IReadOnlyList<double> grid = options.LearningRateGrid is { Count: > 0 } g ? g : [options.LearningRate];
+        var search = new List<(double, double, double, double, int)>();
+        HeatDiffusivityFit? best = null;
+        foreach (double rate in grid)
+        {
+            var fit = FitFrom(problem, start, options with { LearningRate = rate }) with { LearningRate = rate };
+            search.Add((rate, fit.Alpha, fit.TrainLoss, fit.TestLoss, fit.Iterations));
+            double score = fit.TestPoints > 0 ? fit.TestLoss : fit.TrainLoss;
+            if (best is null || score < (best.TestPoints > 0 ? best.TestLoss : best.TrainLoss)) best = fit;
+        }
+        return grid.Count > 1 ? best! with { Search = search } : best!;
+    }
+
+    private static HeatDiffusivityFit FitFrom(RodLeastSquares problem, double alpha, HeatDiffusivityFitOptions options)
+    {
         HeatDiffusivityFit? fit = null;
         for (int round = 0; round < 4; round++)
         {
             double stepAlpha = alpha;
-            problem.UseCrankNicolson(0.5 * data.Spacing * data.Spacing / stepAlpha);
+            problem.UseCrankNicolson(0.5 * problem.Spacing * problem.Spacing / stepAlpha);
             fit = options.Optimizer == FitOptimizer.LevenbergMarquardt
                 ? problem.LevenbergMarquardt(Math.Log(alpha), options)
                 : problem.FirstOrder(Math.Log(alpha), options);
@@ -102,10 +132,40 @@ public static class HeatDiffusivityFitter
         return fit!;
     }
 
+    /// <summary>Groups the rows by experiment and gives each its first test snapshot under the chosen split.</summary>
+    private static List<(Snapshots1D Data, int FirstTest)> Experiments(IReadOnlyList<Observation> observations, HeatDiffusivityFitOptions options)
+    {
+        // Distinct keeps the order of first appearance: the last experiments in the file are the ones held out.
+        var labels = observations.Select(o => o.Experiment).Distinct().ToArray();
+        var groups = labels.Select(l => new Snapshots1D(labels.Length == 1 ? observations : observations.Where(o => o.Experiment == l).ToList())).ToArray();
+        var result = new List<(Snapshots1D, int)>();
+        if (options.Split == SplitBy.Experiment)
+        {
+            if (labels.Length < 2)
+                throw new UserErrorException("splitting over experiments needs an 'experiment' column with at least two labels; add one or split over time");
+            int test = (int)Math.Round(options.TestFraction * labels.Length);
+            if (options.TestFraction > 0 && test == 0) test = 1;
+            if (labels.Length - test < 1)
+                throw new UserErrorException($"{labels.Length} experiments: too few to hold out {test} for testing; lower --test-fraction");
+            for (int e = 0; e < groups.Length; e++) result.Add((groups[e], e < groups.Length - test ? groups[e].Times.Length : 1));
+            return result;
+        }
+        foreach (var data in groups)
+        {
+            int later = data.Times.Length - 1;
+            int test = (int)Math.Round(options.TestFraction * later);
+            if (options.TestFraction > 0 && test == 0) test = 1;
+            if (later - test < 1)
+                throw new UserErrorException($"only {later} snapshot(s) after the initial one: too few to hold out {test} for testing; lower --test-fraction");
+            result.Add((data, later - test + 1));
+        }
+        return result;
+    }
+
     /// <summary>
     /// Forecast with the fitted model: the field at every snapshot time of the data (row 0 is the first snapshot),
     /// on the data's grid, for diffusivity <paramref name="alpha"/>, from the first snapshot and the observed ends
-    /// (Crank–Nicolson with α·h/dx² ≤ ½).
+    /// (Crank–Nicolson with α·h/dx² ≤ ½). Give the rows of one experiment.
     /// </summary>
     /// <returns>Positions, times and the predicted values[time][position].</returns>
     public static (double[] Positions, double[] Times, double[][] Values) Predict(IReadOnlyList<Observation> observations, double alpha)

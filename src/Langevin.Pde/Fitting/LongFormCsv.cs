@@ -4,7 +4,8 @@ namespace Langevin.Pde.Fitting;
 
 /// <summary>
 /// Observations read from a long-form CSV file: a header naming columns t, x[, y[, z]] and a value column
-/// (u, p or value), then one observation per row. Rows with a missing value (empty, NA, NaN, null) are dropped and
+/// (u, p or value), then one observation per row. An optional column experiment (or run) labels the experiment each row
+/// belongs to (any text; each experiment has its own initial snapshot and boundary values). Rows with a missing value (empty, NA, NaN, null) are dropped and
 /// counted, never guessed; any other unparseable cell is an error naming its line.
 /// </summary>
 public sealed class LongFormCsv
@@ -25,6 +26,9 @@ public sealed class LongFormCsv
 
     /// <summary>Rows dropped because a value was missing.</summary>
     public int DroppedRows { get; }
+
+    /// <summary>Number of distinct experiment labels (1 without an experiment column).</summary>
+    public int Experiments => Observations.Select(o => o.Experiment).Distinct().Count();
 
     /// <summary>Name of the value column as written in the header.</summary>
     public string ValueColumn { get; }
@@ -47,7 +51,7 @@ public sealed class LongFormCsv
         if (header is null) throw new UserErrorException($"{source} is empty; it needs a header line 't,x,u' and data rows");
         var names = header.Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToArray();
         int Find(params string[] options) => Array.FindIndex(names, n => options.Contains(n));
-        int ti = Find("t", "time"), xi = Find("x"), yi = Find("y"), zi = Find("z"), ui = Find("u", "p", "value");
+        int ti = Find("t", "time"), xi = Find("x"), yi = Find("y"), zi = Find("z"), ui = Find("u", "p", "value"), ei = Find("experiment", "run");
         if (ti < 0 || xi < 0 || ui < 0)
             throw new UserErrorException($"{source}: header '{header}' must name columns t, x and u (or p/value), e.g. 't,x,u'");
         if (zi >= 0 && yi < 0) throw new UserErrorException($"{source}: header has z but no y column");
@@ -74,6 +78,12 @@ public sealed class LongFormCsv
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !double.IsFinite(values[k]))
                     throw new UserErrorException($"{source} line {line}: '{cell}' in column '{names[needed[k]]}' is not a number; fix or blank it (blank rows are dropped)");
             }
+            string? experiment = null;
+            if (!missing && ei >= 0)
+            {
+                experiment = ei < cells.Length ? cells[ei].Trim().Trim('"') : "";
+                missing = experiment.Length == 0;
+            }
             if (missing)
             {
                 dropped++;
@@ -81,9 +91,9 @@ public sealed class LongFormCsv
             }
             rows.Add(dimension switch
             {
-                1 => new Observation(values[0], values[1], 0, 0, values[2]),
-                2 => new Observation(values[0], values[1], values[2], 0, values[3]),
-                _ => new Observation(values[0], values[1], values[2], values[3], values[4]),
+                1 => new Observation(values[0], values[1], 0, 0, values[2], experiment),
+                2 => new Observation(values[0], values[1], values[2], 0, values[3], experiment),
+                _ => new Observation(values[0], values[1], values[2], values[3], values[4], experiment),
             });
         }
         if (rows.Count == 0) throw new UserErrorException($"{source} has no complete data rows ({dropped} dropped for missing values)");

@@ -6,4 +6,8 @@ namespace Langevin.Pde.Fitting;
 /// <param name="Y">y coordinate (0 for 1D data).</param>
 /// <param name="Z">z coordinate (0 for 1D/2D data).</param>
 /// <param name="U">Measured value.</param>
-public readonly record struct Observation(double T, double X, double Y, double Z, double U);
+/// <param name="Experiment">
+/// Label of the experiment (run) the value belongs to, or null for data from a single experiment. Each experiment has
+/// its own initial snapshot and boundary values; fitted parameters are shared.
+/// </param>
+public readonly record struct Observation(double T, double X, double Y, double Z, double U, string? Experiment = null);

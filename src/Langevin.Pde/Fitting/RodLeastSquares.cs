@@ -1,99 +1,129 @@
 namespace Langevin.Pde.Fitting;
 
 /// <summary>
-/// Residuals, Jacobian and Levenberg–Marquardt for the scalar-α fit on log α. Residuals are model − data at every
-/// observed interior node of snapshots 1..firstTest−1 (train) and firstTest.. (test).
+/// Residuals, Jacobian and Levenberg–Marquardt for the scalar-α fit on log α over one or more experiments. Residuals
+/// are model − data at every observed interior node of each experiment's snapshots 1..firstTest−1 (train) and
+/// firstTest.. (test); each experiment runs from its own first snapshot with its own end values.
 /// </summary>
 internal sealed class RodLeastSquares
 {
-    private readonly Snapshots1D data;
-    private readonly int firstTest;
-    private readonly double[][] values, sensitivities;
-    private RodModel model;
-
-    public RodLeastSquares(Snapshots1D data, int firstTest)
+    /// <summary>One experiment: its snapshots, its first test snapshot, its model and buffers.</summary>
+    private sealed class Part(Snapshots1D data, int firstTest)
     {
-        this.data = data;
-        this.firstTest = firstTest;
-        int k = data.Times.Length, n = data.Positions.Length;
-        values = new double[k][];
-        sensitivities = new double[k][];
-        for (int i = 0; i < k; i++)
+        public Snapshots1D Data { get; } = data;
+        public int FirstTest { get; } = firstTest;
+        public double[][] Values { get; } = data.Times.Select(_ => new double[data.Positions.Length]).ToArray();
+        public double[][] Sensitivities { get; } = data.Times.Select(_ => new double[data.Positions.Length]).ToArray();
+        public RodModel Model { get; set; } = new(data, double.PositiveInfinity, 1.0);
+    }
+
+    private readonly Part[] parts;
+
+    public RodLeastSquares(Snapshots1D data, int firstTest) : this([(data, firstTest)])
+    {
+    }
+
+    /// <summary>Several experiments sharing α; snapshots firstTest.. of each are test data (Times.Length: none, 1: all).</summary>
+    public RodLeastSquares(IReadOnlyList<(Snapshots1D Data, int FirstTest)> experiments)
+    {
+        parts = experiments.Select(e => new Part(e.Data, e.FirstTest)).ToArray();
+        foreach (var part in parts)
         {
-            values[i] = new double[n];
-            sensitivities[i] = new double[n];
+            int n = part.Data.Positions.Length;
+            for (int snap = 1; snap < part.Data.Times.Length; snap++)
+                for (int i = 1; i < n - 1; i++)
+                    if (!double.IsNaN(part.Data.Values[snap][i]))
+                    {
+                        if (snap < part.FirstTest) TrainPoints++;
+                        else TestPoints++;
+                    }
+            TrainSnapshots += part.FirstTest - 1;
+            TestSnapshots += part.Data.Times.Length - part.FirstTest;
         }
-        for (int snap = 1; snap < k; snap++)
-            for (int i = 1; i < n - 1; i++)
-                if (!double.IsNaN(data.Values[snap][i]))
-                {
-                    if (snap < firstTest) TrainPoints++;
-                    else TestPoints++;
-                }
-        model = new RodModel(data, double.PositiveInfinity, 1.0);
     }
 
     public int TrainPoints { get; }
 
     public int TestPoints { get; }
 
-    public void UseCrankNicolson(double stepTarget) => model = new RodModel(data, stepTarget, 0.5);
+    public int TrainSnapshots { get; }
+
+    public int TestSnapshots { get; }
+
+    /// <summary>Smallest grid spacing over the experiments (sets the Crank–Nicolson step).</summary>
+    public double Spacing => parts.Min(p => p.Data.Spacing);
+
+    public void UseCrankNicolson(double stepTarget)
+    {
+        foreach (var part in parts) part.Model = new RodModel(part.Data, stepTarget, 0.5);
+    }
 
     /// <summary>Train loss (MSE), its derivative with respect to log α, and JᵀJ, Σ r² (all over train points).</summary>
     public (double Loss, double Gradient, double JtJ, double Rss) Evaluate(double logAlpha, bool withGradient)
     {
         double alpha = Math.Exp(logAlpha);
-        model.Run(alpha, values, withGradient ? sensitivities : null);
         double rss = 0, jtr = 0, jtj = 0;
-        int n = data.Positions.Length;
-        for (int snap = 1; snap < firstTest; snap++)
-            for (int i = 1; i < n - 1; i++)
-            {
-                double observed = data.Values[snap][i];
-                if (double.IsNaN(observed)) continue;
-                double r = values[snap][i] - observed;
-                rss += r * r;
-                if (withGradient)
+        foreach (var part in parts)
+        {
+            // An experiment with no train snapshot only needs a run for the test loss, done there.
+            if (part.FirstTest <= 1) continue;
+            part.Model.Run(alpha, part.Values, withGradient ? part.Sensitivities : null);
+            int n = part.Data.Positions.Length;
+            for (int snap = 1; snap < part.FirstTest; snap++)
+                for (int i = 1; i < n - 1; i++)
                 {
-                    double j = alpha * sensitivities[snap][i]; // ∂r/∂log α
-                    jtr += j * r;
-                    jtj += j * j;
+                    double observed = part.Data.Values[snap][i];
+                    if (double.IsNaN(observed)) continue;
+                    double r = part.Values[snap][i] - observed;
+                    rss += r * r;
+                    if (withGradient)
+                    {
+                        double j = alpha * part.Sensitivities[snap][i]; // ∂r/∂log α
+                        jtr += j * r;
+                        jtj += j * j;
+                    }
                 }
-            }
+        }
         if (!double.IsFinite(rss))
             throw new UserErrorException($"the heat model diverged at α = {alpha:G4}; check that the data are a diffusion process");
         return (rss / TrainPoints, 2 * jtr / TrainPoints, jtj, rss);
     }
 
-    /// <summary>Test MSE at α after the last Evaluate.</summary>
-    public double TestLoss()
+    /// <summary>Test MSE at α (runs the experiments that are only test data; the others hold the last Evaluate).</summary>
+    public double TestLoss(double alpha)
     {
         if (TestPoints == 0) return double.NaN;
         double sum = 0;
-        int n = data.Positions.Length;
-        for (int snap = firstTest; snap < data.Times.Length; snap++)
-            for (int i = 1; i < n - 1; i++)
-            {
-                double observed = data.Values[snap][i];
-                if (!double.IsNaN(observed)) sum += (values[snap][i] - observed) * (values[snap][i] - observed);
-            }
+        foreach (var part in parts)
+        {
+            if (part.FirstTest <= 1) part.Model.Run(alpha, part.Values, null);
+            int n = part.Data.Positions.Length;
+            for (int snap = part.FirstTest; snap < part.Data.Times.Length; snap++)
+                for (int i = 1; i < n - 1; i++)
+                {
+                    double observed = part.Data.Values[snap][i];
+                    if (!double.IsNaN(observed)) sum += (part.Values[snap][i] - observed) * (part.Values[snap][i] - observed);
+                }
+        }
         return sum / TestPoints;
     }
 
     /// <summary>
-    /// Best of a log-spaced scan over α from 10⁻⁴ to 10⁴ times the natural scale L²/T with the L-stable implicit
-    /// Euler model (cheap and robust for any α): the starting point for Levenberg–Marquardt.
+    /// Best of a log-spaced scan over α from 10⁻⁴ to 10⁴ times the natural scale L²/T (of the first experiment) with
+    /// the L-stable implicit Euler model (cheap and robust for any α): the starting point for Levenberg–Marquardt.
     /// </summary>
     public double ScanForStart()
     {
+        var data = parts[0].Data;
         double length = data.Positions[^1] - data.Positions[0], span = data.Times[^1] - data.Times[0];
         double scale = length * length / span;
         double best = scale, bestLoss = double.PositiveInfinity;
+        // About 20 implicit steps per snapshot interval, whatever α: enough to rank candidates.
+        foreach (var part in parts)
+            part.Model = new RodModel(part.Data, (part.Data.Times[^1] - part.Data.Times[0]) / (20.0 * (part.Data.Times.Length - 1)), 1.0);
         for (int e = -16; e <= 16; e++)
         {
             double alpha = scale * Math.Pow(10, e / 4.0);
-            // About 20 implicit steps per snapshot interval, whatever α: enough to rank candidates.
-            model = new RodModel(data, span / (20.0 * (data.Times.Length - 1)), 1.0);
             double loss = Evaluate(Math.Log(alpha), false).Loss;
             if (loss < bestLoss)
             {
@@ -172,7 +202,7 @@ internal sealed class RodLeastSquares
         double alpha = Math.Exp(logAlpha);
         double sigma2 = current.Rss / Math.Max(1, TrainPoints - 1);
         double logStd = current.JtJ > 0 ? Math.Sqrt(sigma2 / current.JtJ) : double.PositiveInfinity;
-        return new HeatDiffusivityFit(alpha, alpha * logStd, current.Loss, TestLoss(), iterations, converged,
-            TrainPoints, TestPoints, firstTest - 1, data.Times.Length - firstTest, model.TotalSteps);
+        return new HeatDiffusivityFit(alpha, alpha * logStd, current.Loss, TestLoss(alpha), iterations, converged,
+            TrainPoints, TestPoints, TrainSnapshots, TestSnapshots, parts.Sum(p => p.Model.TotalSteps));
     }
 }

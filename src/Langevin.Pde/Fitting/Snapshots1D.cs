@@ -9,6 +9,8 @@ internal sealed class Snapshots1D
 {
     public Snapshots1D(IReadOnlyList<Observation> rows)
     {
+        if (rows.Select(r => r.Experiment).Distinct().Skip(1).Any())
+            throw new UserErrorException("the data hold several experiments; this fit takes one at a time (filter the rows by the experiment column)");
         var xs = rows.Select(r => r.X).Distinct().Order().ToArray();
         var ts = rows.Select(r => r.T).Distinct().Order().ToArray();
         if (xs.Length < 3) throw new UserErrorException($"the data have {xs.Length} distinct x values; fitting needs at least 3 positions");

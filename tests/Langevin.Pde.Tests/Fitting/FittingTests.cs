@@ -126,6 +126,67 @@ public sealed class FittingTests
     }
 
     [Fact]
+    public void SplitOverExperimentsHoldsOutWholeRunsAndReportsTheGap()
+    {
+        // Four runs of the same rod (α = 0.35) with different end values (baseline b) and durations; the last is held out.
+        const double alpha = 0.35;
+        double[] baselines = [0.2, -1, 3, 0.5], durations = [0.2, 0.1, 0.15, 0.2];
+        var rows = new List<Observation>();
+        for (int e = 0; e < 4; e++)
+            rows.AddRange(Synthetic(alpha, 0.01, 200 + e, points: 41, snapshots: 11, tEnd: durations[e])
+                .Select(o => o with { U = o.U - 0.2 + baselines[e], Experiment = $"run{e}" }));
+        var fit = HeatDiffusivityFitter.Fit(rows, new HeatDiffusivityFitOptions { TestFraction = 0.25, Split = SplitBy.Experiment });
+        Assert.True(fit.Converged);
+        Assert.Equal(30, fit.TrainSnapshots);
+        Assert.Equal(10, fit.TestSnapshots);
+        Assert.Equal(30 * 39, fit.TrainPoints);
+        Assert.Equal(10 * 39, fit.TestPoints);
+        // The O(dx²) model bias α·π²dx²/12 ≈ 7e-4·α is not in the stated std; add it.
+        Assert.InRange(fit.Alpha, alpha - 4 * fit.AlphaStd - 1e-3 * alpha, alpha + 4 * fit.AlphaStd + 1e-3 * alpha);
+        // Residuals on both sets are the noise: MSE/σ² within 4√(2/m) of 1, so the gap is within the sum of both bands.
+        Assert.InRange(fit.TrainLoss, 1e-4 * (1 - 4 * Math.Sqrt(2.0 / fit.TrainPoints)), 1e-4 * (1 + 4 * Math.Sqrt(2.0 / fit.TrainPoints)));
+        Assert.InRange(fit.TestLoss, 1e-4 * (1 - 4 * Math.Sqrt(2.0 / fit.TestPoints)), 1e-4 * (1 + 4 * Math.Sqrt(2.0 / fit.TestPoints)));
+        Assert.Equal(fit.TestLoss - fit.TrainLoss, fit.GeneralisationGap, 1e-18);
+
+        // A time split holds out the last 2 of 10 later snapshots of every run.
+        var byTime = HeatDiffusivityFitter.Fit(rows, new HeatDiffusivityFitOptions { TestFraction = 0.2 });
+        Assert.Equal(4 * 8, byTime.TrainSnapshots);
+        Assert.Equal(4 * 2, byTime.TestSnapshots);
+        var single = rows.Where(o => o.Experiment == "run0").Select(o => o with { Experiment = null }).ToList();
+        var error = Assert.Throws<UserErrorException>(() => HeatDiffusivityFitter.Fit(single, new HeatDiffusivityFitOptions { TestFraction = 0.25, Split = SplitBy.Experiment }));
+        Assert.Contains("experiment", error.Message);
+    }
+
+    [Fact]
+    public void ReaderKeepsExperimentLabelsAndDropsRowsWithoutOne()
+    {
+        var data = LongFormCsv.Parse(new StringReader("experiment,t,x,u\na,0,0,1\n,0,0.5,2\nb,0,0,3\n"));
+        Assert.Equal(1, data.DroppedRows);
+        Assert.Equal(2, data.Experiments);
+        Assert.Equal("b", data.Observations[1].Experiment);
+        Assert.Equal(1, LongFormCsv.Parse(new StringReader("t,x,u\n0,0,1\n")).Experiments);
+    }
+
+    [Fact]
+    public void StepSizeSearchPicksTheLowestHeldOutLoss()
+    {
+        var data = Synthetic(0.35, 0.01, 42, points: 41, snapshots: 11);
+        var lm = HeatDiffusivityFitter.Fit(data, new HeatDiffusivityFitOptions { TestFraction = 0.2 });
+        // 300 Adam steps: a step of 1e-3 moves log α by at most 0.3, 0.03 overshoots and must settle; 0.01 is in between.
+        var fit = HeatDiffusivityFitter.Fit(data, new HeatDiffusivityFitOptions
+        {
+            TestFraction = 0.2, Optimizer = FitOptimizer.Adam, MaxIterations = 300, Tolerance = 1e-7, LearningRateGrid = [1e-3, 0.01, 0.03],
+        });
+        Assert.Equal(3, fit.Search.Count);
+        var winner = fit.Search.MinBy(c => c.TestLoss);
+        Assert.Equal(winner.LearningRate, fit.LearningRate);
+        Assert.Equal(winner.Alpha, fit.Alpha);
+        Assert.Equal(winner.TestLoss, fit.TestLoss);
+        // The chosen run must have reached the Levenberg–Marquardt optimum: optimisation error ≪ statistical error.
+        Assert.Equal(lm.Alpha, fit.Alpha, 0.1 * lm.AlphaStd);
+    }
+
+    [Fact]
     public void StatedUncertaintyMatchesTheMonteCarloSpread()
     {
         const double alpha = 0.35;

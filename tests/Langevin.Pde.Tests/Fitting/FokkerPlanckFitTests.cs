@@ -93,4 +93,93 @@ public sealed class FokkerPlanckFitTests
         Assert.InRange(noisy.TrainLoss, 2.5e-5 * (1 - 4 * Math.Sqrt(2.0 / 648)), 2.5e-5 * (1 + 4 * Math.Sqrt(2.0 / 648)));
         Assert.InRange(noisy.TestLoss, 2.5e-5 * (1 - 4 * Math.Sqrt(2.0 / 162)), 2.5e-5 * (1 + 4 * Math.Sqrt(2.0 / 162)));
     }
+
+    /// <summary>
+    /// Normalised histograms of <paramref name="samples"/> independent draws per snapshot from the exact discrete
+    /// density (node i has probability cᵢpᵢ): the data for which minimising KL is maximum likelihood.
+    /// </summary>
+    private static List<Observation> Histograms(int samples, int seed, int points = 81, int snapshots = 11, double tEnd = 1)
+    {
+        var exact = Synthetic(0, 0, points, snapshots, tEnd);
+        double dx = 8.0 / (points - 1);
+        var random = new Random(seed);
+        var rows = new List<Observation>();
+        foreach (var group in exact.GroupBy(o => o.T))
+        {
+            var snapshot = group.OrderBy(o => o.X).ToArray();
+            var mass = snapshot.Select((o, i) => (i == 0 || i == points - 1 ? 0.5 : 1.0) * dx * o.U).ToArray();
+            var cumulative = new double[points];
+            double total = 0;
+            for (int i = 0; i < points; i++) cumulative[i] = total += mass[i];
+            var counts = new int[points];
+            for (int s = 0; s < samples; s++)
+            {
+                int j = Array.BinarySearch(cumulative, random.NextDouble() * total);
+                counts[Math.Min(j < 0 ? ~j : j, points - 1)]++;
+            }
+            for (int i = 0; i < points; i++)
+            {
+                // The initial snapshot is the exact density (it is the model's initial condition).
+                double value = group.Key == 0 ? snapshot[i].U : counts[i] * total / (samples * mass[i] / snapshot[i].U);
+                rows.Add(snapshot[i] with { U = double.IsFinite(value) ? value : 0 });
+            }
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void KlGradientPassesTheTaylorTest()
+    {
+        var data = new Snapshots1D(Histograms(2000, 5, points: 41, snapshots: 5));
+        var model = new FokkerPlanckFitModel(data, new Potential(x => x * x / 2, x => x), 10);
+        var values = Enumerable.Range(0, 5).Select(_ => new double[41]).ToArray();
+        var sens = Enumerable.Range(0, 5).Select(_ => new[] { new double[41], new double[41] }).ToArray();
+        var weights = Enumerable.Range(0, 41).Select(i => (i == 0 || i == 40 ? 0.5 : 1.0) * data.Spacing).ToArray();
+        var loss = new DensityLoss(FitLoss.Kl, 2);
+        double Objective(double[] eta, bool gradient)
+        {
+            model.Run(Math.Exp(eta[0]), Math.Exp(eta[1]), values, gradient ? sens : null);
+            loss.Clear();
+            for (int q = 1; q < 5; q++) Assert.True(loss.Add(data.Values[q], values[q], weights, gradient ? sens[q] : null));
+            return loss.Objective;
+        }
+        double[] at = [Math.Log(1.2), Math.Log(0.5)], direction = [0.7, -0.4];
+        double f0 = Objective(at, true);
+        double slope = loss.Gradient[0] * direction[0] + loss.Gradient[1] * direction[1];
+        Assert.True(Math.Abs(slope) > 1e-3, $"slope {slope}: the test point must not be a stationary point");
+        // Exact gradient: the first-order Taylor remainder is O(h²), so halving h divides it by 4.
+        double previous = double.NaN;
+        foreach (double h in new[] { 1e-2, 5e-3, 2.5e-3 })
+        {
+            double remainder = Math.Abs(Objective([at[0] + h * direction[0], at[1] + h * direction[1]], false) - f0 - h * slope);
+            if (!double.IsNaN(previous)) Assert.InRange(Math.Log2(previous / remainder), 1.9, 2.1);
+            previous = remainder;
+        }
+    }
+
+    [Fact]
+    public void KlFitOfHistogramsRecoversThetaAndDiffusionWithinTheSandwichError()
+    {
+        var baseline = new Potential(x => x * x / 2, x => x);
+        var observations = Histograms(20000, 11);
+        var fit = FokkerPlanckFitter.Fit(observations, baseline, new FokkerPlanckFitOptions { TestFraction = 0.2, Loss = FitLoss.Kl });
+        Assert.True(fit.Converged);
+        Assert.InRange(1.5, fit.Scale - 4 * fit.ScaleStd, fit.Scale + 4 * fit.ScaleStd);
+        Assert.InRange(0.4, fit.Diffusion - 4 * fit.DiffusionStd, fit.Diffusion + 4 * fit.DiffusionStd);
+        Assert.True(fit.ScaleStd < 0.05 && fit.DiffusionStd < 0.02, $"{fit.ScaleStd} {fit.DiffusionStd}");
+        // The same loss at the true parameters, with the fitter's own model (40 Crank–Nicolson substeps per interval).
+        var data = new Snapshots1D(observations);
+        var model = new FokkerPlanckFitModel(data, baseline, 40);
+        var values = data.Times.Select(_ => new double[81]).ToArray();
+        model.Run(1.5, 0.4, values, null);
+        var weights = Enumerable.Range(0, 81).Select(i => (i == 0 || i == 80 ? 0.5 : 1.0) * data.Spacing).ToArray();
+        var (train, test) = (new DensityLoss(FitLoss.Kl, 2), new DensityLoss(FitLoss.Kl, 2));
+        for (int q = 1; q < 11; q++) Assert.True((q < 9 ? train : test).Add(data.Values[q], values[q], weights, null));
+        // The fit minimises the train KL, so it is at most the truth's; the likelihood-ratio drop 2N·8·(KL_true − KL_fit)
+        // is ≈ χ² with 2 degrees of freedom, below 18.4 with probability 0.9999. Out of sample the fit may be worse (or
+        // better) than the truth on the same χ² scale, now over 2 snapshots: 18.4/(2N·2) = 4·slack.
+        double slack = 18.4 / (2 * 20000.0 * 8);
+        Assert.InRange(fit.TrainLoss, train.Reported - slack, train.Reported * (1 + 1e-9));
+        Assert.InRange(fit.TestLoss, test.Reported - 4 * slack, test.Reported + 4 * slack);
+    }
 }
