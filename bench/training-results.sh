@@ -12,17 +12,26 @@ COMMON="--dataset fashion-mnist --model cnn --epochs $EPOCHS --batch-size 64 --t
 D_POSTERIOR=1.818e-5   # 1/N with N = 55,000 training images: the Bayesian posterior
 
 queue_a() {
-  "$BIN" sweep $COMMON --optimizer sgld --lr 0.1 --diffusion 0,1e-6,1e-5,1e-4,1e-3 --seeds 3 --out "$OUT/sweep-sgld" > "$OUT/sweep-sgld.log" 2>&1
+  "$BIN" sweep $COMMON --optimizer sgld --lr 0.1 --diffusion 0,1e-6,1e-5,1e-4,1e-3 --seeds 3 --out "$OUT/sweep-sgld" >> "$OUT/sweep-sgld.log" 2>&1
+}
+
+# One run: skipped when finished, resumed when interrupted; the log is appended, never overwritten.
+run() {
+  local name=$1 seed=$2; shift 2
+  local dir="$OUT/$name/seed=$seed"
+  if [ -f "$dir/summary.json" ]; then return 0; fi
+  local resume=""; if [ -f "$dir/checkpoint.bin" ]; then resume="--resume"; fi
+  "$BIN" train $COMMON --seed "$seed" "$@" $resume --out "$dir" >> "$OUT/$name-$seed.log" 2>&1 || true
 }
 
 queue_b() {
   for seed in 1 2 3; do
-    "$BIN" train $COMMON --seed $seed --optimizer sgd --lr 0.1 --out "$OUT/sgd/seed=$seed" > "$OUT/sgd-$seed.log" 2>&1 || true
-    "$BIN" train $COMMON --seed $seed --optimizer sgd --lr 0.01 --momentum 0.9 --out "$OUT/sgd-momentum/seed=$seed" > "$OUT/sgd-momentum-$seed.log" 2>&1 || true
-    "$BIN" train $COMMON --seed $seed --optimizer sghmc --lr 0.01 --momentum 0.9 --diffusion $D_POSTERIOR --out "$OUT/sghmc/seed=$seed" > "$OUT/sghmc-$seed.log" 2>&1 || true
-    "$BIN" train $COMMON --seed $seed --optimizer psgld --lr 0.001 --diffusion $D_POSTERIOR --out "$OUT/psgld/seed=$seed" > "$OUT/psgld-$seed.log" 2>&1 || true
-    "$BIN" train $COMMON --seed $seed --optimizer sgld --lr 0.1 --diffusion $D_POSTERIOR --diffusion-schedule cyclical:2:0.5 --out "$OUT/cyclical/seed=$seed" > "$OUT/cyclical-$seed.log" 2>&1 || true
-    "$BIN" train $COMMON --seed $seed --optimizer seed-literal --lr 0.1 --diffusion $D_POSTERIOR --out "$OUT/seed-literal/seed=$seed" > "$OUT/seed-literal-$seed.log" 2>&1 || true
+    run sgd "$seed" --optimizer sgd --lr 0.1
+    run sgd-momentum "$seed" --optimizer sgd --lr 0.01 --momentum 0.9
+    run sghmc "$seed" --optimizer sghmc --lr 0.01 --momentum 0.9 --diffusion $D_POSTERIOR
+    run psgld "$seed" --optimizer psgld --lr 0.001 --diffusion $D_POSTERIOR
+    run cyclical "$seed" --optimizer sgld --lr 0.1 --diffusion $D_POSTERIOR --diffusion-schedule cyclical:2:0.5
+    run seed-literal "$seed" --optimizer seed-literal --lr 0.1 --diffusion $D_POSTERIOR
   done
 }
 
@@ -30,3 +39,8 @@ queue_a &
 queue_b &
 wait
 echo "done: $(date -u)"
+python3 "$(dirname "$0")/summarise-training.py" \
+  "SGD::$OUT/sgd/seed=*" "SGD+momentum::$OUT/sgd-momentum/seed=*" "SGHMC::$OUT/sghmc/seed=*" "PSGLD::$OUT/psgld/seed=*" \
+  "cyclical::$OUT/cyclical/seed=*" "seed-literal::$OUT/seed-literal/seed=*" "SGLD D=0::$OUT/sweep-sgld/D=0/seed=*" \
+  "SGLD D=1e-6::$OUT/sweep-sgld/D=1E-06/seed=*" "SGLD D=1e-5::$OUT/sweep-sgld/D=1E-05/seed=*" \
+  "SGLD D=1e-4::$OUT/sweep-sgld/D=0.0001/seed=*" "SGLD D=1e-3::$OUT/sweep-sgld/D=0.001/seed=*"
