@@ -21,7 +21,7 @@ public sealed class ImagingTests
     {
         byte[] pixels = Enumerable.Range(0, 6 * 4).Select(i => (byte)(i * 10)).ToArray();
         using var stream = new MemoryStream();
-        PngWriter.WriteGray(stream, 6, 4, pixels);
+        PngWriter.Write(stream, 6, 4, 1, pixels);
         byte[] png = stream.ToArray();
         Assert.Equal(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }, png[..8]);
         Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
@@ -47,12 +47,84 @@ public sealed class ImagingTests
     {
         TorchRuntime.EnsureLoaded();
         using var images = stack([zeros(1, 2, 2), ones(1, 2, 2), full([1, 2, 2], 0.5f)]);
-        var (width, height, pixels) = ImageGrid.Tile(images, columns: 2, padding: 1, scale: 2);
+        var (width, height, channels, pixels) = ImageGrid.Tile(images, columns: 2, padding: 1, scale: 2);
+        Assert.Equal(1, channels);
         Assert.Equal(2 * 4 + 3, width);
         Assert.Equal(2 * 4 + 3, height);
         Assert.Equal(128, pixels[0]);               // padding
         Assert.Equal(0, pixels[1 * width + 1]);      // first image
         Assert.Equal(255, pixels[1 * width + 6]);    // second image, same row
         Assert.Equal(128, pixels[6 * width + 1]);    // third image (0.5 → 128), second row
+    }
+
+    [Fact]
+    public void Rgb_grid_interleaves_the_channels_of_each_pixel()
+    {
+        TorchRuntime.EnsureLoaded();
+        // One 1×2 image: a red pixel, then a blue one.
+        using var image = tensor(new float[] { 1, 0, 0, 0, 0, 1 }, [1, 3, 1, 2]);
+        var tiled = ImageGrid.Tile(image, columns: 1, padding: 0);
+        Assert.Equal((2, 1, 3), (tiled.Width, tiled.Height, tiled.Channels));
+        Assert.Equal(new byte[] { 255, 0, 0, 0, 0, 255 }, tiled.Pixels);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Png_written_here_reads_back_exactly_at_its_own_size(int channels)
+    {
+        using var folder = new TempFolder();
+        var random = new Random(3);
+        byte[] interleaved = new byte[5 * 5 * channels];
+        random.NextBytes(interleaved);
+        string path = folder.Combine("image.png");
+        PngWriter.Write(path, 5, 5, channels, interleaved);
+
+        byte[] read = ImageReader.Read(path, channels, 5);
+
+        // The reader returns channel-major C×H×W bytes; the PNG interleaves them per pixel.
+        var expected = new byte[interleaved.Length];
+        for (int i = 0; i < 25; i++)
+            for (int c = 0; c < channels; c++) expected[c * 25 + i] = interleaved[i * channels + c];
+        Assert.Equal(expected, read);
+    }
+
+    [Fact]
+    public void Gray_is_the_itu_601_luma_of_rgb_as_pil_computes_it()
+    {
+        using var folder = new TempFolder();
+        // Red, green, blue, white: PIL's convert("L") gives 76, 150, 29, 255.
+        foreach (var (pixel, luma) in new[] { (0, 76), (1, 150), (2, 29), (3, 255) })
+        {
+            string single = folder.Combine($"p{pixel}.png");
+            byte on(bool lit) => lit ? (byte)255 : (byte)0;
+            PngWriter.Write(single, 1, 1, 3, [on(pixel is 0 or 3), on(pixel is 1 or 3), on(pixel is 2 or 3)]);
+            Assert.Equal((byte)luma, ImageReader.Read(single, 1, 1)[0]);
+        }
+    }
+
+    [Fact]
+    public void Reader_takes_the_centred_square_and_averages_when_it_shrinks()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Combine("wide.png");
+        // 6×4: black outer columns, white 4×4 centre; the centred square is exactly the white block.
+        var pixels = new byte[6 * 4];
+        for (int y = 0; y < 4; y++)
+            for (int x = 1; x < 5; x++) pixels[y * 6 + x] = 255;
+        PngWriter.Write(path, 6, 4, 1, pixels);
+
+        Assert.All(ImageReader.Read(path, 1, 2), b => Assert.Equal(255, b));
+        Assert.All(ImageReader.Read(path, 3, 4), b => Assert.Equal(255, b));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_an_image_or_is_missing_is_a_user_error_naming_it()
+    {
+        using var folder = new TempFolder();
+        string text = folder.Combine("notes.png");
+        File.WriteAllText(text, "not a picture");
+        Assert.Contains("notes.png is not a decodable image", Assert.Throws<UserErrorException>(() => ImageReader.Read(text, 1, 8)).Message);
+        Assert.Contains("missing.png does not exist", Assert.Throws<UserErrorException>(() => ImageReader.Read(folder.Combine("missing.png"), 1, 8)).Message);
     }
 }

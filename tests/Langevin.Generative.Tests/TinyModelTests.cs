@@ -32,7 +32,6 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
                 if (i % 2 == 0) images[i, 0, TensorIndex.Slice(2, 12), TensorIndex.Slice(2, 12)] = tensor((byte)255);
                 else images[i, 0, TensorIndex.Slice(20, 26), TensorIndex.Slice(0, 28)] = tensor((byte)255);
             }
-            Images = images;
             var data = new CaptionedImages(images, groups, [["a square", "a photo of a square"], ["a bar", "a photo of a bar"]], ["a square", "a bar"]);
             Options = new DiffusionTrainingOptions
             {
@@ -55,7 +54,6 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
         }
 
         public string Folder { get; }
-        public Tensor Images { get; }
         public CaptionedImages Data { get; }
         public DiffusionTrainingOptions Options { get; }
         public int FirstCheckpointEpochs { get; }
@@ -65,7 +63,7 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
         public void Dispose()
         {
             Model.Dispose();
-            Images.Dispose();
+            Data.Dispose();
             try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
         }
     }

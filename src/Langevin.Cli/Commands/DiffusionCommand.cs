@@ -23,7 +23,11 @@ internal static class DiffusionCommand
 
     private static Command Train()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Training data: fashion-mnist (captions from class templates and synonyms).", DefaultValueFactory = _ => "fashion-mnist" };
+        var dataset = new Option<string>("--dataset") { Description = "Training data: fashion-mnist (captions from class templates and synonyms); ignored with --images.", DefaultValueFactory = _ => "fashion-mnist" };
+        var images = new Option<string?>("--images") { Description = "Train on your own captioned images in this folder instead (PNG, JPEG, WebP, BMP, GIF).", HelpName = "DIR" };
+        var captions = new Option<string?>("--captions") { Description = "With --images: JSON Lines {\"file_name\": …, \"text\": …} (default DIR/metadata.jsonl).", HelpName = "FILE" };
+        var imageSize = new Option<int>("--image-size") { Description = "With --images: side in pixels of the centre-cropped, resized images (a multiple of 4).", DefaultValueFactory = _ => 28 };
+        var channels = new Option<int>("--channels") { Description = "With --images: 1 (grayscale) or 3 (RGB).", DefaultValueFactory = _ => 1 };
         var data = CommonOptions.Data();
         var outDir = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics.csv, samples/, model/.", Required = true, HelpName = "DIR" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the diffusion phase.", DefaultValueFactory = _ => 6 };
@@ -39,21 +43,23 @@ internal static class DiffusionCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
 
         var train = new Command("train", "Train the autoencoder, then the text encoder + UNet, into a run folder (resumable).")
-        { dataset, data, outDir, epochs, aeEpochs, batch, lr, width, schedule, dropout, seed, limit, threads, resume };
+        { dataset, images, captions, imageSize, channels, data, outDir, epochs, aeEpochs, batch, lr, width, schedule, dropout, seed, limit, threads, resume };
         train.SetAction((parse, cancellationToken) =>
         {
             TorchRuntime.SetThreads(parse.GetValue(threads));
-            var kind = DatasetKinds.Parse(parse.GetValue(dataset)!);
-            if (kind != DatasetKind.FashionMnist)
-                throw new UserErrorException($"--dataset {kind.CommandLineName()} has no captions; use --dataset fashion-mnist");
             var output = parse.InvocationConfiguration.Output;
-            var location = CommonOptions.Locator(parse.GetValue(data)).Find(kind);
-            using var full = FashionMnist.Load(location.Folder, DatasetSplit.Train);
+            string? imageFolder = parse.GetValue(images);
+            int size = imageFolder is null ? 28 : parse.GetValue(imageSize), colours = imageFolder is null ? 1 : parse.GetValue(channels);
+            if (size < 8 || size % 4 != 0) throw new UserErrorException($"--image-size must be a multiple of 4, at least 8, got {size}");
+            if (colours is not (1 or 3)) throw new UserErrorException($"--channels must be 1 (grayscale) or 3 (RGB), got {colours}");
+            using var captioned = imageFolder is null
+                ? FashionData(parse.GetValue(dataset)!, parse.GetValue(data), output)
+                : CaptionedImageFolder.Load(imageFolder, parse.GetValue(captions) ?? Path.Combine(imageFolder, "metadata.jsonl"), colours, size);
             int n = parse.GetValue(limit);
-            using var subset = n > 0 && n < full.Count ? full.Slice(0, n) : full.Slice(0, full.Count);
+            using var subset = captioned.Take(n > 0 ? n : captioned.Count);
             var options = new DiffusionTrainingOptions
             {
-                Model = new LatentDiffusionConfig { UNetWidth = parse.GetValue(width), Schedule = parse.GetValue(schedule)! },
+                Model = new LatentDiffusionConfig { ImageSize = size, ImageChannels = colours, UNetWidth = parse.GetValue(width), Schedule = parse.GetValue(schedule)! },
                 Epochs = parse.GetValue(epochs),
                 AutoencoderEpochs = parse.GetValue(aeEpochs),
                 BatchSize = parse.GetValue(batch),
@@ -62,8 +68,8 @@ internal static class DiffusionCommand
                 Seed = parse.GetValue(seed),
             };
             _ = Langevin.Schedules.NoiseSchedule.Parse(options.Model.Schedule); // fail early on a bad name
-            var trainer = new DiffusionTrainer(parse.GetValue(outDir)!, options, CaptionedImages.FromFashionMnist(subset), parse.GetValue(resume));
-            output.WriteLine($"training on {subset.Count} images of {location.Folder} ({location.Source}) into {parse.GetValue(outDir)}");
+            var trainer = new DiffusionTrainer(parse.GetValue(outDir)!, options, subset, parse.GetValue(resume));
+            output.WriteLine($"training on {subset.Count} images ({colours}×{size}×{size}) into {parse.GetValue(outDir)}");
 
             if (!trainer.AutoencoderDone)
                 ConsoleProgress.Run(output, "autoencoder", trainer.StepsPerEpoch * options.AutoencoderEpochs, sink =>
@@ -81,6 +87,18 @@ internal static class DiffusionCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return train;
+    }
+
+    /// <summary>The Fashion-MNIST training split with its class captions.</summary>
+    private static CaptionedImages FashionData(string datasetName, string? dataFolder, TextWriter output)
+    {
+        var kind = DatasetKinds.Parse(datasetName);
+        if (kind != DatasetKind.FashionMnist)
+            throw new UserErrorException($"--dataset {kind.CommandLineName()} has no captions; use --dataset fashion-mnist, or --images DIR with a metadata.jsonl of captions");
+        var location = CommonOptions.Locator(dataFolder).Find(kind);
+        output.WriteLine($"Fashion-MNIST from {location.Folder} ({location.Source})");
+        using var dataset = FashionMnist.Load(location.Folder, DatasetSplit.Train);
+        return CaptionedImages.FromFashionMnist(dataset);
     }
 
     /// <summary>Synchronous adapter from the library's progress reports to the console sink.</summary>

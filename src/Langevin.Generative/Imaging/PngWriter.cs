@@ -5,26 +5,31 @@ using System.Text;
 namespace Langevin.Generative.Imaging;
 
 /// <summary>
-/// A minimal PNG encoder for 8-bit grayscale images (colour type 0): signature, IHDR, one zlib-compressed
-/// IDAT (filter type 0 on every row), IEND, each chunk with its CRC-32. Enough for generated images and
-/// grids without pulling an imaging library into the library.
+/// A minimal PNG encoder for 8-bit grayscale (colour type 0) and RGB (colour type 2) images: signature,
+/// IHDR, one zlib-compressed IDAT (filter type 0 on every row), IEND, each chunk with its CRC-32. Enough
+/// for generated images and grids, byte for byte predictable (the tests read the stream back).
 /// </summary>
 public static class PngWriter
 {
     private static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
 
-    /// <summary>Writes a <paramref name="width"/>×<paramref name="height"/> grayscale image (row-major bytes) to <paramref name="stream"/>.</summary>
-    public static void WriteGray(Stream stream, int width, int height, ReadOnlySpan<byte> pixels)
+    /// <summary>
+    /// Writes a <paramref name="width"/>×<paramref name="height"/> image to <paramref name="stream"/>: row-major
+    /// bytes, <paramref name="channels"/> interleaved per pixel (1 = gray, 3 = RGB).
+    /// </summary>
+    public static void Write(Stream stream, int width, int height, int channels, ReadOnlySpan<byte> pixels)
     {
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "image must not be empty");
-        if (pixels.Length != width * height) throw new ArgumentException($"expected {width * height} pixels, got {pixels.Length}", nameof(pixels));
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "PNG output is gray (1 channel) or RGB (3)");
+        int rowBytes = width * channels;
+        if (pixels.Length != rowBytes * height) throw new ArgumentException($"expected {rowBytes * height} bytes, got {pixels.Length}", nameof(pixels));
         stream.Write(Signature);
 
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(0), width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;  // bit depth
-        header[9] = 0;  // grayscale
+        header[9] = channels == 1 ? (byte)0 : (byte)2;  // grayscale or truecolour
         // compression, filter and interlace methods: 0.
         WriteChunk(stream, "IHDR", header);
 
@@ -34,7 +39,7 @@ public static class PngWriter
             for (int y = 0; y < height; y++)
             {
                 z.WriteByte(0); // filter: none
-                z.Write(pixels.Slice(y * width, width));
+                z.Write(pixels.Slice(y * rowBytes, rowBytes));
             }
         }
         WriteChunk(stream, "IDAT", compressed.ToArray());
@@ -42,8 +47,8 @@ public static class PngWriter
     }
 
     /// <summary>Writes the PNG to <paramref name="path"/> atomically.</summary>
-    public static void WriteGray(string path, int width, int height, byte[] pixels) =>
-        Langevin.IO.AtomicFile.Write(path, s => WriteGray(s, width, height, pixels));
+    public static void Write(string path, int width, int height, int channels, byte[] pixels) =>
+        Langevin.IO.AtomicFile.Write(path, s => Write(s, width, height, channels, pixels));
 
     private static void WriteChunk(Stream stream, string type, byte[] data)
     {

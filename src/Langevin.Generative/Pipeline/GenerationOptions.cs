@@ -33,4 +33,11 @@ public sealed record GenerationOptions
 
     /// <summary>Images per forward pass (bounds memory; results do not depend on it).</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>Throws <see cref="UserErrorException"/> naming the first invalid setting (steps are checked by the scheduler).</summary>
+    public void Validate()
+    {
+        if (!(Guidance >= 0) || double.IsInfinity(Guidance)) throw new UserErrorException($"--guidance must be a finite number ≥ 0, got {Guidance}");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "at least one image per forward pass");
+    }
 }

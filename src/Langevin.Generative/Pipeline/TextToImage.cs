@@ -26,18 +26,29 @@ public static class TextToImage
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         if (prompts.Count == 0) throw new UserErrorException("nothing to generate: -n must be at least 1");
-        if (options.Guidance < 0 || double.IsNaN(options.Guidance)) throw new UserErrorException($"--guidance must be ≥ 0, got {options.Guidance}");
+        options.Validate();
         var config = model.Config;
         var generator = new Generator((ulong)options.Seed);
         using var noise = randn([prompts.Count, config.LatentChannels, config.LatentSize, config.LatentSize], generator: generator);
+        var scheduler = CreateScheduler(model, options);
+        return DenoiseInBatches(model, prompts, noise, options, generator, scheduler, scheduler.Timesteps);
+    }
+
+    /// <summary>
+    /// Runs <see cref="Denoise(LatentDiffusionModel, IReadOnlyList{string}, Tensor, GenerationOptions, Generator, DiffusionScheduler, IReadOnlyList{int})"/>
+    /// on chunks of <see cref="GenerationOptions.BatchSize"/> images (bounding memory) and concatenates the images.
+    /// </summary>
+    internal static Tensor DenoiseInBatches(LatentDiffusionModel model, IReadOnlyList<string> prompts, Tensor latents, GenerationOptions options,
+        Generator generator, DiffusionScheduler scheduler, IReadOnlyList<int> timesteps)
+    {
         var chunks = new List<Tensor>();
         try
         {
             for (int start = 0; start < prompts.Count; start += options.BatchSize)
             {
                 int n = Math.Min(options.BatchSize, prompts.Count - start);
-                using var initial = noise.narrow(0, start, n);
-                chunks.Add(Denoise(model, prompts.Skip(start).Take(n).ToList(), initial, options, generator));
+                using var initial = latents.narrow(0, start, n);
+                chunks.Add(Denoise(model, prompts.Skip(start).Take(n).ToList(), initial, options, generator, scheduler, timesteps));
             }
             return cat(chunks, 0);
         }
@@ -56,13 +67,6 @@ public static class TextToImage
             : new DdimScheduler(schedule, options.Eta);
         scheduler.SetTimesteps(options.Steps);
         return scheduler;
-    }
-
-    /// <summary>Runs the reverse process from <paramref name="latents"/> (scaled latents at the first timestep) and decodes.</summary>
-    public static Tensor Denoise(LatentDiffusionModel model, IReadOnlyList<string> prompts, Tensor latents, GenerationOptions options, Generator generator)
-    {
-        var scheduler = CreateScheduler(model, options);
-        return Denoise(model, prompts, latents, options, generator, scheduler, scheduler.Timesteps);
     }
 
     /// <summary>Runs the reverse process over <paramref name="timesteps"/> (a suffix of the scheduler's) and decodes.</summary>

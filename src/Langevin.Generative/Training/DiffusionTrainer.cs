@@ -24,16 +24,21 @@ public readonly record struct TrainingStep(long Steps, string Status);
 /// (1) the autoencoder (then frozen; the latent scale is measured on the training set),
 /// (2) the text encoder and UNet on ε-prediction with caption dropout, EMA weights.
 /// The run folder holds <c>config.json</c>, <c>autoencoder.bin</c>, <c>checkpoint.bin</c> (atomic, written
-/// after every epoch; <c>resume</c> continues from it), <c>metrics.csv</c>, <c>samples/epoch-NNN.png</c>
-/// and <c>model/</c> (the EMA model, loadable by <see cref="LatentDiffusionModel.Load"/>).
+/// after every epoch; <c>resume</c> continues from it), <c>metrics.csv</c>, TensorBoard event files in
+/// <c>tensorboard/</c> (per-epoch loss and learning rate, and the loss every <see cref="StepLogInterval"/>
+/// steps), <c>samples/epoch-NNN.png</c> and <c>model/</c> (the EMA model, loadable by <see cref="LatentDiffusionModel.Load"/>).
 /// </summary>
 public sealed class DiffusionTrainer
 {
+    /// <summary>Optimiser steps between two per-step loss points in TensorBoard.</summary>
+    public const int StepLogInterval = 20;
+
     private const string CheckpointMagic = "langevin-ldm-checkpoint-v1";
     private readonly string _run;
     private readonly DiffusionTrainingOptions _options;
     private readonly CaptionedImages _data;
     private readonly bool _resume;
+    private SummaryWriter? _events;
 
     /// <summary>Prepares a run in <paramref name="runFolder"/>; with <paramref name="resume"/> it continues a previous one.</summary>
     /// <exception cref="UserErrorException">The folder already holds a run and <paramref name="resume"/> is false.</exception>
@@ -109,6 +114,7 @@ public sealed class DiffusionTrainer
                 if (!StepIfFinite(optimizer, autoencoder.parameters(), 10.0, value)) continue;
                 lossSum += value;
                 step++;
+                if (step % StepLogInterval == 0) Events.add_scalar("autoencoder/step_loss", (float)value, (int)step);
                 progress.Report(new TrainingStep(1, $"autoencoder epoch {epoch + 1}/{_options.AutoencoderEpochs} loss {value:F4}"));
             }
             AppendMetrics("autoencoder", epoch + 1, step, lossSum / Math.Max(1, step - epoch * stepsPerEpoch), _options.AutoencoderLearningRate, clock.Elapsed.TotalSeconds);
@@ -219,6 +225,7 @@ public sealed class DiffusionTrainer
                 emaT.Update(step);
                 emaU.Update(step);
                 lossSum += value;
+                if (step % StepLogInterval == 0) Events.add_scalar("diffusion/step_loss", (float)value, (int)step);
                 progress.Report(new TrainingStep(1, $"epoch {epoch + 1}/{_options.Epochs} loss {value:F4}"));
             }
 
@@ -311,10 +318,18 @@ public sealed class DiffusionTrainer
         return all;
     }
 
+    /// <summary>
+    /// TensorBoard writer of this run (TorchSharp's SummaryWriter). A resumed run starts a new event file;
+    /// TensorBoard merges the files of a folder.
+    /// </summary>
+    private SummaryWriter Events => _events ??= torch.utils.tensorboard.SummaryWriter(Path.Combine(_run, "tensorboard"));
+
     private void AppendMetrics(string phase, int epoch, long step, double loss, double learningRate, double seconds)
     {
         if (!File.Exists(MetricsPath)) File.WriteAllText(MetricsPath, "phase,epoch,step,loss,learning_rate,seconds\n");
         File.AppendAllText(MetricsPath, string.Create(CultureInfo.InvariantCulture, $"{phase},{epoch},{step},{loss:G6},{learningRate:G6},{seconds:F1}\n"));
+        Events.add_scalar($"{phase}/epoch_loss", (float)loss, epoch);
+        Events.add_scalar($"{phase}/learning_rate", (float)learningRate, epoch);
     }
 
     private void SaveCheckpoint(int epoch, long step, double seconds, LatentDiffusionModel model, TextEncoder emaText, UNet emaUNet, OptimizerHelper optimizer) =>
