@@ -121,10 +121,18 @@ public sealed class PdeCommandTests : IDisposable
         sb.Append("0.1,0.5,NA\n");
         File.WriteAllText(PathOf("obs.csv"), sb.ToString());
         var (exit, output, error) = Cli.Run("pde", "fit", "--data", PathOf("obs.csv"), "--equation", "heat", "--estimate", "alpha",
-            "--loss", "mse", "--test-fraction", "0.2", "--json", PathOf("result.json"));
+            "--loss", "mse", "--test-fraction", "0.2", "--json", PathOf("result.json"), "--forecast", "0.5", "--forecast-out", PathOf("f.csv"));
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         Assert.Contains("1 dropped", output);
+        Assert.Contains("forecast at t = 0.5 from the last snapshot", output);
+        // The forecast starts from the noisy snapshot at t = 0.2: diffusion (maximum principle) keeps that noise below its
+        // bound 0.0025 at every point, and the O(dx²) bias of α̂ moves the centre by ~5e-4; 0.005 covers both.
+        string[] forecast = File.ReadAllLines(PathOf("f.csv"));
+        Assert.Equal("x,u", forecast[0]);
+        Assert.Equal(22, forecast.Length);
+        double centre = double.Parse(forecast[11].Split(',')[1], CultureInfo.InvariantCulture);
+        Assert.InRange(centre, Math.Exp(-0.5 * Math.PI * Math.PI * 0.5) - 0.005, Math.Exp(-0.5 * Math.PI * Math.PI * 0.5) + 0.005);
         using var json = JsonDocument.Parse(File.ReadAllText(PathOf("result.json")));
         var root = json.RootElement;
         double alpha = root.GetProperty("alpha").GetDouble(), std = root.GetProperty("alpha_std").GetDouble();

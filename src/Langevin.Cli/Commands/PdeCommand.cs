@@ -167,16 +167,19 @@ internal static class PdeCommand
         var learningRate = new Option<string>("--learning-rate") { Description = "Step size in log α for adam/sgd, or a comma list (e.g. 0.003,0.01,0.03) to search: the lowest held-out loss wins.", DefaultValueFactory = _ => "0.02" };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON (alpha, alpha_std, train_loss, test_loss, iterations, ...).", HelpName = "FILE" };
         var plot = new Option<string?>("--plot") { Description = "Write a PNG of the data and the fitted model at the first, middle and last snapshots.", HelpName = "FILE" };
+        var forecast = new Option<double?>("--forecast") { Description = "Heat α fit: predict the field at this time from the last snapshot (ends held at their last values).", HelpName = "T" };
+        var forecastOut = new Option<string>("--forecast-out") { Description = "CSV (x,u) of the --forecast field.", DefaultValueFactory = _ => "forecast.csv", HelpName = "FILE" };
         var command = new Command("fit", "Fit a diffusion model to data: first snapshot = initial condition, end values = boundary conditions (heat) or zero-flux walls (fokker-planck); Levenberg–Marquardt on log-parameters with exact gradients; held-out loss over time or whole experiments.")
-        { data, equation, estimate, controlPoints, regularisation, loss, potential, well, testFraction, split, maxIterations, optimizer, learningRate, json, plot };
+        { data, equation, estimate, controlPoints, regularisation, loss, potential, well, testFraction, split, maxIterations, optimizer, learningRate, json, plot, forecast, forecastOut };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             string eq = parse.GetValue(equation)!.Trim().ToLowerInvariant();
             // The Fokker–Planck and α(x) fits use Levenberg–Marquardt and a time split only: refuse options they would ignore.
             bool onlyLevenbergMarquardt = eq is "fokker-planck" or "fp" || parse.GetValue(estimate)!.Trim().Equals("alpha-field", StringComparison.OrdinalIgnoreCase);
-            if (onlyLevenbergMarquardt && (parse.GetResult(split) is { Implicit: false } || parse.GetResult(optimizer) is { Implicit: false } || parse.GetResult(learningRate) is { Implicit: false }))
-                throw new UserErrorException("--split, --optimizer and --learning-rate apply to the scalar α fit (--equation heat --estimate alpha); drop them here");
+            if (onlyLevenbergMarquardt && (parse.GetResult(split) is { Implicit: false } || parse.GetResult(optimizer) is { Implicit: false }
+                || parse.GetResult(learningRate) is { Implicit: false } || parse.GetValue(forecast) is not null))
+                throw new UserErrorException("--split, --optimizer, --learning-rate and --forecast apply to the scalar α fit (--equation heat --estimate alpha); drop them here");
             if (eq is "fokker-planck" or "fp")
                 return FitFokkerPlanck(output, LongFormCsv.Read(parse.GetValue(data)!), parse.GetValue(potential)!, parse.GetValue(well),
                     parse.GetValue(loss)!, parse.GetValue(testFraction), parse.GetValue(maxIterations) ?? 100, parse.GetValue(json));
@@ -230,6 +233,15 @@ internal static class PdeCommand
                 }
                 PdePlots.Fit(plotPath, $"Heat equation fit: alpha = {fit.Alpha:G4} ± {fit.AlphaStd:G2}", series);
                 output.WriteLine($"plot: {plotPath}");
+            }
+            if (parse.GetValue(forecast) is { } until)
+            {
+                // Like the plot, the forecast continues the first experiment (all of the data when there is one).
+                string? first = csv.Observations[0].Experiment;
+                var (positions, values) = HeatDiffusivityFitter.Forecast(csv.Observations.Where(o => o.Experiment == first).ToArray(), fit.Alpha, until);
+                string path = parse.GetValue(forecastOut)!;
+                WriteCsv(path, "x,u", positions, values);
+                output.WriteLine($"forecast at t = {until:G6} from the last snapshot: wrote {path}");
             }
             if (parse.GetValue(json) is { } jsonPath)
             {

@@ -1,3 +1,8 @@
+using Langevin.Pde.Boundaries;
+using Langevin.Pde.Grids;
+using Langevin.Pde.Heat;
+using Langevin.Pde.Operators;
+
 namespace Langevin.Pde.Fitting;
 
 /// <summary>Optimiser of the fitters (all work on log-parameters).</summary>
@@ -177,6 +182,31 @@ public static class HeatDiffusivityFitter
         var values = data.Times.Select(_ => new double[data.Positions.Length]).ToArray();
         model.Run(alpha, values, null);
         return (data.Positions, data.Times, values);
+    }
+
+    /// <summary>
+    /// Forecast beyond the data: the field at time <paramref name="until"/> (not before the last snapshot) for
+    /// diffusivity <paramref name="alpha"/>, started from the last snapshot (any value missing there filled in by the
+    /// fitted model) with each end held at its last observed value. Crank–Nicolson with a Rannacher start-up and
+    /// α·dt/dx² = ½ (larger steps only past 100,000 of them). Give the rows of one experiment.
+    /// </summary>
+    /// <returns>Positions and the forecast values at <paramref name="until"/>.</returns>
+    public static (double[] Positions, double[] Values) Forecast(IReadOnlyList<Observation> observations, double alpha, double until)
+    {
+        var (positions, times, predicted) = Predict(observations, alpha);
+        double t0 = times[^1];
+        if (!(until >= t0) || double.IsInfinity(until))
+            throw new UserErrorException($"cannot forecast to t = {until}: it must be a finite time at or after the last snapshot, t = {t0}");
+        var last = new Snapshots1D(observations).Values[^1];
+        var state = last.Select((v, i) => double.IsNaN(v) ? predicted[^1][i] : v).ToArray();
+        double dx = positions[1] - positions[0];
+        var problem = new HeatProblem(Grid.Line(positions[0], positions[^1], positions.Length), AxisBoundaries.Fixed(state[0], state[^1]))
+        {
+            Diffusivity = alpha,
+        };
+        var solver = HeatSolver.Create(problem, Math.Max(0.5 * dx * dx / alpha, (until - t0) / 100_000), Scheme.Auto);
+        solver.Advance(state, t0, until);
+        return (positions, state);
     }
 
     /// <summary>Reads a long-form CSV file and fits α (1D data only).</summary>

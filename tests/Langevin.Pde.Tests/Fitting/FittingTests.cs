@@ -94,6 +94,43 @@ public sealed class FittingTests
     }
 
     [Fact]
+    public void ForecastBeyondTheDataFollowsTheExactSolution()
+    {
+        var data = Synthetic(0.35, 0, 0); // snapshots up to t = 0.2
+        var (positions, values) = HeatDiffusivityFitter.Forecast(data, 0.35, 0.6);
+        // From the exact state at t = 0.2, the three-point error of mode k over Δt = 0.4 is ≈ (k²π²dx²/12)·k²π²αΔt times
+        // its amplitude at t = 0.6: 1.8e-4 · e^{−0.35π²·0.6} ≈ 2.2e-5 for sin πx (the 3πx mode has decayed to 4e-9);
+        // Crank–Nicolson at αh/dx² = ½ adds far less. 1e-4 leaves room for that, not for a wrong α or time.
+        double worst = 0;
+        for (int i = 0; i < positions.Length; i++)
+        {
+            double x = positions[i];
+            double exact = 0.2 + Math.Exp(-0.35 * Math.PI * Math.PI * 0.6) * Math.Sin(Math.PI * x)
+                + 0.5 * Math.Exp(-9 * 0.35 * Math.PI * Math.PI * 0.6) * Math.Sin(3 * Math.PI * x);
+            worst = Math.Max(worst, Math.Abs(values[i] - exact));
+        }
+        Assert.True(worst < 1e-4, $"max error {worst}");
+    }
+
+    [Fact]
+    public void ForecastStartsFromTheLastSnapshotAndFillsItsGapsFromTheModel()
+    {
+        var data = Synthetic(0.35, 0.01, 5, points: 41, snapshots: 11);
+        var last = data.Where(o => o.T == 0.2).OrderBy(o => o.X).ToArray();
+        var withGap = data.Where(o => !(o.T == 0.2 && o.X == last[20].X)).ToList();
+
+        var (_, now) = HeatDiffusivityFitter.Forecast(data, 0.35, 0.2);
+        Assert.Equal(last.Select(o => o.U), now);
+
+        var (_, filled) = HeatDiffusivityFitter.Forecast(withGap, 0.35, 0.2);
+        var (_, _, predicted) = HeatDiffusivityFitter.Predict(withGap, 0.35);
+        Assert.Equal(predicted[^1][20], filled[20]);
+
+        var error = Assert.Throws<UserErrorException>(() => HeatDiffusivityFitter.Forecast(data, 0.35, 0.1));
+        Assert.Contains("at or after the last snapshot, t = 0.2", error.Message);
+    }
+
+    [Fact]
     public void PredictForecastsTheExactSolution()
     {
         var (positions, times, values) = HeatDiffusivityFitter.Predict(Synthetic(0.35, 0, 0), 0.35);

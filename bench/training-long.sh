@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The long-training comparison of docs/results-training.md: 30 epochs of the small CNN on Fashion-MNIST, where
+# plain SGD+momentum starts to overfit, against Langevin samplers at the Bayesian D = 1/N with their posterior
+# ensembles. Two queues side by side, one torch thread each; finished runs are skipped, killed ones resumed.
+# Usage: bench/training-long.sh [LANGEVIN_BINARY] [OUT_DIR] [EPOCHS]
+set -euo pipefail
+BIN=${1:-src/Langevin.Cli/bin/Release/net10.0/langevin}
+OUT=${2:-runs/long}
+EPOCHS=${3:-30}
+mkdir -p "$OUT"
+# Posterior samples: after a burn-in of half the run, one every 400 steps (≈ 2 per epoch), the 20 most recent kept.
+COMMON="--dataset fashion-mnist --model cnn --epochs $EPOCHS --batch-size 64 --threads 1 --samples 20 --burn-in $((EPOCHS / 2)) --thin 400 --log-every 100000"
+D_POSTERIOR=1.818e-5   # 1/N with N = 55,000 training images
+
+run() {
+  local name=$1 seed=$2; shift 2
+  local dir="$OUT/$name/seed=$seed"
+  if [ -f "$dir/summary.json" ]; then return 0; fi
+  local resume=""; if [ -f "$dir/checkpoint.bin" ]; then resume="--resume"; fi
+  "$BIN" train $COMMON --seed "$seed" "$@" $resume --out "$dir" >> "$OUT/$name-$seed.log" 2>&1 || true
+}
+
+queue_a() {
+  for seed in 1 2 3; do
+    run sgd-momentum "$seed" --optimizer sgd --lr 0.01 --momentum 0.9
+    run sghmc "$seed" --optimizer sghmc --lr 0.01 --momentum 0.9 --diffusion $D_POSTERIOR
+  done
+}
+
+queue_b() {
+  for seed in 1 2 3; do
+    run cyclical "$seed" --optimizer sgld --lr 0.1 --diffusion $D_POSTERIOR --diffusion-schedule cyclical:5:0.5
+    run sgld "$seed" --optimizer sgld --lr 0.05 --diffusion $D_POSTERIOR
+  done
+}
+
+queue_a &
+queue_b &
+wait
+echo "done: $(date -u)"
+python3 "$(dirname "$0")/summarise-training.py" \
+  "SGD+momentum::$OUT/sgd-momentum/seed=*" "SGHMC::$OUT/sghmc/seed=*" "cyclical SGLD::$OUT/cyclical/seed=*" "SGLD::$OUT/sgld/seed=*"
