@@ -12,13 +12,7 @@ mkdir -p "$OUT"
 COMMON="--dataset fashion-mnist --model cnn --epochs $EPOCHS --batch-size 64 --threads 1 --samples 20 --burn-in $((EPOCHS / 2)) --thin 400 --log-every 100000"
 D_POSTERIOR=1.818e-5   # 1/N with N = 55,000 training images
 
-run() {
-  local name=$1 seed=$2; shift 2
-  local dir="$OUT/$name/seed=$seed"
-  if [ -f "$dir/summary.json" ]; then return 0; fi
-  local resume=""; if [ -f "$dir/checkpoint.bin" ]; then resume="--resume"; fi
-  "$BIN" train $COMMON --seed "$seed" "$@" $resume --out "$dir" >> "$OUT/$name-$seed.log" 2>&1 || true
-}
+. "$(dirname "$0")/lib/run-once.sh"
 
 queue_a() {
   for seed in 1 2 3; do

@@ -15,14 +15,7 @@ queue_a() {
   "$BIN" sweep $COMMON --optimizer sgld --lr 0.1 --diffusion 0,1e-6,1e-5,1e-4,1e-3 --seeds 3 --out "$OUT/sweep-sgld" >> "$OUT/sweep-sgld.log" 2>&1
 }
 
-# One run: skipped when finished, resumed when interrupted; the log is appended, never overwritten.
-run() {
-  local name=$1 seed=$2; shift 2
-  local dir="$OUT/$name/seed=$seed"
-  if [ -f "$dir/summary.json" ]; then return 0; fi
-  local resume=""; if [ -f "$dir/checkpoint.bin" ]; then resume="--resume"; fi
-  "$BIN" train $COMMON --seed "$seed" "$@" $resume --out "$dir" >> "$OUT/$name-$seed.log" 2>&1 || true
-}
+. "$(dirname "$0")/lib/run-once.sh"
 
 queue_b() {
   for seed in 1 2 3; do
