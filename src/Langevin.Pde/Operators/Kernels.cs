@@ -33,6 +33,45 @@ internal static class Kernels
             y[i] += scale * (lower[i] * prev[i] + diag[i] * cur[i] + upper[i] * next[i]);
     }
 
+    /// <summary>y += a·(prev − 2·cur + next): one axis of the constant-coefficient Laplacian.</summary>
+    public static void AddSecondDifference(Span<double> y, ReadOnlySpan<double> prev, ReadOnlySpan<double> cur, ReadOnlySpan<double> next, double a)
+    {
+        int n = y.Length;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+            var vp = MemoryMarshal.Cast<double, Vector<double>>(prev);
+            var vc = MemoryMarshal.Cast<double, Vector<double>>(cur);
+            var vn = MemoryMarshal.Cast<double, Vector<double>>(next);
+            var va = new Vector<double>(a);
+            var vd = new Vector<double>(-2 * a);
+            for (int k = 0; k < vy.Length; k++) vy[k] += va * (vp[k] + vn[k]) + vd * vc[k];
+            i = vy.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++) y[i] += a * (prev[i] + next[i]) - 2 * a * cur[i];
+    }
+
+    /// <summary>Forward elimination row with the same coefficients for every line: y = (y − l·prev)·m.</summary>
+    public static void Forward(Span<double> y, ReadOnlySpan<double> prev, double l, double m)
+    {
+        int n = y.Length;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+            var vp = MemoryMarshal.Cast<double, Vector<double>>(prev);
+            var vl = new Vector<double>(l);
+            var vm = new Vector<double>(m);
+            for (int k = 0; k < vy.Length; k++) vy[k] = (vy[k] - vl * vp[k]) * vm;
+            i = vy.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++) y[i] = (y[i] - l * prev[i]) * m;
+    }
+
+    /// <summary>Back substitution row with the same coefficient for every line: y −= c·next.</summary>
+    public static void Backward(Span<double> y, ReadOnlySpan<double> next, double c) => Axpy(y, next, -c);
+
     /// <summary>Forward elimination row: y = (y − l·prev)·m.</summary>
     public static void Forward(Span<double> y, ReadOnlySpan<double> prev, ReadOnlySpan<double> l, ReadOnlySpan<double> m)
     {

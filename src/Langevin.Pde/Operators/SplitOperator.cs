@@ -66,6 +66,11 @@ internal sealed class SplitOperator
     /// <summary>y += scale·Aₐ u.</summary>
     public void AddAxis(int axis, ReadOnlySpan<double> u, Span<double> y, double scale)
     {
+        if (UniformInterior is { } uniformCoefficients)
+        {
+            AddAxisUniform(axis, u, y, scale, scale * uniformCoefficients[axis]);
+            return;
+        }
         var ax = Grid.Axes[axis];
         int n = ax.Points, s = Grid.Stride(axis), outer = Grid.Count / (n * s);
         bool periodic = ax.Periodic;
@@ -184,49 +189,84 @@ internal sealed class SplitOperator
         }
     }
 
-    /// <summary>(Σₐ Aₐ u)ₖ at one node, wrapping around periodic axes.</summary>
-    public double RowValue(int k, ReadOnlySpan<double> u)
+    /// <summary>(Aₐ u)ₖ at one node, wrapping around a periodic axis.</summary>
+    public double AxisRowValue(int axis, int k, ReadOnlySpan<double> u)
     {
-        double sum = 0;
-        for (int a = 0; a < Grid.Dimension; a++)
-        {
-            var ax = Grid.Axes[a];
-            int s = Grid.Stride(a), n = ax.Points, i = Grid.IndexAlong(k, a);
-            double value = Diagonal[a][k] * u[k];
-            if (i > 0) value += Lower[a][k] * u[k - s];
-            else if (ax.Periodic) value += Lower[a][k] * u[k + (n - 1) * s];
-            if (i < n - 1) value += Upper[a][k] * u[k + s];
-            else if (ax.Periodic) value += Upper[a][k] * u[k - (n - 1) * s];
-            sum += value;
-        }
-        return sum;
+        var ax = Grid.Axes[axis];
+        int s = Grid.Stride(axis), n = ax.Points, i = Grid.IndexAlong(k, axis);
+        double value = Diagonal[axis][k] * u[k];
+        if (i > 0) value += Lower[axis][k] * u[k - s];
+        else if (ax.Periodic) value += Lower[axis][k] * u[k + (n - 1) * s];
+        if (i < n - 1) value += Upper[axis][k] * u[k + s];
+        else if (ax.Periodic) value += Upper[axis][k] * u[k - (n - 1) * s];
+        return value;
     }
 
     /// <summary>y = u + dt·Σₐ Aₐ u (no boundary fluxes, sources or Dirichlet values).</summary>
     public void ExplicitUpdate(ReadOnlySpan<double> u, Span<double> y, double dt)
     {
+        Span<double> weights = stackalloc double[Grid.Dimension];
+        weights.Fill(dt);
+        ExplicitUpdate(u, y, weights);
+    }
+
+    /// <summary>
+    /// y = u + Σₐ wₐ·Aₐ u with one weight per axis (no boundary fluxes, sources or Dirichlet values): one fused pass on
+    /// uniform 2D grids, where the Douglas step's first stage uⁿ + dt·Σₐ Aₐuⁿ − θ·dt·A₀uⁿ is a single sweep.
+    /// </summary>
+    public void ExplicitUpdate(ReadOnlySpan<double> u, Span<double> y, ReadOnlySpan<double> weights)
+    {
         if (UniformInterior is { } c)
         {
             int nx = Grid.Axes[0].Points, ny = Grid.Axes[1].Points;
-            double ax = dt * c[0], ay = dt * c[1], diag = -2 * (ax + ay);
+            double ax = weights[0] * c[0], ay = weights[1] * c[1], diag = -2 * (ax + ay);
             for (int i = 1; i < nx - 1; i++)
             {
                 int row = i * ny;
                 Kernels.FivePoint(y.Slice(row + 1, ny - 2), u.Slice(row - ny + 1, ny - 2), u.Slice(row + 1, ny - 2),
                     u.Slice(row + ny + 1, ny - 2), u.Slice(row, ny - 2), u.Slice(row + 2, ny - 2), ax, ay, diag);
-                y[row] = u[row] + dt * RowValue(row, u);
-                y[row + ny - 1] = u[row + ny - 1] + dt * RowValue(row + ny - 1, u);
+                y[row] = u[row] + WeightedRowValue(row, u, weights);
+                y[row + ny - 1] = u[row + ny - 1] + WeightedRowValue(row + ny - 1, u, weights);
             }
             for (int j = 0; j < ny; j++)
             {
                 int top = j, bottom = (nx - 1) * ny + j;
-                y[top] = u[top] + dt * RowValue(top, u);
-                y[bottom] = u[bottom] + dt * RowValue(bottom, u);
+                y[top] = u[top] + WeightedRowValue(top, u, weights);
+                y[bottom] = u[bottom] + WeightedRowValue(bottom, u, weights);
             }
             return;
         }
         u.CopyTo(y);
-        for (int a = 0; a < Grid.Dimension; a++) AddAxis(a, u, y, dt);
+        for (int a = 0; a < Grid.Dimension; a++) AddAxis(a, u, y, weights[a]);
+    }
+
+    private double WeightedRowValue(int k, ReadOnlySpan<double> u, ReadOnlySpan<double> weights)
+    {
+        double sum = 0;
+        for (int a = 0; a < Grid.Dimension; a++) sum += weights[a] * AxisRowValue(a, k, u);
+        return sum;
+    }
+
+    /// <summary>
+    /// y += scale·Aₐu on a uniform 2D grid: a·(second difference along the axis) inside, with a = scale·cₐ, and the
+    /// general row formula on the rim.
+    /// </summary>
+    private void AddAxisUniform(int axis, ReadOnlySpan<double> u, Span<double> y, double scale, double a)
+    {
+        int nx = Grid.Axes[0].Points, ny = Grid.Axes[1].Points, s = Grid.Stride(axis);
+        for (int i = 1; i < nx - 1; i++)
+        {
+            int row = i * ny;
+            Kernels.AddSecondDifference(y.Slice(row + 1, ny - 2), u.Slice(row + 1 - s, ny - 2), u.Slice(row + 1, ny - 2), u.Slice(row + 1 + s, ny - 2), a);
+            y[row] += scale * AxisRowValue(axis, row, u);
+            y[row + ny - 1] += scale * AxisRowValue(axis, row + ny - 1, u);
+        }
+        for (int j = 0; j < ny; j++)
+        {
+            int top = j, bottom = (nx - 1) * ny + j;
+            y[top] += scale * AxisRowValue(axis, top, u);
+            y[bottom] += scale * AxisRowValue(axis, bottom, u);
+        }
     }
 
     /// <summary>Zeroes every axis row of the Dirichlet nodes and drops their injected fluxes.</summary>
