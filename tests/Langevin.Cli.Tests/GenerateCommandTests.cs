@@ -111,6 +111,39 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.Single(error.TrimEnd().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--image-size", "32")]
+    [InlineData("--channels", "3")]
+    [InlineData("--captions", "metadata.jsonl")]
+    public void Own_image_options_without_images_are_refused_rather_than_ignored(string option, string value)
+    {
+        var (exit, _, error) = Cli.Run("diffusion", "train", option, value, "--out", _folder.Combine("run"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("add --images DIR or drop them", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(_folder.Combine("run")));
+    }
+
+    [Fact]
+    public void An_image_size_beyond_the_cap_is_refused()
+    {
+        var (exit, _, error) = Cli.Run("diffusion", "train", "--images", _folder.Path, "--image-size", "512", "--out", _folder.Combine("run"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--image-size must be a multiple of 4 from 8 to 256, got 512", error);
+    }
+
+    [Fact]
+    public void Strength_without_an_initial_image_is_refused_rather_than_ignored()
+    {
+        var (exit, _, error) = Cli.Run("generate", "a bag", "-n", "1", "--strength", "0.3", "--out", _folder.Combine("g.png"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("add --init-image FILE or drop --strength", error);
+        Assert.False(File.Exists(_folder.Combine("g.png")));
+    }
+
     /// <summary>The PNG colour type byte of IHDR: 0 gray, 2 RGB.</summary>
     private static int ColourType(string png) => File.ReadAllBytes(png)[25];
 }

@@ -145,6 +145,23 @@ public sealed class PdeCommandTests : IDisposable
         Assert.True(root.GetProperty("iterations").GetInt32() >= 1);
     }
 
+    [Theory]
+    [InlineData(new[] { "--forecast", "0.1" }, "--forecast 0.1 is before the last snapshot (t = 0.2)")]
+    [InlineData(new[] { "--forecast-out", "f.csv" }, "add --forecast T or drop --forecast-out")]
+    public void A_forecast_that_cannot_be_made_is_refused_before_fitting(string[] forecastArgs, string expected)
+    {
+        var sb = new StringBuilder("t,x,u\n");
+        foreach (double t in new[] { 0.0, 0.1, 0.2 })
+            for (int i = 0; i <= 4; i++) sb.Append(CultureInfo.InvariantCulture, $"{t},{i / 4.0},{(i is 0 or 4 ? 0 : 1)}\n");
+        File.WriteAllText(PathOf("short.csv"), sb.ToString());
+
+        var (exit, output, error) = Cli.Run(["pde", "fit", "--data", PathOf("short.csv"), "--equation", "heat", "--estimate", "alpha", .. forecastArgs]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("alpha =", output);
+    }
+
     [Fact]
     public void Fokker_planck_fit_with_kl_loss_recovers_the_ornstein_uhlenbeck_parameters()
     {

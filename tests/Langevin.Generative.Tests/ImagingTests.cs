@@ -127,4 +127,38 @@ public sealed class ImagingTests
         Assert.Contains("notes.png is not a decodable image", Assert.Throws<UserErrorException>(() => ImageReader.Read(text, 1, 8)).Message);
         Assert.Contains("missing.png does not exist", Assert.Throws<UserErrorException>(() => ImageReader.Read(folder.Combine("missing.png"), 1, 8)).Message);
     }
+
+    [Fact]
+    public void A_truncated_file_is_a_user_error_not_a_half_grey_image()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Combine("cut.png");
+        // Noise does not compress, so the image data spans most of the file and the cut lands inside it.
+        var pixels = new byte[64 * 64];
+        new Random(1).NextBytes(pixels);
+        PngWriter.Write(path, 64, 64, 1, pixels);
+        byte[] whole = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+
+        Assert.Contains("cut.png is truncated", Assert.Throws<UserErrorException>(() => ImageReader.Read(path, 1, 8)).Message);
+    }
+
+    [Fact]
+    public void An_image_over_the_pixel_cap_is_refused_before_it_is_decoded()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Combine("huge.png");
+        // A valid 9000×9000 gray header (81 M pixels > the 64 M cap) in front of a tiny image body: only the header is read.
+        PngWriter.Write(path, 1, 1, 1, [0]);
+        byte[] png = File.ReadAllBytes(path);
+        WriteBigEndian(png, 16, 9000);
+        WriteBigEndian(png, 20, 9000);
+        WriteBigEndian(png, 29, (int)Crc32.Compute(png.AsSpan(12, 17)));
+        File.WriteAllBytes(path, png);
+
+        Assert.Contains("huge.png is 9000×9000 pixels", Assert.Throws<UserErrorException>(() => ImageReader.Read(path, 1, 8)).Message);
+    }
+
+    private static void WriteBigEndian(byte[] buffer, int offset, int value) =>
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(offset), value);
 }

@@ -21,12 +21,18 @@ internal static class DiffusionCommand
         return command;
     }
 
+    /// <summary>
+    /// The largest --image-size: every training image is held in memory as bytes and its latent is
+    /// (size/4)² positions of attention, so larger sizes exhaust memory and time on a CPU long before they train.
+    /// </summary>
+    private const int MaxImageSize = 256;
+
     private static Command Train()
     {
         var dataset = new Option<string>("--dataset") { Description = "Training data: fashion-mnist (captions from class templates and synonyms); ignored with --images.", DefaultValueFactory = _ => "fashion-mnist" };
         var images = new Option<string?>("--images") { Description = "Train on your own captioned images in this folder instead (PNG, JPEG, WebP, BMP, GIF).", HelpName = "DIR" };
         var captions = new Option<string?>("--captions") { Description = "With --images: JSON Lines {\"file_name\": …, \"text\": …} (default DIR/metadata.jsonl).", HelpName = "FILE" };
-        var imageSize = new Option<int>("--image-size") { Description = "With --images: side in pixels of the centre-cropped, resized images (a multiple of 4).", DefaultValueFactory = _ => 28 };
+        var imageSize = new Option<int>("--image-size") { Description = "With --images: side in pixels of the centre-cropped, resized images (a multiple of 4, at most 256).", DefaultValueFactory = _ => 28 };
         var channels = new Option<int>("--channels") { Description = "With --images: 1 (grayscale) or 3 (RGB).", DefaultValueFactory = _ => 1 };
         var data = CommonOptions.Data();
         var outDir = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics.csv, samples/, model/.", Required = true, HelpName = "DIR" };
@@ -49,8 +55,11 @@ internal static class DiffusionCommand
             TorchRuntime.SetThreads(parse.GetValue(threads));
             var output = parse.InvocationConfiguration.Output;
             string? imageFolder = parse.GetValue(images);
+            if (imageFolder is null && (parse.GetResult(captions) is { Implicit: false } || parse.GetResult(imageSize) is { Implicit: false } || parse.GetResult(channels) is { Implicit: false }))
+                throw new UserErrorException("--captions, --image-size and --channels describe your own images; add --images DIR or drop them (Fashion-MNIST is 1×28×28)");
             int size = imageFolder is null ? 28 : parse.GetValue(imageSize), colours = imageFolder is null ? 1 : parse.GetValue(channels);
-            if (size < 8 || size % 4 != 0) throw new UserErrorException($"--image-size must be a multiple of 4, at least 8, got {size}");
+            if (size < 8 || size > MaxImageSize || size % 4 != 0)
+                throw new UserErrorException($"--image-size must be a multiple of 4 from 8 to {MaxImageSize}, got {size}");
             if (colours is not (1 or 3)) throw new UserErrorException($"--channels must be 1 (grayscale) or 3 (RGB), got {colours}");
             using var captioned = imageFolder is null
                 ? FashionData(parse.GetValue(dataset)!, parse.GetValue(data), output)

@@ -42,6 +42,8 @@ internal static class GenerateCommand
                 "ddpm" => SamplerKind.Ddpm,
                 var other => throw new UserErrorException($"unknown --sampler '{other}'; use ddim or ddpm"),
             };
+            if (parse.GetResult(strength) is { Implicit: false } && parse.GetValue(initImage) is null)
+                throw new UserErrorException("--strength sets how much of --init-image to change; add --init-image FILE or drop --strength");
             string folder = parse.GetValue(model) ?? ShippedModels.Find(ShippedModels.TextToImage);
             using var ldm = LatentDiffusionModel.Load(folder);
             string text = parse.GetValue(prompt)!;
@@ -60,9 +62,10 @@ internal static class GenerateCommand
             };
             var clock = Stopwatch.StartNew();
             string? init = parse.GetValue(initImage);
-            using var images = init is null
+            using var start = init is null ? null : LoadImage(init, ldm);
+            using var images = start is null
                 ? TextToImage.Generate(ldm, text, n, options)
-                : ImageToImage.Generate(ldm, LoadImage(init, ldm), text, n, parse.GetValue(strength), options);
+                : ImageToImage.Generate(ldm, start, text, n, parse.GetValue(strength), options);
             clock.Stop();
             string mode = init is null ? "" : $", from {init} at strength {parse.GetValue(strength)}: {ImageToImage.StepsRun(options.Steps, parse.GetValue(strength))} steps run";
             output.WriteLine($"generated {n} images in {clock.Elapsed.TotalSeconds:F2} s ({options.Sampler.ToString().ToLowerInvariant()}, {options.Steps} steps, guidance {options.Guidance}, seed {options.Seed}{mode})");

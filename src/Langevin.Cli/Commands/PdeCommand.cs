@@ -180,6 +180,8 @@ internal static class PdeCommand
             if (onlyLevenbergMarquardt && (parse.GetResult(split) is { Implicit: false } || parse.GetResult(optimizer) is { Implicit: false }
                 || parse.GetResult(learningRate) is { Implicit: false } || parse.GetValue(forecast) is not null))
                 throw new UserErrorException("--split, --optimizer, --learning-rate and --forecast apply to the scalar α fit (--equation heat --estimate alpha); drop them here");
+            if (parse.GetResult(forecastOut) is { Implicit: false } && parse.GetValue(forecast) is null)
+                throw new UserErrorException("--forecast-out names where the --forecast field goes; add --forecast T or drop --forecast-out");
             if (eq is "fokker-planck" or "fp")
                 return FitFokkerPlanck(output, LongFormCsv.Read(parse.GetValue(data)!), parse.GetValue(potential)!, parse.GetValue(well),
                     parse.GetValue(loss)!, parse.GetValue(testFraction), parse.GetValue(maxIterations) ?? 100, parse.GetValue(json));
@@ -204,6 +206,14 @@ internal static class PdeCommand
                 var other => throw new UserErrorException($"--split '{other}' is unknown; use time or experiment"),
             };
             var csv = LongFormCsv.Read(parse.GetValue(data)!);
+            if (parse.GetValue(forecast) is { } forecastTime)
+            {
+                // Checked before fitting, so a mistyped time does not cost a whole fit.
+                string? firstExperiment = csv.Observations.Count > 0 ? csv.Observations[0].Experiment : null;
+                double lastSnapshot = csv.Observations.Where(o => o.Experiment == firstExperiment).Select(o => o.T).DefaultIfEmpty(double.NaN).Max();
+                if (!(forecastTime >= lastSnapshot) || double.IsInfinity(forecastTime))
+                    throw new UserErrorException($"--forecast {forecastTime:G6} is before the last snapshot (t = {lastSnapshot:G6}); give a finite time at or after it");
+            }
             if (what == "alpha-field")
                 return FitField(output, csv, parse.GetValue(controlPoints), ParseList(parse.GetValue(regularisation)!, "--regularisation", allowZero: true),
                     parse.GetValue(testFraction), parse.GetValue(json));

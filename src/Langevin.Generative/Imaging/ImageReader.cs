@@ -9,20 +9,24 @@ namespace Langevin.Generative.Imaging;
 /// </summary>
 public static class ImageReader
 {
+    /// <summary>The largest image decoded, in pixels (RGBA at 4 bytes each: 256 MB), so a huge or hostile file fails cleanly.</summary>
+    public const long MaxPixels = 64_000_000;
+
     /// <summary>
     /// Decodes <paramref name="path"/> to <paramref name="channels"/>×<paramref name="size"/>×<paramref name="size"/>
     /// bytes, channel-major like the model's tensors. Transparent pixels are composited over black.
     /// Channels: 1 = luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL's <c>convert("L")</c>), 3 = RGB.
     /// </summary>
-    /// <exception cref="UserErrorException">The file is missing or is not a decodable image.</exception>
+    /// <exception cref="UserErrorException">The file is missing, not a decodable image, truncated or too large.</exception>
     public static byte[] Read(string path, int channels, int size)
     {
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "1 (gray) or 3 (RGB)");
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         if (!File.Exists(path)) throw new UserErrorException($"image {path} does not exist; fix the file name or add the file");
-        using var decoded = SKBitmap.Decode(path)
-            ?? throw new UserErrorException($"{path} is not a decodable image (PNG, JPEG, WebP, BMP or GIF); convert it or remove it from the captions");
+        using var decoded = Decode(path);
         int side = Math.Min(decoded.Width, decoded.Height);
+        // Immutable, so FromBitmap shares the pixels instead of copying them.
+        decoded.SetImmutable();
         using var whole = SKImage.FromBitmap(decoded);
         // A subset image, not a source rectangle: filtering then clamps at the crop's edges instead of reading past them.
         using var square = whole.Subset(SKRectI.Create((decoded.Width - side) / 2, (decoded.Height - side) / 2, side, side));
@@ -33,6 +37,31 @@ public static class ImageReader
             canvas.DrawImage(square, SKRect.Create(0, 0, size, size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         }
         return ToChannelMajor(target.GetPixelSpan(), channels, size * size);
+    }
+
+    /// <summary>
+    /// Decodes the whole file as premultiplied RGBA. Unlike <c>SKBitmap.Decode</c>, which silently keeps the
+    /// half-decoded pixels of a cut-off file, a truncated file is an error here: it would train on grey bands.
+    /// </summary>
+    private static SKBitmap Decode(string path)
+    {
+        using var codec = SKCodec.Create(path)
+            ?? throw new UserErrorException($"{path} is not a decodable image (PNG, JPEG, WebP, BMP or GIF); convert it or remove it from the captions");
+        var info = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Premul);
+        if ((long)info.Width * info.Height > MaxPixels)
+            throw new UserErrorException($"{path} is {info.Width}×{info.Height} pixels, more than this reader's {MaxPixels / 1_000_000} megapixels; downscale it first");
+        var bitmap = new SKBitmap();
+        if (!bitmap.TryAllocPixels(info))
+        {
+            bitmap.Dispose();
+            throw new UserErrorException($"not enough memory to decode {path} ({info.Width}×{info.Height}); downscale it first");
+        }
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result == SKCodecResult.Success) return bitmap;
+        bitmap.Dispose();
+        throw result == SKCodecResult.IncompleteInput
+            ? new UserErrorException($"{path} is truncated (the image data ends early); re-export or re-download it, or remove it from the captions")
+            : new UserErrorException($"{path} could not be decoded ({result}); convert it to PNG or remove it from the captions");
     }
 
     /// <summary>Opaque RGBA bytes → C×H×W bytes (luma for one channel).</summary>

@@ -34,7 +34,9 @@ public sealed record GenerationOptions
     /// <summary>Images per forward pass (bounds memory; results do not depend on it).</summary>
     public int BatchSize { get; init; } = 256;
 
-    /// <summary>Throws <see cref="UserErrorException"/> naming the first invalid setting (steps are checked by the scheduler).</summary>
+    /// <summary>Checks the settings (steps are checked by the scheduler).</summary>
+    /// <exception cref="UserErrorException">The guidance scale is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BatchSize"/> is below 1 (a programming error, not a user's).</exception>
     public void Validate()
     {
         if (!(Guidance >= 0) || double.IsInfinity(Guidance)) throw new UserErrorException($"--guidance must be a finite number ≥ 0, got {Guidance}");

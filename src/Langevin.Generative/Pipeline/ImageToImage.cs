@@ -36,9 +36,15 @@ public static class ImageToImage
         var scheduler = TextToImage.CreateScheduler(model, options);
         var timesteps = scheduler.Timesteps.Skip(options.Steps - StepsRun(options.Steps, strength)).ToList();
         using var _ = no_grad();
-        using var batch = image.unsqueeze(0).expand(count, -1, -1, -1);
-        using var clean = model.EncodeImages(batch);
-        if (timesteps.Count == 0) return model.DecodeLatents(clean);
+        // The encoder's mean is deterministic: encode the one image and share its latent across the batch.
+        using var single = image.unsqueeze(0);
+        using var latent = model.EncodeImages(single);
+        if (timesteps.Count == 0)
+        {
+            using var reconstruction = model.DecodeLatents(latent);
+            return reconstruction.expand(count, -1, -1, -1).contiguous();
+        }
+        using var clean = latent.expand(count, -1, -1, -1);
 
         var generator = new Generator((ulong)options.Seed);
         using var noise = randn(clean.shape, generator: generator);

@@ -46,7 +46,7 @@ public static class CaptionedImageFolder
         var pixels = new byte[(long)order.Count * channels * size * size];
         int imageBytes = channels * size * size;
         for (int i = 0; i < order.Count; i++)
-            ImageReader.Read(Path.Combine(imageFolder, order[i]), channels, size).CopyTo(pixels, (long)i * imageBytes);
+            ImageReader.Read(InsideFolder(imageFolder, order[i], captionsFile), channels, size).CopyTo(pixels, (long)i * imageBytes);
 
         var groups = order.Select(f => (IReadOnlyList<string>)captionsOf[f]).ToList();
         var images = tensor(pixels, [order.Count, channels, size, size]);
@@ -58,6 +58,19 @@ public static class CaptionedImageFolder
     {
         int rows = Math.Min(GridRows, groups.Count);
         return Enumerable.Range(0, rows).Select(r => groups[(int)((long)r * groups.Count / rows)][0]).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// The full path of <paramref name="fileName"/> under <paramref name="folder"/>; a name that leaves the folder
+    /// ("../x.png" or an absolute path) is refused, as the imagefolder layout is relative to the folder.
+    /// </summary>
+    private static string InsideFolder(string folder, string fileName, string captionsFile)
+    {
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        string full = Path.GetFullPath(Path.Combine(root, fileName));
+        if (!full.StartsWith(root, StringComparison.Ordinal))
+            throw new UserErrorException($"{captionsFile} names \"{fileName}\", which is outside {folder}; file_name must be relative to the --images folder");
+        return full;
     }
 
     private static (string File, IReadOnlyList<string> Captions) ParseLine(string line, string where)
@@ -73,21 +86,35 @@ public static class CaptionedImageFolder
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("file_name", out var fileName) || fileName.ValueKind != JsonValueKind.String
-                || string.IsNullOrWhiteSpace(fileName.GetString()))
-                throw new UserErrorException($"{where} has no \"file_name\" string; each line must be {{\"file_name\": …, \"text\": …}}");
-            if (!root.TryGetProperty("text", out var text))
-                throw new UserErrorException($"{where} has no \"text\"; give each image a caption (a string or an array of strings)");
-            var captions = text.ValueKind switch
+            try
             {
-                JsonValueKind.String => [text.GetString()!],
-                JsonValueKind.Array when text.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) && text.GetArrayLength() > 0
-                    => text.EnumerateArray().Select(e => e.GetString()!).ToList(),
-                _ => throw new UserErrorException($"{where}: \"text\" must be a string or a non-empty array of strings"),
-            };
-            return (fileName.GetString()!, captions);
+                return Fields(document.RootElement, where);
+            }
+            catch (InvalidOperationException)
+            {
+                // GetString refuses strings that are not valid UTF-16 (a lone "\\ud800" escape).
+                throw new UserErrorException($"{where} holds a string that is not valid Unicode; fix the escapes in that line");
+            }
         }
+    }
+
+    private static (string File, IReadOnlyList<string> Captions) Fields(JsonElement root, string where)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("file_name", out var fileName) || fileName.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(fileName.GetString()))
+            throw new UserErrorException($"{where} has no \"file_name\" string; each line must be {{\"file_name\": …, \"text\": …}}");
+        if (!root.TryGetProperty("text", out var text))
+            throw new UserErrorException($"{where} has no \"text\"; give each image a caption (a string or an array of strings)");
+        var captions = text.ValueKind switch
+        {
+            JsonValueKind.String => [text.GetString()!],
+            JsonValueKind.Array when text.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) && text.GetArrayLength() > 0
+                => text.EnumerateArray().Select(e => e.GetString()!).ToList(),
+            _ => throw new UserErrorException($"{where}: \"text\" must be a string or a non-empty array of strings"),
+        };
+        if (captions.Any(string.IsNullOrWhiteSpace))
+            throw new UserErrorException($"{where}: a caption is empty; write what the image shows, or drop the line");
+        return (fileName.GetString()!, captions);
     }
 }

@@ -51,9 +51,24 @@ public sealed class DiffusionTrainer
         _options = options;
         _data = data;
         _resume = resume;
+        if (data.Count < 2) throw new UserErrorException($"{data.Count} image(s) are too few to train on; give at least 2 (and at least --batch)");
+        if (data.Count < options.BatchSize)
+            throw new UserErrorException($"{data.Count} images are fewer than --batch {options.BatchSize}; lower --batch to at most {data.Count}");
         if (!resume && (File.Exists(ConfigPath) || File.Exists(CheckpointPath)))
             throw new UserErrorException($"{_run} already holds a training run; pass --resume to continue it or choose a new --out folder");
+        if (resume && File.Exists(ConfigPath)) CheckDataMatchesRun();
         Directory.CreateDirectory(_run);
+    }
+
+    /// <summary>A resumed run must see images of the shape it was started with, or its autoencoder cannot read them.</summary>
+    private void CheckDataMatchesRun()
+    {
+        var saved = LatentDiffusionConfig.FromJson(File.ReadAllText(ConfigPath), ConfigPath);
+        long channels = _data.Images.shape[1], size = _data.Images.shape[2];
+        if (saved.ImageChannels != channels || saved.ImageSize != size)
+            throw new UserErrorException(
+                $"{_run} was trained on {saved.ImageChannels}×{saved.ImageSize}×{saved.ImageSize} images, not {channels}×{size}×{size}; " +
+                $"resume with --channels {saved.ImageChannels} --image-size {saved.ImageSize} or choose a new --out folder");
     }
 
     /// <summary>The EMA model folder, refreshed after every epoch.</summary>
