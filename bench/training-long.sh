@@ -28,9 +28,6 @@ queue_b() {
   done
 }
 
-queue_a &
-queue_b &
-wait
-echo "done: $(date -u)"
+side_by_side queue_a queue_b
 python3 "$(dirname "$0")/summarise-training.py" \
   "SGD+momentum::$OUT/sgd-momentum/seed=*" "SGHMC::$OUT/sghmc/seed=*" "cyclical SGLD::$OUT/cyclical/seed=*" "SGLD::$OUT/sgld/seed=*"

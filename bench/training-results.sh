@@ -28,10 +28,7 @@ queue_b() {
   done
 }
 
-queue_a &
-queue_b &
-wait
-echo "done: $(date -u)"
+side_by_side queue_a queue_b
 python3 "$(dirname "$0")/summarise-training.py" \
   "SGD::$OUT/sgd/seed=*" "SGD+momentum::$OUT/sgd-momentum/seed=*" "SGHMC::$OUT/sghmc/seed=*" "PSGLD::$OUT/psgld/seed=*" \
   "cyclical::$OUT/cyclical/seed=*" "seed-literal::$OUT/seed-literal/seed=*" "SGLD D=0::$OUT/sweep-sgld/D=0/seed=*" \

@@ -8,3 +8,11 @@ run() {
   local resume=""; if [ -f "$dir/checkpoint.bin" ]; then resume="--resume"; fi
   "$BIN" train $COMMON --seed "$seed" "$@" $resume --out "$dir" >> "$OUT/$name-$seed.log" 2>&1 || true
 }
+
+# side_by_side FN…: runs each queue function in the background (one torch thread each) and waits for all of them.
+side_by_side() {
+  local queue
+  for queue in "$@"; do "$queue" & done
+  wait
+  echo "done: $(date -u)"
+}

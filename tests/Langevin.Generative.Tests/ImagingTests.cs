@@ -159,6 +159,55 @@ public sealed class ImagingTests
         Assert.Contains("huge.png is 9000×9000 pixels", Assert.Throws<UserErrorException>(() => ImageReader.Read(path, 1, 8)).Message);
     }
 
+    [Theory]
+    [InlineData(1, "left")]
+    [InlineData(3, "right")]
+    [InlineData(6, "top")]
+    [InlineData(8, "bottom")]
+    public void A_photo_is_read_the_way_its_exif_orientation_displays_it(int orientation, string brightSide)
+    {
+        using var folder = new TempFolder();
+        string path = folder.Combine("photo.jpg");
+        // Stored pixels 16×8: the left half white, the right half black.
+        using (var stored = new SkiaSharp.SKBitmap(16, 8))
+        {
+            for (int y = 0; y < 8; y++)
+                for (int x = 0; x < 16; x++) stored.SetPixel(x, y, x < 8 ? SkiaSharp.SKColors.White : SkiaSharp.SKColors.Black);
+            using var data = stored.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 100);
+            File.WriteAllBytes(path, WithExifOrientation(data.ToArray(), orientation));
+        }
+
+        // 1 = as stored, 3 = turned 180°, 6 = turned 90° clockwise, 8 = 90° anticlockwise; then the centred square, 8×8.
+        byte[] gray = ImageReader.Read(path, 1, 8);
+        double Mean(Func<int, int, bool> where) =>
+            Enumerable.Range(0, 64).Where(i => where(i % 8, i / 8)).Average(i => gray[i]);
+        double left = Mean((x, _) => x < 4), right = Mean((x, _) => x >= 4), top = Mean((_, y) => y < 4), bottom = Mean((_, y) => y >= 4);
+        // JPEG blurs the one edge a little; a half that should be white stays far above one that should be black.
+        var (bright, dark) = brightSide switch
+        {
+            "left" => (left, right),
+            "right" => (right, left),
+            "top" => (top, bottom),
+            _ => (bottom, top),
+        };
+        Assert.True(bright > 200 && dark < 55, $"bright side {bright:F0}, dark side {dark:F0}");
+    }
+
+    /// <summary>Inserts after SOI the APP1 segment a camera writes: "Exif", a big-endian TIFF header and one IFD entry, Orientation (0x0112).</summary>
+    private static byte[] WithExifOrientation(byte[] jpeg, int orientation)
+    {
+        byte[] tiff =
+        [
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,      // big-endian TIFF, first IFD at offset 8
+            0, 1,                                        // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0, // Orientation, SHORT, count 1, value
+            0, 0, 0, 0,                                  // no next IFD
+        ];
+        byte[] payload = [.. "Exif\0\0"u8, .. tiff];
+        int length = payload.Length + 2;
+        return [.. jpeg[..2], 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload, .. jpeg[2..]];
+    }
+
     private static void WriteBigEndian(byte[] buffer, int offset, int value) =>
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(offset), value);
 }

@@ -14,7 +14,8 @@ public static class ImageReader
 
     /// <summary>
     /// Decodes <paramref name="path"/> to <paramref name="channels"/>×<paramref name="size"/>×<paramref name="size"/>
-    /// bytes, channel-major like the model's tensors. Transparent pixels are composited over black.
+    /// bytes, channel-major like the model's tensors. Transparent pixels are composited over black; an EXIF
+    /// orientation is applied first, so the crop is taken from the picture as it is displayed.
     /// Channels: 1 = luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL's <c>convert("L")</c>), 3 = RGB.
     /// </summary>
     /// <exception cref="UserErrorException">The file is missing, not a decodable image, truncated or too large.</exception>
@@ -57,11 +58,43 @@ public static class ImageReader
             throw new UserErrorException($"not enough memory to decode {path} ({info.Width}×{info.Height}); downscale it first");
         }
         var result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result == SKCodecResult.Success) return bitmap;
+        if (result == SKCodecResult.Success) return Upright(bitmap, codec.EncodedOrigin);
         bitmap.Dispose();
         throw result == SKCodecResult.IncompleteInput
             ? new UserErrorException($"{path} is truncated (the image data ends early); re-export or re-download it, or remove it from the captions")
             : new UserErrorException($"{path} could not be decoded ({result}); convert it to PNG or remove it from the captions");
+    }
+
+    /// <summary>
+    /// Turns a photo the way its EXIF orientation says it is displayed (a phone held upright stores its pixels
+    /// sideways with orientation 6), as every image viewer does and as diffusers' scripts do with
+    /// <c>ImageOps.exif_transpose</c>. Takes ownership of <paramref name="stored"/>.
+    /// </summary>
+    private static SKBitmap Upright(SKBitmap stored, SKEncodedOrigin origin)
+    {
+        if (origin == SKEncodedOrigin.TopLeft) return stored;
+        using (stored)
+        {
+            float w = stored.Width, h = stored.Height;
+            // x' = a·x + b·y + c, y' = d·x + e·y + f maps stored pixels to displayed ones (Skia's SkEncodedOriginToMatrix).
+            var matrix = origin switch
+            {
+                SKEncodedOrigin.TopRight => new SKMatrix(-1, 0, w, 0, 1, 0, 0, 0, 1),
+                SKEncodedOrigin.BottomRight => new SKMatrix(-1, 0, w, 0, -1, h, 0, 0, 1),
+                SKEncodedOrigin.BottomLeft => new SKMatrix(1, 0, 0, 0, -1, h, 0, 0, 1),
+                SKEncodedOrigin.LeftTop => new SKMatrix(0, 1, 0, 1, 0, 0, 0, 0, 1),
+                SKEncodedOrigin.RightTop => new SKMatrix(0, -1, h, 1, 0, 0, 0, 0, 1),
+                SKEncodedOrigin.RightBottom => new SKMatrix(0, -1, h, -1, 0, w, 0, 0, 1),
+                SKEncodedOrigin.LeftBottom => new SKMatrix(0, 1, 0, -1, 0, w, 0, 0, 1),
+                _ => SKMatrix.Identity,
+            };
+            bool sideways = origin >= SKEncodedOrigin.LeftTop;
+            var upright = new SKBitmap(stored.Info.WithSize(sideways ? stored.Height : stored.Width, sideways ? stored.Width : stored.Height));
+            using var canvas = new SKCanvas(upright);
+            canvas.SetMatrix(matrix);
+            canvas.DrawBitmap(stored, 0, 0);
+            return upright;
+        }
     }
 
     /// <summary>Opaque RGBA bytes → C×H×W bytes (luma for one channel).</summary>
