@@ -70,6 +70,7 @@ public sealed class CaptionedImageFolderTests : IDisposable
     [InlineData("", "", "names no images")]
     [InlineData("""{"file_name": "../img1.png", "text": "escapes"}""", "", "which is outside")]
     [InlineData("""{"file_name": "/etc/passwd", "text": "absolute"}""", "", "which is outside")]
+    [InlineData("""{"file_name": "a\u0000.png", "text": "nul"}""", "", "which is not a valid file name")]
     [InlineData("""{"file_name": "img1.png", "text": ["ok", "  "]}""", "", "metadata.jsonl:1: a caption is empty")]
     [InlineData("""{"file_name": "img1.png", "text": "\ud800"}""", "", "metadata.jsonl:1 holds a string that is not valid Unicode")]
     public void Bad_input_is_a_user_error_that_names_the_line_or_file(string line1, string line2, string expected)

@@ -54,6 +54,12 @@ public sealed class ImageToImageTests
             using var expected = reconstruction[0];
             Assert.True(Same(image, expected));
         }
+        // Encoding the image once and sharing its latent is the batched encoding up to float32 rounding: convolutions
+        // pick other kernels for another batch size, and ~10 layers of few-ulp differences stay far below 1e-4.
+        using var pair = boot.unsqueeze(0).expand(2, -1, -1, -1);
+        using var batchedLatent = model.EncodeImages(pair);
+        using var batched = model.DecodeLatents(batchedLatent);
+        Assert.True(allclose(kept, batched, rtol: 0, atol: 1e-4));
 
         using var once = ImageToImage.Generate(model, boot, "a photo of a sneaker", 2, 0.6, options);
         using var again = ImageToImage.Generate(model, boot, "a photo of a sneaker", 2, 0.6, options);

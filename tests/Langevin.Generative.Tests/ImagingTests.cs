@@ -159,38 +159,45 @@ public sealed class ImagingTests
         Assert.Contains("huge.png is 9000×9000 pixels", Assert.Throws<UserErrorException>(() => ImageReader.Read(path, 1, 8)).Message);
     }
 
+    /// <summary>
+    /// A 16×16 photo stored with grey quadrants TL 0, TR 85, BL 170, BR 255 is read as EXIF orientation 1–8 says it is
+    /// displayed: 2 mirror left–right, 3 turn 180°, 4 mirror top–bottom, 5 transpose, 6 turn 90° clockwise,
+    /// 7 transverse, 8 turn 90° anticlockwise. Expected quadrants are TL, TR, BL, BR of the displayed picture.
+    /// </summary>
     [Theory]
-    [InlineData(1, "left")]
-    [InlineData(3, "right")]
-    [InlineData(6, "top")]
-    [InlineData(8, "bottom")]
-    public void A_photo_is_read_the_way_its_exif_orientation_displays_it(int orientation, string brightSide)
+    [InlineData(1, 0, 85, 170, 255)]
+    [InlineData(2, 85, 0, 255, 170)]
+    [InlineData(3, 255, 170, 85, 0)]
+    [InlineData(4, 170, 255, 0, 85)]
+    [InlineData(5, 0, 170, 85, 255)]
+    [InlineData(6, 170, 0, 255, 85)]
+    [InlineData(7, 255, 85, 170, 0)]
+    [InlineData(8, 85, 255, 0, 170)]
+    public void A_photo_is_read_the_way_its_exif_orientation_displays_it(int orientation, int topLeft, int topRight, int bottomLeft, int bottomRight)
     {
         using var folder = new TempFolder();
         string path = folder.Combine("photo.jpg");
-        // Stored pixels 16×8: the left half white, the right half black.
-        using (var stored = new SkiaSharp.SKBitmap(16, 8))
+        using (var stored = new SkiaSharp.SKBitmap(16, 16))
         {
-            for (int y = 0; y < 8; y++)
-                for (int x = 0; x < 16; x++) stored.SetPixel(x, y, x < 8 ? SkiaSharp.SKColors.White : SkiaSharp.SKColors.Black);
+            for (int y = 0; y < 16; y++)
+                for (int x = 0; x < 16; x++)
+                {
+                    byte level = (byte)(85 * ((x < 8 ? 0 : 1) + (y < 8 ? 0 : 2)));
+                    stored.SetPixel(x, y, new SkiaSharp.SKColor(level, level, level));
+                }
             using var data = stored.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 100);
             File.WriteAllBytes(path, WithExifOrientation(data.ToArray(), orientation));
         }
 
-        // 1 = as stored, 3 = turned 180°, 6 = turned 90° clockwise, 8 = 90° anticlockwise; then the centred square, 8×8.
-        byte[] gray = ImageReader.Read(path, 1, 8);
-        double Mean(Func<int, int, bool> where) =>
-            Enumerable.Range(0, 64).Where(i => where(i % 8, i / 8)).Average(i => gray[i]);
-        double left = Mean((x, _) => x < 4), right = Mean((x, _) => x >= 4), top = Mean((_, y) => y < 4), bottom = Mean((_, y) => y >= 4);
-        // JPEG blurs the one edge a little; a half that should be white stays far above one that should be black.
-        var (bright, dark) = brightSide switch
-        {
-            "left" => (left, right),
-            "right" => (right, left),
-            "top" => (top, bottom),
-            _ => (bottom, top),
-        };
-        Assert.True(bright > 200 && dark < 55, $"bright side {bright:F0}, dark side {dark:F0}");
+        byte[] gray = ImageReader.Read(path, 1, 16);
+
+        // Quadrants are whole 8×8 JPEG blocks, so only the chroma-free DC level survives; ±12 covers quality-100 rounding.
+        double Quadrant(int qx, int qy) =>
+            Enumerable.Range(0, 256).Where(i => i % 16 / 8 == qx && i / 16 / 8 == qy).Average(i => gray[i]);
+        Assert.InRange(Quadrant(0, 0), topLeft - 12, topLeft + 12);
+        Assert.InRange(Quadrant(1, 0), topRight - 12, topRight + 12);
+        Assert.InRange(Quadrant(0, 1), bottomLeft - 12, bottomLeft + 12);
+        Assert.InRange(Quadrant(1, 1), bottomRight - 12, bottomRight + 12);
     }
 
     /// <summary>Inserts after SOI the APP1 segment a camera writes: "Exif", a big-endian TIFF header and one IFD entry, Orientation (0x0112).</summary>

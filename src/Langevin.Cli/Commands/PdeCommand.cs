@@ -211,8 +211,10 @@ internal static class PdeCommand
                 // Checked before fitting, so a mistyped time does not cost a whole fit.
                 string? firstExperiment = csv.Observations.Count > 0 ? csv.Observations[0].Experiment : null;
                 double lastSnapshot = csv.Observations.Where(o => o.Experiment == firstExperiment).Select(o => o.T).DefaultIfEmpty(double.NaN).Max();
-                if (!(forecastTime >= lastSnapshot) || double.IsInfinity(forecastTime))
-                    throw new UserErrorException($"--forecast {forecastTime:G6} is before the last snapshot (t = {lastSnapshot:G6}); give a finite time at or after it");
+                if (!double.IsFinite(forecastTime))
+                    throw new UserErrorException($"--forecast must be a finite time, got {forecastTime}; give a time at or after the last snapshot (t = {lastSnapshot:G6})");
+                if (!(forecastTime >= lastSnapshot))
+                    throw new UserErrorException($"--forecast {forecastTime:G6} is before the last snapshot (t = {lastSnapshot:G6}); give a time at or after it");
             }
             if (what == "alpha-field")
                 return FitField(output, csv, parse.GetValue(controlPoints), ParseList(parse.GetValue(regularisation)!, "--regularisation", allowZero: true),

@@ -89,8 +89,14 @@ public static class ImageReader
                 _ => SKMatrix.Identity,
             };
             bool sideways = origin >= SKEncodedOrigin.LeftTop;
-            var upright = new SKBitmap(stored.Info.WithSize(sideways ? stored.Height : stored.Width, sideways ? stored.Width : stored.Height));
+            var upright = new SKBitmap();
+            if (!upright.TryAllocPixels(stored.Info.WithSize(sideways ? stored.Height : stored.Width, sideways ? stored.Width : stored.Height)))
+            {
+                upright.Dispose();
+                throw new UserErrorException($"not enough memory to turn a {stored.Width}×{stored.Height} image upright; downscale it first");
+            }
             using var canvas = new SKCanvas(upright);
+            canvas.Clear(SKColors.Transparent);
             canvas.SetMatrix(matrix);
             canvas.DrawBitmap(stored, 0, 0);
             return upright;

@@ -42,7 +42,8 @@ public static class ImageToImage
         if (timesteps.Count == 0)
         {
             using var reconstruction = model.DecodeLatents(latent);
-            return reconstruction.expand(count, -1, -1, -1).contiguous();
+            using var expanded = reconstruction.expand(count, -1, -1, -1);
+            return expanded.contiguous();
         }
         using var clean = latent.expand(count, -1, -1, -1);
 

@@ -66,9 +66,18 @@ public static class CaptionedImageFolder
     /// </summary>
     private static string InsideFolder(string folder, string fileName, string captionsFile)
     {
-        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
-        string full = Path.GetFullPath(Path.Combine(root, fileName));
-        if (!full.StartsWith(root, StringComparison.Ordinal))
+        string root = Path.GetFullPath(folder), full;
+        try
+        {
+            full = Path.GetFullPath(Path.Combine(root, fileName));
+        }
+        catch (ArgumentException)
+        {
+            throw new UserErrorException($"{captionsFile} names \"{fileName}\", which is not a valid file name; fix that line");
+        }
+        string relative = Path.GetRelativePath(root, full);
+        if (Path.IsPathRooted(fileName) || Path.IsPathRooted(relative) || relative == ".."
+            || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new UserErrorException($"{captionsFile} names \"{fileName}\", which is outside {folder}; file_name must be relative to the --images folder");
         return full;
     }
