@@ -79,8 +79,13 @@ def main():
         step = lambda: np.copyto(v, u)
     else:
         raise SystemExit(f"unknown benchmark {kind}")
-    for _ in range(max(3, steps // 10)):
-        step()
+    # The same warm-up as the C# side: at least a second (page faults, caches).
+    warm_up = time.perf_counter()
+    while True:
+        for _ in range(max(3, steps // 10)):
+            step()
+        if time.perf_counter() - warm_up >= 1:
+            break
     start = time.perf_counter()
     for _ in range(steps):
         step()

@@ -220,11 +220,18 @@ internal sealed class SplitOperator
         {
             int nx = Grid.Axes[0].Points, ny = Grid.Axes[1].Points;
             double ax = weights[0] * c[0], ay = weights[1] * c[1], diag = -2 * (ax + ay);
+            ParallelRows.For(u, y, 1, nx - 1, (uu, yy, from, to) =>
+            {
+                for (int i = from; i < to; i++)
+                {
+                    int row = i * ny;
+                    Kernels.FivePoint(yy.Slice(row + 1, ny - 2), uu.Slice(row - ny + 1, ny - 2), uu.Slice(row + 1, ny - 2),
+                        uu.Slice(row + ny + 1, ny - 2), uu.Slice(row, ny - 2), uu.Slice(row + 2, ny - 2), ax, ay, diag);
+                }
+            });
             for (int i = 1; i < nx - 1; i++)
             {
                 int row = i * ny;
-                Kernels.FivePoint(y.Slice(row + 1, ny - 2), u.Slice(row - ny + 1, ny - 2), u.Slice(row + 1, ny - 2),
-                    u.Slice(row + ny + 1, ny - 2), u.Slice(row, ny - 2), u.Slice(row + 2, ny - 2), ax, ay, diag);
                 y[row] = u[row] + WeightedRowValue(row, u, weights);
                 y[row + ny - 1] = u[row + ny - 1] + WeightedRowValue(row + ny - 1, u, weights);
             }
