@@ -206,11 +206,13 @@ internal static class PdeCommand
                 var other => throw new UserErrorException($"--split '{other}' is unknown; use time or experiment"),
             };
             var csv = LongFormCsv.Read(parse.GetValue(data)!);
+            // The plot and the forecast show the first experiment (all of the data when there is one).
+            string? firstExperiment = csv.Observations.Count > 0 ? csv.Observations[0].Experiment : null;
+            var shown = csv.Observations.Where(o => o.Experiment == firstExperiment).ToArray();
             if (parse.GetValue(forecast) is { } forecastTime)
             {
-                // Checked before fitting, so a mistyped time does not cost a whole fit.
-                string? firstExperiment = csv.Observations.Count > 0 ? csv.Observations[0].Experiment : null;
-                double lastSnapshot = csv.Observations.Where(o => o.Experiment == firstExperiment).Select(o => o.T).DefaultIfEmpty(double.NaN).Max();
+                // Checked before fitting, so a mistyped time does not cost a whole fit (Forecast checks it again, for library callers).
+                double lastSnapshot = shown.Select(o => o.T).DefaultIfEmpty(double.NaN).Max();
                 if (!double.IsFinite(forecastTime))
                     throw new UserErrorException($"--forecast must be a finite time, got {forecastTime}; give a time at or after the last snapshot (t = {lastSnapshot:G6})");
                 if (!(forecastTime >= lastSnapshot))
@@ -232,9 +234,6 @@ internal static class PdeCommand
             output.WriteLine($"alpha = {fit.Alpha:G6} ± {fit.AlphaStd:G3}  train MSE = {fit.TrainLoss:G4}  test MSE = {(double.IsNaN(fit.TestLoss) ? "n/a" : fit.TestLoss.ToString("G4", CultureInfo.InvariantCulture))}{(double.IsNaN(fit.TestLoss) ? "" : $"  gap = {fit.GeneralisationGap.ToString("G3", CultureInfo.InvariantCulture)}")}  ({fit.Iterations} iterations{(fit.Converged ? "" : ", NOT converged")})");
             if (parse.GetValue(plot) is { } plotPath)
             {
-                // The plot shows the first experiment (all of the data when there is one).
-                string? first = csv.Observations[0].Experiment;
-                var shown = csv.Observations.Where(o => o.Experiment == first).ToArray();
                 var (positions, times, predicted) = HeatDiffusivityFitter.Predict(shown, fit.Alpha);
                 var series = new List<(string, double[], double[], bool)>();
                 foreach (int q in new[] { 0, times.Length / 2, times.Length - 1 }.Distinct())
@@ -248,9 +247,7 @@ internal static class PdeCommand
             }
             if (parse.GetValue(forecast) is { } until)
             {
-                // Like the plot, the forecast continues the first experiment (all of the data when there is one).
-                string? first = csv.Observations[0].Experiment;
-                var (positions, values) = HeatDiffusivityFitter.Forecast(csv.Observations.Where(o => o.Experiment == first).ToArray(), fit.Alpha, until);
+                var (positions, values) = HeatDiffusivityFitter.Forecast(shown, fit.Alpha, until);
                 string path = parse.GetValue(forecastOut)!;
                 WriteCsv(path, "x,u", positions, values);
                 output.WriteLine($"forecast at t = {until:G6} from the last snapshot: wrote {path}");
