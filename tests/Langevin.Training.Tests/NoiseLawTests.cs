@@ -1,5 +1,6 @@
 using Langevin.Optim;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Langevin.Training.Tests;
@@ -135,6 +136,43 @@ public sealed class NoiseLawTests
         }
         var (_, variance) = Helpers.Moments(p);
         Assert.InRange(variance, expected - Helpers.VarianceTolerance(expected, M), expected + Helpers.VarianceTolerance(expected, M));
+    }
+
+    [Fact]
+    public void Noise_added_in_place_equals_the_allocated_noise_tensor()
+    {
+        using var start = randn(64, 48);
+        using var inPlace = new Parameter(start.clone());
+        using var allocated = new Parameter(start.clone());
+        using var a = new NoiseOnly([inPlace], inPlace: true);
+        using var b = new NoiseOnly([allocated], inPlace: false);
+        for (int i = 0; i < 3; i++)
+        {
+            foreach (var p in new[] { inPlace, allocated }) Helpers.QuadraticGradient(p);
+            a.step();
+            b.step();
+        }
+        Assert.False(Bits.Equal(start, inPlace), "the parameter did not move");
+        Assert.True(Bits.Equal(inPlace, allocated));
+    }
+
+    /// <summary>Adds N(0, 0.3²) to each parameter per step, in place or through an allocated noise tensor.</summary>
+    private sealed class NoiseOnly : LangevinOptimizer<LangevinOptions>
+    {
+        private readonly bool _inPlace;
+
+        public NoiseOnly(IEnumerable<Parameter> parameters, bool inPlace)
+            : base(new LangevinOptions { LearningRate = 0.1, diffusion = 0.5, seed = 9 })
+        {
+            _inPlace = inPlace;
+            add_param_group(new ParamGroup<LangevinOptions> { Parameters = parameters });
+        }
+
+        protected override void Update(Parameter parameter, Tensor grad, LangevinOptions options, LangevinState state)
+        {
+            if (_inPlace) AddNoise(parameter, state, 0.3, options);
+            else parameter.add_(Noise(parameter, state, 0.3, options));
+        }
     }
 
     /// <summary>Solves the 3 equations of Σ = AΣAᵀ + s²BBᵀ for (Σθθ, Σθb, Σbb) by Gaussian elimination.</summary>

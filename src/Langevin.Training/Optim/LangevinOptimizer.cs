@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,6 @@ namespace Langevin.Optim;
 public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOptimizer
     where TOptions : LangevinOptions, new()
 {
-    private readonly Generator _generator = new(0);
     private int _parameterCount;
 
     /// <summary>Checks the common arguments and stores the defaults; derived constructors then add the groups.</summary>
@@ -87,14 +87,32 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     protected virtual LangevinState CreateState(Parameter parameter, int index) => new(parameter, index);
 
     /// <summary>
-    /// Standard normal noise shaped like <paramref name="parameter"/> times <paramref name="std"/>, for this
-    /// parameter at this step: a pure function of (seed, parameter index, step).
+    /// Standard normal noise shaped like <paramref name="like"/> (a parameter or a buffer of it) times
+    /// <paramref name="std"/>, for the parameter of <paramref name="state"/> at this step: a pure function of
+    /// (seed, parameter index, step), drawn by <see cref="CounterNormal"/>.
     /// </summary>
-    protected Tensor Noise(Parameter parameter, LangevinState state, double std, TOptions options)
+    protected Tensor Noise(Tensor like, LangevinState state, double std, TOptions options)
     {
-        _generator.manual_seed(NoiseSeeds.For(options.seed!.Value, state.Index, state.step));
-        return empty_like(parameter).normal_(0, std, _generator);
+        var noise = empty(like.shape, ScalarType.Float32);
+        CounterNormal.Fill(MemoryMarshal.Cast<byte, float>(noise.bytes), NoiseKey(state, options), (float)std);
+        if (like.dtype == ScalarType.Float32 && like.device_type == DeviceType.CPU) return noise;
+        using (noise) return noise.to(like.dtype, like.device);
     }
+
+    /// <summary>
+    /// Adds <see cref="Noise"/> to <paramref name="target"/> in place; for a contiguous float32 tensor on the CPU
+    /// without allocating, with the same result bit for bit.
+    /// </summary>
+    protected void AddNoise(Tensor target, LangevinState state, double std, TOptions options)
+    {
+        if (target.dtype == ScalarType.Float32 && target.device_type == DeviceType.CPU && target.is_contiguous())
+            CounterNormal.Add(MemoryMarshal.Cast<byte, float>(target.bytes), NoiseKey(state, options), (float)std);
+        else
+            target.add_(Noise(target, state, std, options));
+    }
+
+    private static ulong NoiseKey(LangevinState state, TOptions options) =>
+        NoiseSeeds.For(options.seed!.Value, state.Index, state.step);
 
     /// <summary>Throws <see cref="UserErrorException"/> for a negative or non-finite value.</summary>
     protected static void CheckNonNegative(double value, string what)
@@ -108,7 +126,6 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     {
         if (disposing)
         {
-            _generator.Dispose();
             foreach (var (_, state) in _state) (state as IDisposable)?.Dispose();
         }
         base.Dispose(disposing);

@@ -1,20 +1,18 @@
 namespace Langevin.Optim;
 
 /// <summary>
-/// Derives the seed of the noise drawn for one parameter at one step from (optimizer seed, parameter
-/// index, step) with SplitMix64. The noise is then a pure function of those three numbers, so the only
-/// state an optimizer must checkpoint is the step count: a resumed run draws exactly the noise an
-/// uninterrupted run would have drawn.
+/// Derives the key of the noise stream of one parameter at one step (see <see cref="CounterNormal"/>) from
+/// (optimizer seed, parameter index, step) with SplitMix64. The noise is then a pure function of those three
+/// numbers, so the only state an optimizer must checkpoint is the step count: a resumed run draws exactly the
+/// noise an uninterrupted run would have drawn.
 /// </summary>
 internal static class NoiseSeeds
 {
-    public static long For(long seed, int parameterIndex, long step)
+    public static ulong For(long seed, int parameterIndex, long step)
     {
         ulong x = Mix((ulong)seed);
         x = Mix(x ^ (ulong)parameterIndex);
-        x = Mix(x ^ (ulong)step);
-        // libtorch's CPU generator takes a 64-bit seed; keep it non-negative for readability in logs.
-        return (long)(x >> 1);
+        return Mix(x ^ (ulong)step);
     }
 
     /// <summary>A seed for an optimizer created without one: random, and recorded in its options.</summary>

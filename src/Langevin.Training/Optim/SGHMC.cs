@@ -53,7 +53,7 @@ public sealed class SGHMC : LangevinOptimizer<SGHMC.Options>
             state.momentum_buffer.mul_(momentum).add_(grad, alpha: 1.0);
 
         if (diffusion > 0 && lr > 0)
-            state.momentum_buffer.add_(Noise(parameter, state, Math.Sqrt(2 * (1 - momentum) * diffusion / lr), options));
+            AddNoise(state.momentum_buffer, state, Math.Sqrt(2 * (1 - momentum) * diffusion / lr), options);
 
         parameter.add_(state.momentum_buffer, alpha: -lr);
     }

@@ -36,6 +36,6 @@ public sealed class SGLD : LangevinOptimizer<LangevinOptions>
         double variance = 2 * lr * options.diffusion!.Value;
         if (weightDecay != 0) grad = grad.add(parameter, alpha: weightDecay);
         parameter.add_(grad, alpha: -lr);
-        if (variance > 0) parameter.add_(Noise(parameter, state, Math.Sqrt(variance), options));
+        if (variance > 0) AddNoise(parameter, state, Math.Sqrt(variance), options);
     }
 }

@@ -33,6 +33,6 @@ public sealed class SeedLiteral : LangevinOptimizer<LangevinOptions>
         double std = options.diffusion!.Value;
         if (weightDecay != 0) grad = grad.add(parameter, alpha: weightDecay);
         parameter.add_(grad, alpha: -lr);
-        if (std > 0) parameter.add_(Noise(parameter, state, std, options));
+        if (std > 0) AddNoise(parameter, state, std, options);
     }
 }
