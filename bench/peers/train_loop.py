@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The same small-CNN training loop as bench/Langevin.Training.Bench, in PyTorch (Debian's python3-torch).
 
-Usage: train_loop.py OPTIMIZER(sgd|sgld) BATCH THREADS STEPS WARMUP ROUNDS DATA_DIR
-Prints one JSON line per round. SGLD here is the textbook PyTorch version:
+Usage: train_loop.py MODE(sgd|sgld|pair) BATCH THREADS STEPS WARMUP ROUNDS DATA_DIR
+Prints one JSON line per round; "pair" alternates an SGD and an SGLD copy of the model step by step on the same
+batches and reports median iteration and step times. SGLD here is the textbook PyTorch version:
 p.add_(grad, alpha=-lr); p.add_(torch.randn_like(p, generator) * sqrt(2*lr*D)).
 """
-import gzip, json, math, random, sys, time
+import gzip, json, math, random, statistics, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -58,28 +59,52 @@ class SGLD(torch.optim.Optimizer):
                     p.add_(torch.randn(p.shape, generator=self.generator) * std)
 
 
+def iteration(net, opt, x, y):
+    """One training iteration; returns its wall time and that of opt.step(), in seconds."""
+    t_start = time.perf_counter()
+    opt.zero_grad()
+    loss = F.cross_entropy(net(x), y)
+    loss.backward()
+    t_step = time.perf_counter()
+    opt.step()
+    step = time.perf_counter() - t_step
+    loss.item()
+    return time.perf_counter() - t_start, step
+
+
 torch.manual_seed(0)
-net = Net()
-opt = SGLD(net.parameters(), 0.01, 1e-5) if name == "sgld" else torch.optim.SGD(net.parameters(), lr=0.01)
+sgd_net = Net()
+sgld_net = Net()
+sgld_net.load_state_dict(sgd_net.state_dict())
+sgd = torch.optim.SGD(sgd_net.parameters(), lr=0.01)
+sgld = SGLD(sgld_net.parameters(), 0.01, 1e-5)
 rng = random.Random(0)
 n = images.shape[0]
 for r in range(rounds):
-    step_seconds = 0.0
+    times = {"sgd": [], "sgld": []}
     for s in range(warmup + steps):
         if s == warmup:
-            t_start = time.perf_counter()
-            step_seconds = 0.0
+            t_start = time.perf_counter()  # the single modes time the whole loop, batch preparation included
         start = rng.randrange(n - batch)
         x = images[start:start + batch].float().div_(255)
         y = labels[start:start + batch]
-        opt.zero_grad()
-        loss = F.cross_entropy(net(x), y)
-        loss.backward()
-        t0 = time.perf_counter()
-        opt.step()
-        step_seconds += time.perf_counter() - t0
-        loss.item()
+        if name == "pair":  # alternate which goes first, so neither always follows the other
+            order = ("sgd", "sgld") if s % 2 == 0 else ("sgld", "sgd")
+        else:
+            order = (name,)
+        for which in order:
+            t = iteration(sgd_net, sgd, x, y) if which == "sgd" else iteration(sgld_net, sgld, x, y)
+            if s >= warmup:
+                times[which].append(t)
     elapsed = time.perf_counter() - t_start
-    print(json.dumps(dict(impl="pytorch", optimizer=name, batch=batch, threads=threads, round=r,
-                          images_per_s=round(steps * batch / elapsed, 1), step_us=round(1e6 * step_seconds / steps, 1),
-                          torch=torch.__version__)), flush=True)
+    row = dict(impl="pytorch", batch=batch, threads=threads, round=r)
+    if name == "pair":
+        for which in ("sgd", "sgld"):
+            row[f"{which}_iteration_us"] = round(1e6 * statistics.median(t[0] for t in times[which]), 1)
+            row[f"{which}_step_us"] = round(1e6 * statistics.median(t[1] for t in times[which]), 1)
+        row["mode"] = "pair"
+    else:
+        row.update(optimizer=name, images_per_s=round(steps * batch / elapsed, 1),
+                   step_us=round(1e6 * sum(t[1] for t in times[name]) / steps, 1))
+    row["torch"] = torch.__version__
+    print(json.dumps(row), flush=True)
