@@ -66,10 +66,12 @@ for (int round = 0; round < rounds; round++)
         : prefix + string.Create(inv, $"\"optimizer\":\"{mode}\",\"images_per_s\":{steps * batch / total.Elapsed.TotalSeconds:F1},\"step_us\":{1e6 * (mode == "sgd" ? sgdTimes : sgldTimes).Average(t => t.Step):F1}}}"));
 }
 
-// One training iteration; returns its wall time and that of optimizer.step(), in seconds.
+// One training iteration; returns its wall time and that of optimizer.step(), in seconds. Its own dispose scope frees
+// the activations on return, as Python's reference counting does in the peer.
 static (double Iteration, double Step) Iteration(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
 {
     long start = Stopwatch.GetTimestamp();
+    using var scope = NewDisposeScope();
     optimizer.zero_grad();
     var loss = nn.functional.cross_entropy(model.forward(x), y);
     loss.backward();

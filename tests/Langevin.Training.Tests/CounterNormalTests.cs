@@ -1,4 +1,5 @@
 using Langevin.Optim;
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.Distributions;
 
 namespace Langevin.Training.Tests;
@@ -27,6 +28,17 @@ public sealed class CounterNormalTests
     {
         float[] whole = Draw(70_000);
         Assert.Equal(whole[..length], Draw(length));
+    }
+
+    [Theory]
+    [InlineData(16, 100)]
+    [InlineData(4096, 37)]
+    public void A_part_starting_at_a_block_is_that_part_of_the_stream(int first, int length)
+    {
+        float[] whole = Draw(first + length), part = new float[length];
+        CounterNormal.Fill(part, Key, 1, first);
+        Assert.Equal(whole[first..], part);
+        Assert.Throws<ArgumentOutOfRangeException>(() => CounterNormal.Fill(part, Key, 1, first + 1));
     }
 
     [Fact]
@@ -65,8 +77,8 @@ public sealed class CounterNormalTests
             for (int i = 0; i < length; i++)
             {
                 double exact = ExactBoxMuller(key, i);
-                // About 20 float32 roundings (2⁻²⁴ each) in ln, sqrt, the series and the products, relative to
-                // max(|z|, 1): ln u₁ has an absolute, not relative, error near u₁ = 1, where z is small.
+                // About 20 float32 roundings (2⁻²⁴ each) in ln, sqrt, the series and the products. Relative to
+                // max(|z|, 1), not |z|: the angle's error times r is absolute, and z = r·cos θ can be near 0.
                 Assert.True(Math.Abs(values[i] - exact) <= 20 * Math.Pow(2, -24) * Math.Max(Math.Abs(exact), 1),
                     $"key {key}, element {i}: {values[i]} vs exact {exact}");
             }
@@ -96,13 +108,28 @@ public sealed class CounterNormalTests
         }
         Assert.True(d * Math.Sqrt(n) < 1.9495, $"KS statistic sqrt(n)·D = {d * Math.Sqrt(n):F3}");
 
-        // The tails, which a Box–Muller with a bad ln would get wrong: counts beyond 3σ, 4σ and 5σ are binomial.
-        foreach (double k in new[] { 3.0, 4.0, 5.0 })
+        // The tails, which a Box–Muller with a bad ln would get wrong: counts beyond 3σ and 4σ are binomial (beyond
+        // 5σ only 2.4 are expected; Ln_is_accurate_over_the_whole_range_of_u1 covers the far tail instead).
+        foreach (double k in new[] { 3.0, 4.0 })
         {
             double p = 2 * Normal.CDF(0, 1, -k), expected = n * p, sd = Math.Sqrt(n * p * (1 - p));
             int count = z.Count(v => Math.Abs(v) > k);
             Assert.True(Math.Abs(count - expected) <= 5 * sd + 1, $"|z| > {k}: {count} draws, expected {expected:F1} ± {sd:F1}");
         }
+    }
+
+    [Fact]
+    public void Ln_is_accurate_over_the_whole_range_of_u1()
+    {
+        // u₁ from 2⁻³² (the largest radius, |z| ≤ 6.66) to 1 on a geometric grid: the draws above never reach u₁ < 1e-5.
+        for (double u = 1.0 / 4294967296.0; u <= 1; u *= 1.01)
+        {
+            float uf = (float)u;
+            double exact = Math.Log(uf), got = CounterNormal.LnOfUnitInterval(Vector256.Create(uf))[0];
+            // A handful of float32 roundings relative to |ln u| (ln 2 rounded to float32 in e·ln 2 is one of them).
+            Assert.True(Math.Abs(got - exact) <= 8 * Math.Pow(2, -24) * Math.Abs(exact) + 1e-12, $"ln {uf}: {got} vs {exact}");
+        }
+        Assert.Equal(0f, CounterNormal.LnOfUnitInterval(Vector256<float>.One)[0]);
     }
 
     [Theory]

@@ -141,7 +141,7 @@ public sealed class NoiseLawTests
     [Fact]
     public void Noise_added_in_place_equals_the_allocated_noise_tensor()
     {
-        using var start = randn(64, 48);
+        using var start = randn(63, 47); // 2,961 elements: the last block is partial
         using var inPlace = new Parameter(start.clone());
         using var allocated = new Parameter(start.clone());
         using var a = new NoiseOnly([inPlace], inPlace: true);

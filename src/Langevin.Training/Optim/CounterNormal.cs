@@ -5,7 +5,8 @@ namespace Langevin.Optim;
 
 /// <summary>
 /// Counter-based standard normal numbers: element <c>i</c> of the stream with key <c>k</c> is a pure function of
-/// (k, i), so any slice of a stream can be computed on any thread, in any order, with the same result bit for bit.
+/// (k, i), so a stream needs no state and any part of it can be computed on its own (from a multiple of
+/// <see cref="BlockLength"/>) with the same result bit for bit.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,8 +17,8 @@ namespace Langevin.Optim;
 /// <para>
 /// The bits: pair <c>j</c> (elements 16⌊j/8⌋ + j mod 8 and that + 8) is the SplitMix64 output of the counter
 /// <c>k + (j+1)·γ</c>, γ the golden-ratio increment, i.e. the SplitMix64 stream seeded with k, which passes
-/// BigCrush. Its low 32 bits give u₁ ∈ (0, 1] with 31 random bits, its high 32 bits a uniform angle: the top two
-/// bits pick the quadrant and the other 30 an offset φ ∈ [−π/4, π/4) in it.
+/// BigCrush. Its low 32 bits give u₁ ∈ (0, 1] (from 31 random bits, rounded to float32), its high 32 bits a uniform
+/// angle: the top two bits pick the quadrant and the other 30 an offset φ ∈ [−π/4, π/4] in it.
 /// </para>
 /// <para>
 /// The Gaussian: Box–Muller, r = sqrt(−2 ln u₁), (r cos θ, r sin θ), which are exactly independent N(0, 1) for
@@ -27,6 +28,10 @@ namespace Langevin.Optim;
 /// |z| = sqrt(64 ln 2) ≈ 6.66, where the normal has 2.7e-11 of its mass. Only IEEE-exact operations are used
 /// (add, multiply, fused multiply-add, divide, square root, int→float), so the numbers are the same on every machine.
 /// </para>
+/// <para>
+/// Speed: the 64-bit multiplies of SplitMix64 are single instructions with AVX-512DQ (this project's machine); on
+/// CPUs with AVX2 only, or with 128-bit vectors, .NET emulates them and the kernel is slower (not measured).
+/// </para>
 /// </remarks>
 internal static class CounterNormal
 {
@@ -35,29 +40,39 @@ internal static class CounterNormal
 
     private const ulong Gamma = 0x9E3779B97F4A7C15UL;
 
-    /// <summary>Writes <paramref name="scale"/>·z(<paramref name="key"/>, i) into element i of <paramref name="destination"/>.</summary>
-    /// <param name="destination">Where to write; element i gets the stream's element i.</param>
+    /// <summary>
+    /// Writes <paramref name="scale"/>·z(<paramref name="key"/>, <paramref name="first"/> + i) into element i of
+    /// <paramref name="destination"/>.
+    /// </summary>
+    /// <param name="destination">Where to write.</param>
     /// <param name="key">Key of the stream.</param>
     /// <param name="scale">Factor applied to every number (a standard deviation).</param>
-    public static void Fill(Span<float> destination, ulong key, float scale) => Write(destination, key, scale, accumulate: false);
+    /// <param name="first">Stream element that lands in <paramref name="destination"/>[0]; a multiple of <see cref="BlockLength"/>.</param>
+    public static void Fill(Span<float> destination, ulong key, float scale, long first = 0) =>
+        Write(destination, key, scale, first, accumulate: false);
 
     /// <summary>
-    /// Adds <paramref name="scale"/>·z(<paramref name="key"/>, i) to element i of <paramref name="destination"/>,
-    /// rounding as adding a tensor filled by <see cref="Fill"/> would (multiply, round, add, round).
+    /// Adds <paramref name="scale"/>·z(<paramref name="key"/>, <paramref name="first"/> + i) to element i of
+    /// <paramref name="destination"/>, rounding as adding a tensor filled by <see cref="Fill"/> would (multiply,
+    /// round, add, round).
     /// </summary>
     /// <param name="destination">Values to add the noise to, in place.</param>
     /// <param name="key">Key of the stream.</param>
     /// <param name="scale">Factor applied to every number (a standard deviation).</param>
-    public static void Add(Span<float> destination, ulong key, float scale) => Write(destination, key, scale, accumulate: true);
+    /// <param name="first">Stream element added to <paramref name="destination"/>[0]; a multiple of <see cref="BlockLength"/>.</param>
+    public static void Add(Span<float> destination, ulong key, float scale, long first = 0) =>
+        Write(destination, key, scale, first, accumulate: true);
 
-    private static void Write(Span<float> destination, ulong key, float scale, bool accumulate)
+    private static void Write(Span<float> destination, ulong key, float scale, long first, bool accumulate)
     {
+        if (first < 0 || first % BlockLength != 0)
+            throw new ArgumentOutOfRangeException(nameof(first), first, $"must be a non-negative multiple of {BlockLength}");
         var factor = Vector256.Create(scale);
         ref float start = ref MemoryMarshal.GetReference(destination);
-        long blocks = destination.Length / BlockLength;
+        long firstBlock = first / BlockLength, blocks = destination.Length / BlockLength;
         for (long block = 0; block < blocks; block++)
         {
-            var (cosines, sines) = Block(key, block);
+            var (cosines, sines) = Block(key, firstBlock + block);
             nuint at = (nuint)(block * BlockLength);
             Store(cosines * factor, ref start, at, accumulate);
             Store(sines * factor, ref start, at + (nuint)Vector256<float>.Count, accumulate);
@@ -66,7 +81,7 @@ internal static class CounterNormal
         if (whole == destination.Length) return;
         // The last, partial block: computed whole, then cut, so element i never depends on the length.
         Span<float> last = stackalloc float[BlockLength];
-        var (lastCosines, lastSines) = Block(key, blocks);
+        var (lastCosines, lastSines) = Block(key, firstBlock + blocks);
         (lastCosines * factor).CopyTo(last);
         (lastSines * factor).CopyTo(last[Vector256<float>.Count..]);
         for (int i = whole; i < destination.Length; i++)
@@ -115,7 +130,7 @@ internal static class CounterNormal
     }
 
     /// <summary>ln u for u ∈ (0, 1]: u = 2ᵉ·m with m ∈ [√½, √2), ln m = 2(t + t³/3 + … + t⁹/9), t = (m−1)/(m+1).</summary>
-    private static Vector256<float> LnOfUnitInterval(Vector256<float> u)
+    internal static Vector256<float> LnOfUnitInterval(Vector256<float> u)
     {
         var bits = u.AsInt32();
         var exponent = (bits - Vector256.Create(0x3F3504F3)) >> 23; // 0x3F3504F3 is √½: m lands in [√½, √2)

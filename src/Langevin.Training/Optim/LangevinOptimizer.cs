@@ -15,6 +15,9 @@ namespace Langevin.Optim;
 public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOptimizer
     where TOptions : LangevinOptions, new()
 {
+    /// <summary>Elements per span handed to the noise generator: a span covers at most 2³¹ − 1 bytes.</summary>
+    private const long SpanElements = 1 << 28;
+
     private int _parameterCount;
 
     /// <summary>Checks the common arguments and stores the defaults; derived constructors then add the groups.</summary>
@@ -89,12 +92,17 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     /// <summary>
     /// Standard normal noise shaped like <paramref name="like"/> (a parameter or a buffer of it) times
     /// <paramref name="std"/>, for the parameter of <paramref name="state"/> at this step: a pure function of
-    /// (seed, parameter index, step), drawn by <see cref="CounterNormal"/>.
+    /// (seed, parameter index, step), drawn by the library's counter-based Box–Muller generator.
     /// </summary>
+    /// <remarks>
+    /// The numbers are computed in float32 on the CPU, then converted and copied for other types and devices: a
+    /// float64 parameter gets float32-rounded noise (relative error 6e-8, far below the noise itself), and a GPU
+    /// parameter pays a host-to-device copy per step.
+    /// </remarks>
     protected Tensor Noise(Tensor like, LangevinState state, double std, TOptions options)
     {
-        var noise = empty(like.shape, ScalarType.Float32);
-        CounterNormal.Fill(MemoryMarshal.Cast<byte, float>(noise.bytes), NoiseKey(state, options), (float)std);
+        var noise = empty(like.shape, ScalarType.Float32, CPU);
+        WriteNoise(noise, NoiseKey(state, options), (float)std, add: false);
         if (like.dtype == ScalarType.Float32 && like.device_type == DeviceType.CPU) return noise;
         using (noise) return noise.to(like.dtype, like.device);
     }
@@ -103,16 +111,45 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     /// Adds <see cref="Noise"/> to <paramref name="target"/> in place; for a contiguous float32 tensor on the CPU
     /// without allocating, with the same result bit for bit.
     /// </summary>
+    /// <remarks>
+    /// The in-place path writes the tensor's memory directly, which autograd's version counter does not see. Call it
+    /// from <see cref="Update"/> only, on state buffers or on a parameter already changed in place in this step (as
+    /// every optimizer here does with the drift), so a graph that saved the old values is still flagged as stale.
+    /// </remarks>
     protected void AddNoise(Tensor target, LangevinState state, double std, TOptions options)
     {
         if (target.dtype == ScalarType.Float32 && target.device_type == DeviceType.CPU && target.is_contiguous())
-            CounterNormal.Add(MemoryMarshal.Cast<byte, float>(target.bytes), NoiseKey(state, options), (float)std);
+            WriteNoise(target, NoiseKey(state, options), (float)std, add: true);
         else
             target.add_(Noise(target, state, std, options));
     }
 
     private static ulong NoiseKey(LangevinState state, TOptions options) =>
         NoiseSeeds.For(options.seed!.Value, state.Index, state.step);
+
+    /// <summary>Fills, or adds to, a contiguous float32 CPU tensor with the stream of <paramref name="key"/> times <paramref name="std"/>.</summary>
+    private static void WriteNoise(Tensor tensor, ulong key, float std, bool add)
+    {
+        long count = tensor.numel();
+        if (count <= SpanElements)
+        {
+            Write(tensor, 0);
+            return;
+        }
+        using var flat = tensor.view(-1);
+        for (long first = 0; first < count; first += SpanElements)
+        {
+            using var part = flat.narrow(0, first, Math.Min(SpanElements, count - first));
+            Write(part, first);
+        }
+
+        void Write(Tensor part, long first)
+        {
+            var span = MemoryMarshal.Cast<byte, float>(part.bytes);
+            if (add) CounterNormal.Add(span, key, std, first);
+            else CounterNormal.Fill(span, key, std, first);
+        }
+    }
 
     /// <summary>Throws <see cref="UserErrorException"/> for a negative or non-finite value.</summary>
     protected static void CheckNonNegative(double value, string what)
