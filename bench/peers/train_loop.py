@@ -105,6 +105,7 @@ for r in range(rounds):
         row["mode"] = "pair"
     else:
         row.update(optimizer=name, images_per_s=round(steps * batch / elapsed, 1),
+                   median_iteration_us=round(1e6 * statistics.median(t[0] for t in times[name]), 1),
                    step_us=round(1e6 * sum(t[1] for t in times[name]) / steps, 1))
     row["torch"] = torch.__version__
     print(json.dumps(row), flush=True)
