@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The long-training comparison of docs/results-training.md: 30 epochs of the small CNN on Fashion-MNIST, where
 # plain SGD+momentum starts to overfit, against Langevin samplers at the Bayesian D = 1/N with their posterior
-# ensembles. Two queues side by side, one torch thread each; finished runs are skipped, killed ones resumed.
+# ensembles, and cyclical SGLD at two colder temperatures (D = 0.3/N, 0.1/N). Two queues side by side, one torch
+# thread each; finished runs are skipped, killed ones resumed.
 # Usage: bench/training-long.sh [LANGEVIN_BINARY] [OUT_DIR] [EPOCHS]
 set -euo pipefail
 BIN=${1:-src/Langevin.Cli/bin/Release/net10.0/langevin}
@@ -11,6 +12,8 @@ mkdir -p "$OUT"
 # Posterior samples: after a burn-in of half the run, one every 400 steps (≈ 2 per epoch), the 20 most recent kept.
 COMMON="--dataset fashion-mnist --model cnn --epochs $EPOCHS --batch-size 64 --threads 1 --samples 20 --burn-in $((EPOCHS / 2)) --thin 400 --log-every 100000"
 D_POSTERIOR=1.818e-5   # 1/N with N = 55,000 training images
+D_T03=5.455e-6         # 0.3/N: a cold posterior, temperature 0.3
+D_T01=1.818e-6         # 0.1/N: temperature 0.1
 
 . "$(dirname "$0")/lib/run-once.sh"
 
@@ -19,6 +22,9 @@ queue_a() {
     run sgd-momentum "$seed" --optimizer sgd --lr 0.01 --momentum 0.9
     run sghmc "$seed" --optimizer sghmc --lr 0.01 --momentum 0.9 --diffusion $D_POSTERIOR
   done
+  for seed in 1 2 3; do
+    run cyclical-t0.3 "$seed" --optimizer sgld --lr 0.1 --diffusion $D_T03 --diffusion-schedule cyclical:5:0.5
+  done
 }
 
 queue_b() {
@@ -26,8 +32,12 @@ queue_b() {
     run cyclical "$seed" --optimizer sgld --lr 0.1 --diffusion $D_POSTERIOR --diffusion-schedule cyclical:5:0.5
     run sgld "$seed" --optimizer sgld --lr 0.05 --diffusion $D_POSTERIOR
   done
+  for seed in 1 2 3; do
+    run cyclical-t0.1 "$seed" --optimizer sgld --lr 0.1 --diffusion $D_T01 --diffusion-schedule cyclical:5:0.5
+  done
 }
 
 side_by_side queue_a queue_b
 python3 "$(dirname "$0")/summarise-training.py" \
-  "SGD+momentum::$OUT/sgd-momentum/seed=*" "SGHMC::$OUT/sghmc/seed=*" "cyclical SGLD::$OUT/cyclical/seed=*" "SGLD::$OUT/sgld/seed=*"
+  "SGD+momentum::$OUT/sgd-momentum/seed=*" "SGHMC::$OUT/sghmc/seed=*" "cyclical SGLD::$OUT/cyclical/seed=*" "SGLD::$OUT/sgld/seed=*" \
+  "cyclical SGLD T=0.3::$OUT/cyclical-t0.3/seed=*" "cyclical SGLD T=0.1::$OUT/cyclical-t0.1/seed=*"
