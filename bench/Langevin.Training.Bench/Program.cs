@@ -59,11 +59,12 @@ for (int round = 0; round < rounds; round++)
             default: throw new ArgumentException($"unknown mode {mode}: use sgd, sgld or pair");
         }
     }
+    var single = mode == "sgd" ? sgdTimes : sgldTimes;
     var inv = CultureInfo.InvariantCulture;
     string prefix = string.Create(inv, $"{{\"impl\":\"langevin\",\"batch\":{batch},\"threads\":{threads},\"round\":{round},");
     Console.WriteLine(mode == "pair"
         ? prefix + string.Create(inv, $"\"mode\":\"pair\",\"sgd_iteration_us\":{Median(sgdTimes, t => t.Iteration):F1},\"sgld_iteration_us\":{Median(sgldTimes, t => t.Iteration):F1},\"sgd_step_us\":{Median(sgdTimes, t => t.Step):F1},\"sgld_step_us\":{Median(sgldTimes, t => t.Step):F1}}}")
-        : prefix + string.Create(inv, $"\"optimizer\":\"{mode}\",\"images_per_s\":{steps * batch / total.Elapsed.TotalSeconds:F1},\"median_iteration_us\":{Median(mode == "sgd" ? sgdTimes : sgldTimes, t => t.Iteration):F1},\"step_us\":{1e6 * (mode == "sgd" ? sgdTimes : sgldTimes).Average(t => t.Step):F1}}}"));
+        : prefix + string.Create(inv, $"\"optimizer\":\"{mode}\",\"images_per_s\":{steps * batch / total.Elapsed.TotalSeconds:F1},\"median_iteration_us\":{Median(single, t => t.Iteration):F1},\"step_us\":{1e6 * single.Average(t => t.Step):F1}}}"));
 }
 
 // One training iteration; returns its wall time and that of optimizer.step(), in seconds. Its own dispose scope frees

@@ -38,8 +38,6 @@ internal static class CounterNormal
     /// <summary>Numbers computed together: 8 Box–Muller pairs, cosines first, then sines.</summary>
     public const int BlockLength = 16;
 
-    private const ulong Gamma = 0x9E3779B97F4A7C15UL;
-
     /// <summary>
     /// Writes <paramref name="scale"/>·z(<paramref name="key"/>, <paramref name="first"/> + i) into element i of
     /// <paramref name="destination"/>.
@@ -94,10 +92,11 @@ internal static class CounterNormal
     /// <summary>The 16 numbers of one block: r·cos θ of its 8 pairs, then r·sin θ.</summary>
     private static (Vector256<float> Cosines, Vector256<float> Sines) Block(ulong key, long block)
     {
-        ulong first = key + (ulong)(8 * block + 1) * Gamma;
-        var offsets = Vector256.Create(0UL, Gamma, unchecked(2 * Gamma), unchecked(3 * Gamma));
-        var low = Mix(Vector256.Create(first) + offsets);
-        var high = Mix(Vector256.Create(first + unchecked(4 * Gamma)) + offsets);
+        const ulong gamma = SplitMix64.Gamma;
+        ulong first = key + (ulong)(8 * block + 1) * gamma;
+        var offsets = Vector256.Create(0UL, gamma, unchecked(2 * gamma), unchecked(3 * gamma));
+        var low = SplitMix64.Mix(Vector256.Create(first) + offsets);
+        var high = SplitMix64.Mix(Vector256.Create(first + unchecked(4 * gamma)) + offsets);
         var radiusBits = Vector256.Narrow(low, high);
         var angleBits = Vector256.Narrow(low >>> 32, high >>> 32);
 
@@ -119,14 +118,6 @@ internal static class CounterNormal
         cos ^= (angleBits ^ (angleBits << 1)) & signBit;
         sin ^= angleBits & signBit;
         return (radius * cos.AsSingle(), radius * sin.AsSingle());
-    }
-
-    /// <summary>SplitMix64's output function.</summary>
-    private static Vector256<ulong> Mix(Vector256<ulong> z)
-    {
-        z = (z ^ (z >>> 30)) * Vector256.Create(0xBF58476D1CE4E5B9UL);
-        z = (z ^ (z >>> 27)) * Vector256.Create(0x94D049BB133111EBUL);
-        return z ^ (z >>> 31);
     }
 
     /// <summary>ln u for u ∈ (0, 1]: u = 2ᵉ·m with m ∈ [√½, √2), ln m = 2(t + t³/3 + … + t⁹/9), t = (m−1)/(m+1).</summary>

@@ -131,7 +131,7 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     private static void WriteNoise(Tensor tensor, ulong key, float std, bool add)
     {
         long count = tensor.numel();
-        if (count <= SpanElements)
+        if (count <= SpanElements) // every tensor of a usual model: no view and narrow calls on the step's hot path
         {
             Write(tensor, 0);
             return;

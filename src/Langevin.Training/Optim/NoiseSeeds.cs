@@ -10,19 +10,14 @@ internal static class NoiseSeeds
 {
     public static ulong For(long seed, int parameterIndex, long step)
     {
-        ulong x = Mix((ulong)seed);
-        x = Mix(x ^ (ulong)parameterIndex);
-        return Mix(x ^ (ulong)step);
+        ulong x = Next((ulong)seed);
+        x = Next(x ^ (ulong)parameterIndex);
+        return Next(x ^ (ulong)step);
     }
 
     /// <summary>A seed for an optimizer created without one: random, and recorded in its options.</summary>
     public static long Fresh() => Random.Shared.NextInt64(0, long.MaxValue);
 
-    private static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>One SplitMix64 step from state <paramref name="z"/>: advance, then mix.</summary>
+    private static ulong Next(ulong z) => SplitMix64.Mix(z + SplitMix64.Gamma);
 }
