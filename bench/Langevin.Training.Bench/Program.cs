@@ -23,9 +23,8 @@ using var train = FashionMnist.Load(folder, DatasetSplit.Train);
 var random = new Random(0);
 long n = train.Count;
 
-torch.manual_seed(0);
-using var sgdModel = new SmallCnn(1, 28, 28);
-using var sgldModel = new SmallCnn(1, 28, 28);
+using var sgdModel = ModelKind.Cnn.Create((1, 28, 28), 10, seed: 0);
+using var sgldModel = ModelKind.Cnn.Create((1, 28, 28), 10, seed: 0);
 using (no_grad())
     foreach (var (a, b) in sgdModel.parameters().Zip(sgldModel.parameters())) b.copy_(a);
 using var sgd = torch.optim.SGD(sgdModel.parameters(), 0.01);

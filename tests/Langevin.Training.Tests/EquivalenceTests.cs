@@ -17,8 +17,8 @@ public sealed class EquivalenceTests
         int steps = 8)
     {
         using var data = Helpers.Synthetic(64, seed: 1);
-        using var a = new SmallCnn(1, 16, 16, 2);
-        using var b = new SmallCnn(1, 16, 16, 2);
+        using var a = ModelKind.Cnn.Create((1, 16, 16), 2, seed: 7);
+        using var b = ModelKind.Cnn.Create((1, 16, 16), 2, seed: 7);
         using (no_grad())
             foreach (var (pa, pb) in a.parameters().Zip(b.parameters())) pb.copy_(pa);
         var initial = a.parameters().Select(p => p.detach().clone()).ToArray();

@@ -27,6 +27,37 @@ public sealed class TrainerTests
 
     private static Tensor[] Parameters(Trainer t) => t.Model.parameters().Select(p => p.detach().clone()).ToArray();
 
+    [Fact]
+    public async Task Two_trainings_running_concurrently_give_what_each_gives_alone()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        var sgld = Tiny(OptimizerKind.Sgld, epochs: 2);
+        var sghmc = Tiny(OptimizerKind.Sghmc, epochs: 2) with { Seed = 11 };
+
+        Tensor[] Alone(TrainingConfig config)
+        {
+            using var folder = new TempFolder();
+            using var t = Trainer.Open(config, train, test, folder.Path, resume: false);
+            t.Run();
+            return Parameters(t);
+        }
+
+        var aloneA = Alone(sgld);
+        var aloneB = Alone(sghmc);
+        // Start both at once, on two threads, many times over the run: models built, noise drawn, batches shuffled in parallel.
+        using var start = new Barrier(2);
+        var together = new[] { sgld, sghmc }.Select(config => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            return Alone(config);
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        var results = await Task.WhenAll(together);
+        foreach (var (alone, both) in new[] { (aloneA, results[0]), (aloneB, results[1]) })
+            for (int i = 0; i < alone.Length; i++) Assert.True(Bits.Equal(alone[i], both[i]), $"parameter {i} differs when run concurrently");
+        Assert.False(Bits.Equal(aloneA[0], aloneB[0]), "the two configurations trained to the same weights");
+    }
+
     [Theory]
     [InlineData(OptimizerKind.Sgld)]
     [InlineData(OptimizerKind.Sghmc)]
@@ -100,7 +131,7 @@ public sealed class TrainerTests
     public void Posterior_ensemble_of_identical_samples_is_the_model()
     {
         using var data = Helpers.Synthetic(50, seed: 3);
-        using var model = new SmallCnn(1, 16, 16, 2);
+        using var model = ModelKind.Cnn.Create((1, 16, 16), 2, seed: 7);
         using var sampler = new PosteriorSampler(burnInSteps: 2, thinSteps: 3, capacity: 2);
         Assert.False(sampler.IsSampleStep(2));
         Assert.True(sampler.IsSampleStep(5));
@@ -120,7 +151,7 @@ public sealed class TrainerTests
     public void Posterior_ensemble_averages_probabilities_not_logits()
     {
         using var data = Helpers.Synthetic(50, seed: 3);
-        using var model = new SmallCnn(1, 16, 16, 2);
+        using var model = ModelKind.Cnn.Create((1, 16, 16), 2, seed: 7);
         using var sampler = new PosteriorSampler(0, 1, 5);
         sampler.Add(model);
         var p1 = Evaluation.LogProbabilities(model, data).exp();

@@ -1,4 +1,5 @@
 using Langevin.Pde.FokkerPlanck;
+using Langevin.Randomness;
 
 namespace Langevin.Pde.Stochastic;
 
@@ -6,8 +7,9 @@ namespace Langevin.Pde.Stochastic;
 /// Euler–Maruyama simulation of independent particles obeying dX = −V'(X) dt + √(2D) dW, the Langevin equation
 /// whose density solves the Fokker–Planck equation of <see cref="FokkerPlanckProblem"/>:
 /// X ← X − V'(X)·dt + √(2D·dt)·ξ, ξ ~ N(0, 1). Weak order 1 in dt. Optional reflecting walls at
-/// [min, max] mirror particles back inside, matching the solver's zero-flux walls. Seeded: the same seed gives
-/// the same trajectories.
+/// [min, max] mirror particles back inside, matching the solver's zero-flux walls. Seeded: ξ of particle i at step n
+/// is element i of the float64 <see cref="CounterNormal"/> stream keyed <c>SeedTree.Key(seed, n)</c>, so the same
+/// seed gives the same trajectories, whatever else runs in the process.
 /// </summary>
 public sealed class EulerMaruyama
 {
@@ -40,8 +42,8 @@ public sealed class EulerMaruyama
         if (tEnd == 0) return;
         int steps = (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
         double h = tEnd / steps;
-        var normal = new NormalSource(seed);
-        for (int n = 0; n < steps; n++) Step(positions, h, normal);
+        var noise = new double[positions.Length];
+        for (int n = 0; n < steps; n++) Step(positions, h, n, seed, noise);
     }
 
     /// <summary>
@@ -52,24 +54,24 @@ public sealed class EulerMaruyama
     {
         if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix --dt");
         if (steps < 0) throw new UserErrorException($"number of steps must be ≥ 0 (got {steps})");
-        var normal = new NormalSource(seed);
+        var noise = new double[positions.Length];
         var rows = new double[steps + 1][];
         rows[0] = positions.ToArray();
         for (int n = 1; n <= steps; n++)
         {
-            Step(positions, dt, normal);
+            Step(positions, dt, n - 1, seed, noise);
             rows[n] = positions.ToArray();
         }
         return rows;
     }
 
-    private void Step(Span<double> positions, double h, NormalSource normal)
+    private void Step(Span<double> positions, double h, int step, int seed, double[] noise)
     {
-        double noise = Math.Sqrt(2 * Diffusion * h);
+        CounterNormal.Fill(noise, SeedTree.Key(seed, step), Math.Sqrt(2 * Diffusion * h));
         for (int i = 0; i < positions.Length; i++)
         {
             double x = positions[i];
-            x += -Potential.Derivative(x) * h + noise * normal.Next();
+            x += -Potential.Derivative(x) * h + noise[i];
             if (Walls is { } w) x = Reflect(x, w.Min, w.Max);
             if (!double.IsFinite(x))
                 throw new UserErrorException($"a particle diverged (position {x}); the drift is too steep for dt = {h:G4}, reduce --dt");
@@ -77,14 +79,17 @@ public sealed class EulerMaruyama
         }
     }
 
-    /// <summary>Draws <paramref name="count"/> initial positions from N(mean, std²) with its own seed.</summary>
+    /// <summary>
+    /// Draws <paramref name="count"/> initial positions from N(mean, std²) with its own seed (the float64
+    /// <see cref="CounterNormal"/> stream at the root of its seed tree).
+    /// </summary>
     public static double[] GaussianPositions(int count, double mean, double std, int seed)
     {
         if (count < 1) throw new UserErrorException($"need at least one particle (got {count}); fix --particles");
         if (!(std >= 0)) throw new UserErrorException($"initial std must be ≥ 0 (got {std})");
-        var normal = new NormalSource(seed);
         var x = new double[count];
-        for (int i = 0; i < count; i++) x[i] = mean + std * normal.Next();
+        CounterNormal.Fill(x, SeedTree.Root(seed), std);
+        for (int i = 0; i < count; i++) x[i] += mean;
         return x;
     }
 

@@ -27,14 +27,18 @@ public static class ModelKinds
     /// <summary>The command-line name.</summary>
     public static string CommandLineName(this ModelKind kind) => kind.ToString().ToLowerInvariant();
 
-    /// <summary>Builds the model for images of the given shape, with weights drawn from torch's generator seeded with <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Builds the model for images of the given shape, with weights drawn from a generator of its own seeded with
+    /// <paramref name="seed"/>: the weights <c>torch.manual_seed(seed)</c> gave before, without touching torch's
+    /// process-wide generator, so models built concurrently do not disturb each other.
+    /// </summary>
     public static nn.Module<Tensor, Tensor> Create(this ModelKind kind, (long Channels, long Height, long Width) shape, long classes, long seed)
     {
-        torch.manual_seed(seed);
+        using var generator = new Generator((ulong)seed);
         return kind switch
         {
-            ModelKind.Cnn => new SmallCnn(shape.Channels, shape.Height, shape.Width, classes),
-            ModelKind.Gru => new RowGru(shape.Channels, shape.Width, classes: classes),
+            ModelKind.Cnn => new SmallCnn(shape.Channels, shape.Height, shape.Width, classes, generator),
+            ModelKind.Gru => new RowGru(shape.Channels, shape.Width, 128, classes, generator),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }

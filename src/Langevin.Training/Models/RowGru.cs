@@ -1,3 +1,4 @@
+using Langevin.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,11 +16,14 @@ public sealed class RowGru : Module<Tensor, Tensor>
     private readonly GRU gru;
     private readonly Linear head;
 
-    /// <summary>Creates the network for images with <paramref name="channels"/>×<paramref name="width"/> values per row.</summary>
-    public RowGru(long channels, long width, long hidden = 128, long classes = 10) : base(nameof(RowGru))
+    /// <summary>
+    /// Creates the network for images with <paramref name="channels"/>×<paramref name="width"/> values per row, with
+    /// PyTorch's default initialisation drawn from <paramref name="generator"/> (see <see cref="SeededInit"/>).
+    /// </summary>
+    public RowGru(long channels, long width, long hidden, long classes, Generator generator) : base(nameof(RowGru))
     {
-        gru = GRU(channels * width, hidden, batchFirst: true);
-        head = Linear(hidden, classes);
+        gru = SeededInit.Default(GRU(channels * width, hidden, batchFirst: true), generator);
+        head = SeededInit.Default(Linear(hidden, classes), generator);
         RegisterComponents();
     }
 

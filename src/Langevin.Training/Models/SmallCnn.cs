@@ -1,3 +1,4 @@
+using Langevin.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,17 +21,20 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     private readonly Linear fc2;
     private readonly Linear fc3;
 
-    /// <summary>Creates the network for images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>.</summary>
-    public SmallCnn(long channels, long height, long width, long classes = 10) : base(nameof(SmallCnn))
+    /// <summary>
+    /// Creates the network for images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>,
+    /// with PyTorch's default initialisation drawn from <paramref name="generator"/> (see <see cref="SeededInit"/>).
+    /// </summary>
+    public SmallCnn(long channels, long height, long width, long classes, Generator generator) : base(nameof(SmallCnn))
     {
         long h = ((height - 4) / 2 - 4) / 2, w = ((width - 4) / 2 - 4) / 2;
         if (h < 1 || w < 1) throw new UserErrorException($"the small CNN needs images of at least 16×16 pixels, got {height}×{width}");
-        conv1 = Conv2d(channels, 6, 5);
+        conv1 = SeededInit.Default(Conv2d(channels, 6, 5), generator);
         pool = MaxPool2d(2);
-        conv2 = Conv2d(6, 16, 5);
-        fc1 = Linear(16 * h * w, 120);
-        fc2 = Linear(120, 84);
-        fc3 = Linear(84, classes);
+        conv2 = SeededInit.Default(Conv2d(6, 16, 5), generator);
+        fc1 = SeededInit.Default(Linear(16 * h * w, 120), generator);
+        fc2 = SeededInit.Default(Linear(120, 84), generator);
+        fc3 = SeededInit.Default(Linear(84, classes), generator);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Langevin.Randomness;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -28,7 +29,7 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
         CheckNonNegative(defaults.diffusion ?? double.NaN, "diffusion coefficient D");
         CheckNonNegative(defaults.weight_decay ?? 0, "weight decay");
         defaults.weight_decay ??= 0;
-        defaults.seed ??= NoiseSeeds.Fresh();
+        defaults.seed ??= SeedTree.Fresh();
         defaults.InitialLearningRate = defaults.LearningRate!.Value;
         _defaults = defaults;
         _parameter_groups = new List<TorchSharp.Modules.ParamGroup>();
@@ -125,7 +126,7 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     }
 
     private static ulong NoiseKey(LangevinState state, TOptions options) =>
-        NoiseSeeds.For(options.seed!.Value, state.Index, state.step);
+        SeedTree.Key(options.seed!.Value, state.Index, state.step);
 
     /// <summary>Fills, or adds to, a contiguous float32 CPU tensor with the stream of <paramref name="key"/> times <paramref name="std"/>.</summary>
     private static void WriteNoise(Tensor tensor, ulong key, float std, bool add)

@@ -1,13 +1,13 @@
 using System.Runtime.Intrinsics;
 
-namespace Langevin.Optim;
+namespace Langevin.Randomness;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea and Flood 2014): the state advances by <see cref="Gamma"/> and each output is
-/// <see cref="Mix(ulong)"/> of it. One definition for the scalar seed derivation (<see cref="NoiseSeeds"/>) and the
+/// <see cref="Mix(ulong)"/> of it. One definition for the scalar seed derivation (<see cref="SeedTree"/>) and the
 /// vector noise kernel (<see cref="CounterNormal"/>), which must agree on the constants.
 /// </summary>
-internal static class SplitMix64
+public static class SplitMix64
 {
     /// <summary>The state increment: 2⁶⁴ divided by the golden ratio, made odd.</summary>
     public const ulong Gamma = 0x9E3779B97F4A7C15UL;

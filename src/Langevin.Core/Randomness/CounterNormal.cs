@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Langevin.Optim;
+namespace Langevin.Randomness;
 
 /// <summary>
 /// Counter-based standard normal numbers: element <c>i</c> of the stream with key <c>k</c> is a pure function of
@@ -33,7 +33,7 @@ namespace Langevin.Optim;
 /// CPUs with AVX2 only, or with 128-bit vectors, .NET emulates them and the kernel is slower (not measured).
 /// </para>
 /// </remarks>
-internal static class CounterNormal
+public static class CounterNormal
 {
     /// <summary>Numbers computed together: 8 Box–Muller pairs, cosines first, then sines.</summary>
     public const int BlockLength = 16;
@@ -51,7 +51,7 @@ internal static class CounterNormal
 
     /// <summary>
     /// Adds <paramref name="scale"/>·z(<paramref name="key"/>, <paramref name="first"/> + i) to element i of
-    /// <paramref name="destination"/>, rounding as adding a tensor filled by <see cref="Fill"/> would (multiply,
+    /// <paramref name="destination"/>, rounding as adding a tensor filled by <see cref="Fill(Span{float}, ulong, float, long)"/> would (multiply,
     /// round, add, round).
     /// </summary>
     /// <param name="destination">Values to add the noise to, in place.</param>
@@ -60,6 +60,40 @@ internal static class CounterNormal
     /// <param name="first">Stream element added to <paramref name="destination"/>[0]; a multiple of <see cref="BlockLength"/>.</param>
     public static void Add(Span<float> destination, ulong key, float scale, long first = 0) =>
         Write(destination, key, scale, first, accumulate: true);
+
+    /// <summary>
+    /// Writes <paramref name="scale"/>·z(<paramref name="key"/>, <paramref name="first"/> + i) into element i of
+    /// <paramref name="destination"/>, in double precision: the float64 stream, for the pure-C# simulations.
+    /// </summary>
+    /// <remarks>
+    /// Pair j (elements 2j and 2j+1) is exact Box–Muller on two 53-bit uniforms, element 2j and 2j+1 of the
+    /// <see cref="CounterUniform"/> stream of the same key: u₁ ∈ (0, 1] and θ = 2π·u₂, giving r·cos θ and r·sin θ with
+    /// r = sqrt(−2 ln u₁), using the runtime's <see cref="Math.Log(double)"/> and <see cref="Math.SinCos(double)"/>
+    /// (so the numbers are the same on machines with the same math library). The tails reach sqrt(106 ln 2) ≈ 8.57.
+    /// Any <paramref name="first"/> ≥ 0 is allowed.
+    /// </remarks>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="key">Key of the stream.</param>
+    /// <param name="scale">Factor applied to every number (a standard deviation).</param>
+    /// <param name="first">Stream element that lands in <paramref name="destination"/>[0].</param>
+    public static void Fill(Span<double> destination, ulong key, double scale, long first = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        for (int i = 0; i < destination.Length;)
+        {
+            long element = first + i, pair = element >> 1;
+            double u1 = ((CounterUniform.Bits(key, 2 * pair) >> 11) + 1) * (1.0 / (1UL << 53));
+            double theta = 2 * Math.PI * CounterUniform.Double(key, 2 * pair + 1);
+            double radius = scale * Math.Sqrt(-2 * Math.Log(u1));
+            var (sin, cos) = Math.SinCos(theta);
+            if ((element & 1) == 0)
+            {
+                destination[i++] = radius * cos;
+                if (i < destination.Length) destination[i++] = radius * sin;
+            }
+            else destination[i++] = radius * sin;
+        }
+    }
 
     private static void Write(Span<float> destination, ulong key, float scale, long first, bool accumulate)
     {

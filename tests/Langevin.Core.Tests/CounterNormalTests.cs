@@ -1,8 +1,8 @@
-using Langevin.Optim;
+using Langevin.Randomness;
 using System.Runtime.Intrinsics;
 using MathNet.Numerics.Distributions;
 
-namespace Langevin.Training.Tests;
+namespace Langevin.Core.Tests;
 
 /// <summary>The counter-based normal generator behind the Langevin noise: purity, accuracy, and its law.</summary>
 public sealed class CounterNormalTests
