@@ -1,5 +1,4 @@
 using Langevin.Randomness;
-using MathNet.Numerics.Distributions;
 
 namespace Langevin.Core.Tests;
 
@@ -46,20 +45,6 @@ public sealed class CounterNormal64Tests
     public void The_law_is_standard_normal()
     {
         const int n = 1 << 20;
-        double[] z = Draw(n);
-        double mean = z.Average(), variance = z.Sum(x => (x - mean) * (x - mean)) / (n - 1);
-        double kurtosis = z.Sum(x => Math.Pow(x - mean, 4)) / n / (variance * variance);
-        Assert.InRange(mean, -5 / Math.Sqrt(n), 5 / Math.Sqrt(n));
-        Assert.InRange(variance, 1 - 5 * Math.Sqrt(2.0 / n), 1 + 5 * Math.Sqrt(2.0 / n));
-        Assert.InRange(kurtosis, 3 - 5 * Math.Sqrt(24.0 / n), 3 + 5 * Math.Sqrt(24.0 / n));
-        Array.Sort(z);
-        double d = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double f = Normal.CDF(0, 1, z[i]);
-            d = Math.Max(d, Math.Max(f - (double)i / n, (i + 1.0) / n - f));
-        }
-        // Kolmogorov–Smirnov at the 0.001 level: 1.95 / √n.
-        Assert.True(d < 1.95 / Math.Sqrt(n), $"KS distance {d:G3}");
+        StandardNormalLaw.Assert(Draw(n));
     }
 }
