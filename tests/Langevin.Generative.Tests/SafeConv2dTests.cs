@@ -67,7 +67,7 @@ public sealed class SafeConv2dTests
     public void Safe_convolution_gradients_match_im2col(int cin, int cout, int side, int stride)
     {
         using var scope = NewDisposeScope();
-        var conv = new SafeConv2d(cin, cout, 3, stride, 1);
+        var conv = new SafeConv2d(cin, cout, 3, new Generator(1), stride, 1);
         var w0 = conv.parameters().First().detach().clone();
         var b0 = conv.parameters().Last().detach().clone();
         var x = randn(64, cin, side, side).requires_grad_(true);
@@ -85,7 +85,7 @@ public sealed class SafeConv2dTests
     public void Module_matches_functional_convolution_forward()
     {
         using var scope = NewDisposeScope();
-        var conv = new SafeConv2d(8, 16, 3, stride: 2, padding: 1);
+        var conv = new SafeConv2d(8, 16, 3, new Generator(2), stride: 2, padding: 1);
         var x = randn(4, 8, 7, 7);
         var (w, b) = (conv.parameters().First(), conv.parameters().Last());
         var expected = nn.functional.conv2d(x, w, b, strides: [2, 2], padding: [1, 1]);

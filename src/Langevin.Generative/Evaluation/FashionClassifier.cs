@@ -23,13 +23,13 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Width of the feature vector returned by <see cref="Features"/>.</summary>
     public const int FeatureWidth = 64;
 
-    /// <summary>Creates an untrained classifier.</summary>
-    public FashionClassifier() : base("fashion_classifier")
+    /// <summary>Creates an untrained classifier with PyTorch's default initialisation drawn from <paramref name="generator"/>.</summary>
+    public FashionClassifier(Generator generator) : base("fashion_classifier")
     {
-        conv1 = nn.Conv2d(1, 16, 3, padding: 1);
-        conv2 = nn.Conv2d(16, 32, 3, padding: 1);
-        fc1 = nn.Linear(32 * 7 * 7, FeatureWidth);
-        fc2 = nn.Linear(FeatureWidth, 10);
+        conv1 = SeededInit.Default(nn.Conv2d(1, 16, 3, padding: 1), generator);
+        conv2 = SeededInit.Default(nn.Conv2d(16, 32, 3, padding: 1), generator);
+        fc1 = SeededInit.Default(nn.Linear(32 * 7 * 7, FeatureWidth), generator);
+        fc2 = SeededInit.Default(nn.Linear(FeatureWidth, 10), generator);
         RegisterComponents();
     }
 
@@ -77,8 +77,8 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     public static FashionClassifier Train(ImageDataset train, int epochs, long seed, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         TorchRuntime.EnsureLoaded();
-        manual_seed(seed);
-        var model = new FashionClassifier();
+        FashionClassifier model;
+        using (var initial = new Generator((ulong)seed)) model = new FashionClassifier(initial);
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
         var generator = new Generator((ulong)seed);
         const int batch = 128;
@@ -112,7 +112,8 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     {
         TorchRuntime.EnsureLoaded();
         if (!File.Exists(path)) throw new UserErrorException($"classifier weights {path} not found; train them with 'langevin diffusion classifier --out {path}'");
-        var model = new FashionClassifier();
+        using var discarded = new Generator(0); // the weights come from the file
+        var model = new FashionClassifier(discarded);
         model.load(path);
         model.eval();
         return model;

@@ -1,3 +1,4 @@
+using Langevin.Torch;
 using Langevin.Generative.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -19,20 +20,20 @@ public sealed class TextEncoder : nn.Module<Tensor, Tensor>
     private readonly LayerNorm final_norm;
 
     /// <summary>Creates an encoder for <paramref name="vocabularySize"/> ids and sequences of <paramref name="maxTokens"/>.</summary>
-    public TextEncoder(int vocabularySize, int maxTokens, int width, int layerCount, int heads) : base("text_encoder")
+    public TextEncoder(int vocabularySize, int maxTokens, int width, int layerCount, int heads, Generator generator) : base("text_encoder")
     {
-        token_embedding = nn.Embedding(vocabularySize, width);
-        position_embedding = nn.Parameter(randn(maxTokens, width) * 0.02f);
+        token_embedding = SeededInit.Default(nn.Embedding(vocabularySize, width), generator);
+        position_embedding = nn.Parameter(randn([maxTokens, width], generator: generator) * 0.02f);
         layers = new ModuleList<TextEncoderLayer>();
-        for (int i = 0; i < layerCount; i++) layers.Add(new TextEncoderLayer($"layer{i}", width, heads));
+        for (int i = 0; i < layerCount; i++) layers.Add(new TextEncoderLayer($"layer{i}", width, heads, generator));
         final_norm = nn.LayerNorm(width);
         RegisterComponents();
         NormInit.Apply(this);
     }
 
     /// <summary>Builds the encoder described by <paramref name="config"/>.</summary>
-    public static TextEncoder Create(LatentDiffusionConfig config) =>
-        new(config.Vocabulary.Count + Text.WordTokenizer.SpecialTokens.Count, config.MaxTokens, config.TextWidth, config.TextLayers, config.TextHeads);
+    public static TextEncoder Create(LatentDiffusionConfig config, Generator generator) =>
+        new(config.Vocabulary.Count + Text.WordTokenizer.SpecialTokens.Count, config.MaxTokens, config.TextWidth, config.TextLayers, config.TextHeads, generator);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor tokens)
@@ -51,11 +52,11 @@ internal sealed class TextEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly Attention attn;
     private readonly FeedForward ff;
 
-    public TextEncoderLayer(string name, long width, int heads) : base(name)
+    public TextEncoderLayer(string name, long width, int heads, Generator generator) : base(name)
     {
         norm = nn.LayerNorm(width);
-        attn = new Attention("attn", width, width, heads);
-        ff = new FeedForward("ff", width, 4 * width);
+        attn = new Attention("attn", width, width, heads, generator);
+        ff = new FeedForward("ff", width, 4 * width, generator);
         RegisterComponents();
     }
 

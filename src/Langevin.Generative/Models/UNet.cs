@@ -34,36 +34,36 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly long _width;
 
     /// <summary>Creates a UNet for latents of <paramref name="latentChannels"/> channels with base width <paramref name="width"/>.</summary>
-    public UNet(int latentChannels, int width, int contextDim, int heads) : base("unet")
+    public UNet(int latentChannels, int width, int contextDim, int heads, Generator generator) : base("unet")
     {
         long c = width, c2 = 2 * width, timeDim = 4 * width;
         _width = width;
-        time_embedding = new TimestepEmbedding("time_embedding", c, timeDim);
-        conv_in = new SafeConv2d(latentChannels, c, 3, padding: 1);
-        down0_res = new ResBlock("down0_res", c, c, timeDim);
-        down0_attn = new SpatialTransformer("down0_attn", c, contextDim, heads);
-        downsample = new SafeConv2d(c, c, 3, stride: 2, padding: 1);                 // 7 → 4
-        down1_res = new ResBlock("down1_res", c, c2, timeDim);
-        down1_attn = new SpatialTransformer("down1_attn", c2, contextDim, heads);
-        mid_res1 = new ResBlock("mid_res1", c2, c2, timeDim);
-        mid_attn = new SpatialTransformer("mid_attn", c2, contextDim, heads);
-        mid_res2 = new ResBlock("mid_res2", c2, c2, timeDim);
-        up1_res = new ResBlock("up1_res", c2 + c2, c2, timeDim);
-        up1_attn = new SpatialTransformer("up1_attn", c2, contextDim, heads);
-        upsample_conv = new SafeConv2d(c2, c2, 3, padding: 1);
-        up0_res = new ResBlock("up0_res", c2 + c, c, timeDim);
-        up0_attn = new SpatialTransformer("up0_attn", c, contextDim, heads);
-        up0_res2 = new ResBlock("up0_res2", c + c, c, timeDim);
+        time_embedding = new TimestepEmbedding("time_embedding", c, timeDim, generator);
+        conv_in = new SafeConv2d(latentChannels, c, 3, generator, padding: 1);
+        down0_res = new ResBlock("down0_res", c, c, timeDim, generator);
+        down0_attn = new SpatialTransformer("down0_attn", c, contextDim, heads, generator);
+        downsample = new SafeConv2d(c, c, 3, generator, stride: 2, padding: 1);                 // 7 → 4
+        down1_res = new ResBlock("down1_res", c, c2, timeDim, generator);
+        down1_attn = new SpatialTransformer("down1_attn", c2, contextDim, heads, generator);
+        mid_res1 = new ResBlock("mid_res1", c2, c2, timeDim, generator);
+        mid_attn = new SpatialTransformer("mid_attn", c2, contextDim, heads, generator);
+        mid_res2 = new ResBlock("mid_res2", c2, c2, timeDim, generator);
+        up1_res = new ResBlock("up1_res", c2 + c2, c2, timeDim, generator);
+        up1_attn = new SpatialTransformer("up1_attn", c2, contextDim, heads, generator);
+        upsample_conv = new SafeConv2d(c2, c2, 3, generator, padding: 1);
+        up0_res = new ResBlock("up0_res", c2 + c, c, timeDim, generator);
+        up0_attn = new SpatialTransformer("up0_attn", c, contextDim, heads, generator);
+        up0_res2 = new ResBlock("up0_res2", c + c, c, timeDim, generator);
         norm_out = new GroupNorm2d(Groups.For(c), c);
-        conv_out = new SafeConv2d(c, latentChannels, 3, padding: 1);
+        conv_out = new SafeConv2d(c, latentChannels, 3, generator, padding: 1);
         RegisterComponents();
         NormInit.Apply(this);
         conv_out.ZeroInit();
     }
 
-    /// <summary>Builds the UNet described by <paramref name="config"/>.</summary>
-    public static UNet Create(LatentDiffusionConfig config) =>
-        new(config.LatentChannels, config.UNetWidth, config.TextWidth, config.UNetHeads);
+    /// <summary>Builds the UNet described by <paramref name="config"/>, with weights drawn from <paramref name="generator"/>.</summary>
+    public static UNet Create(LatentDiffusionConfig config, Generator generator) =>
+        new(config.LatentChannels, config.UNetWidth, config.TextWidth, config.UNetHeads, generator);
 
     /// <summary>Predicted noise ε̂(x_t, t, text), same shape as <paramref name="latents"/>.</summary>
     public override Tensor forward(Tensor latents, Tensor timesteps, Tensor context)

@@ -1,3 +1,4 @@
+using Langevin.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,14 +18,14 @@ internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear to_out;
     private readonly int _heads;
 
-    public Attention(string name, long queryDim, long contextDim, int heads) : base(name)
+    public Attention(string name, long queryDim, long contextDim, int heads, Generator generator) : base(name)
     {
         if (queryDim % heads != 0) throw new ArgumentException($"dimension {queryDim} is not divisible by {heads} heads");
         _heads = heads;
-        to_q = nn.Linear(queryDim, queryDim, hasBias: false);
-        to_k = nn.Linear(contextDim, queryDim, hasBias: false);
-        to_v = nn.Linear(contextDim, queryDim, hasBias: false);
-        to_out = nn.Linear(queryDim, queryDim);
+        to_q = SeededInit.Default(nn.Linear(queryDim, queryDim, hasBias: false), generator);
+        to_k = SeededInit.Default(nn.Linear(contextDim, queryDim, hasBias: false), generator);
+        to_v = SeededInit.Default(nn.Linear(contextDim, queryDim, hasBias: false), generator);
+        to_out = SeededInit.Default(nn.Linear(queryDim, queryDim), generator);
         RegisterComponents();
     }
 
@@ -48,11 +49,11 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
     private readonly Linear fc1;
     private readonly Linear fc2;
 
-    public FeedForward(string name, long dim, long hidden) : base(name)
+    public FeedForward(string name, long dim, long hidden, Generator generator) : base(name)
     {
         norm = nn.LayerNorm(dim);
-        fc1 = nn.Linear(dim, hidden);
-        fc2 = nn.Linear(hidden, dim);
+        fc1 = SeededInit.Default(nn.Linear(dim, hidden), generator);
+        fc2 = SeededInit.Default(nn.Linear(hidden, dim), generator);
         RegisterComponents();
     }
 

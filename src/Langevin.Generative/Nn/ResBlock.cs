@@ -1,3 +1,4 @@
+using Langevin.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,14 +18,14 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly SafeConv2d conv2;
     private readonly SafeConv2d? skip;
 
-    public ResBlock(string name, long inChannels, long outChannels, long timeDim) : base(name)
+    public ResBlock(string name, long inChannels, long outChannels, long timeDim, Generator generator) : base(name)
     {
         norm1 = new GroupNorm2d(Groups.For(inChannels), inChannels);
-        conv1 = new SafeConv2d(inChannels, outChannels, 3, padding: 1);
-        time_proj = nn.Linear(timeDim, outChannels);
+        conv1 = new SafeConv2d(inChannels, outChannels, 3, generator, padding: 1);
+        time_proj = SeededInit.Default(nn.Linear(timeDim, outChannels), generator);
         norm2 = new GroupNorm2d(Groups.For(outChannels), outChannels);
-        conv2 = new SafeConv2d(outChannels, outChannels, 3, padding: 1);
-        skip = inChannels == outChannels ? null : new SafeConv2d(inChannels, outChannels, 1);
+        conv2 = new SafeConv2d(outChannels, outChannels, 3, generator, padding: 1);
+        skip = inChannels == outChannels ? null : new SafeConv2d(inChannels, outChannels, 1, generator);
         RegisterComponents();
         conv2.ZeroInit();
     }

@@ -25,14 +25,14 @@ internal sealed class SafeConv2d : nn.Module<Tensor, Tensor>
     private readonly long _padding;
     private readonly long _outChannels;
 
-    public SafeConv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0) : base("conv")
+    public SafeConv2d(long inChannels, long outChannels, long kernel, Generator generator, long stride = 1, long padding = 0) : base("conv")
     {
         _stride = stride;
         _padding = padding;
         _outChannels = outChannels;
         double bound = 1.0 / Math.Sqrt(inChannels * kernel * kernel);
-        weight = nn.Parameter((rand(outChannels, inChannels, kernel, kernel) * 2 - 1) * bound);
-        bias = nn.Parameter((rand(outChannels) * 2 - 1) * bound);
+        weight = nn.Parameter((rand([outChannels, inChannels, kernel, kernel], generator: generator) * 2 - 1) * bound);
+        bias = nn.Parameter((rand([outChannels], generator: generator) * 2 - 1) * bound);
         RegisterComponents();
     }
 

@@ -20,16 +20,16 @@ internal sealed class SpatialTransformer : nn.Module<Tensor, Tensor, Tensor>
     private readonly FeedForward ff;
     private readonly SafeConv2d proj_out;
 
-    public SpatialTransformer(string name, long channels, long contextDim, int heads) : base(name)
+    public SpatialTransformer(string name, long channels, long contextDim, int heads, Generator generator) : base(name)
     {
         norm = new GroupNorm2d(Groups.For(channels), channels);
-        proj_in = new SafeConv2d(channels, channels, 1);
+        proj_in = new SafeConv2d(channels, channels, 1, generator);
         norm1 = nn.LayerNorm(channels);
-        self_attn = new Attention("self_attn", channels, channels, heads);
+        self_attn = new Attention("self_attn", channels, channels, heads, generator);
         norm2 = nn.LayerNorm(channels);
-        cross_attn = new Attention("cross_attn", channels, contextDim, heads);
-        ff = new FeedForward("ff", channels, 4 * channels);
-        proj_out = new SafeConv2d(channels, channels, 1);
+        cross_attn = new Attention("cross_attn", channels, contextDim, heads, generator);
+        ff = new FeedForward("ff", channels, 4 * channels, generator);
+        proj_out = new SafeConv2d(channels, channels, 1, generator);
         RegisterComponents();
         proj_out.ZeroInit();
     }

@@ -1,3 +1,4 @@
+using Langevin.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,11 +15,11 @@ internal sealed class TimestepEmbedding : nn.Module<Tensor, Tensor>
     private readonly Linear linear_2;
     private readonly long _frequencyDim;
 
-    public TimestepEmbedding(string name, long frequencyDim, long outDim) : base(name)
+    public TimestepEmbedding(string name, long frequencyDim, long outDim, Generator generator) : base(name)
     {
         _frequencyDim = frequencyDim;
-        linear_1 = nn.Linear(frequencyDim, outDim);
-        linear_2 = nn.Linear(outDim, outDim);
+        linear_1 = SeededInit.Default(nn.Linear(frequencyDim, outDim), generator);
+        linear_2 = SeededInit.Default(nn.Linear(outDim, outDim), generator);
         RegisterComponents();
     }
 

@@ -42,11 +42,14 @@ public sealed class LatentDiffusionModel : IDisposable
     /// <summary>Images ↔ latents.</summary>
     public Autoencoder Autoencoder { get; }
 
-    /// <summary>A freshly initialised model for <paramref name="config"/> (weights from torch's global generator).</summary>
-    public static LatentDiffusionModel Create(LatentDiffusionConfig config)
+    /// <summary>
+    /// A freshly initialised model for <paramref name="config"/>: text encoder, UNet and autoencoder drawn in that order
+    /// from <paramref name="generator"/> (never from torch's process-wide generator).
+    /// </summary>
+    public static LatentDiffusionModel Create(LatentDiffusionConfig config, Generator generator)
     {
         TorchRuntime.EnsureLoaded();
-        return new(config, TextEncoder.Create(config), UNet.Create(config), Autoencoder.Create(config));
+        return new(config, TextEncoder.Create(config, generator), UNet.Create(config, generator), Autoencoder.Create(config, generator));
     }
 
     /// <summary>Loads a model folder written by <see cref="Save"/>, in evaluation mode.</summary>
@@ -58,7 +61,9 @@ public sealed class LatentDiffusionModel : IDisposable
         if (!File.Exists(configPath))
             throw new UserErrorException($"no model at {folder} ({ConfigFile} missing); pass --model DIR pointing at a folder written by 'langevin diffusion train' (its model/ subfolder)");
         var config = LatentDiffusionConfig.FromJson(File.ReadAllText(configPath), configPath);
-        var model = Create(config);
+        // The initial weights are overwritten by the files; a fixed generator keeps even the discarded draws off the global one.
+        using var discarded = new Generator(0);
+        var model = Create(config, discarded);
         try
         {
             LoadWeights(model.TextEncoder, Path.Combine(folder, "text_encoder.bin"));

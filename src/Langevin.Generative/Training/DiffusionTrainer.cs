@@ -96,12 +96,15 @@ public sealed class DiffusionTrainer
     {
         TorchRuntime.EnsureLoaded();
         if (AutoencoderDone) return;
-        manual_seed(_options.Seed);
         var tokenizer = WordTokenizer.FromTexts(_data.AllCaptions, _options.Model.MaxTokens);
         var config = _options.Model with { Vocabulary = tokenizer.Vocabulary.Skip(WordTokenizer.SpecialTokens.Count).ToList() };
-        using var autoencoder = Autoencoder.Create(config);
-        using var optimizer = optim.Adam(autoencoder.parameters(), _options.AutoencoderLearningRate);
+        // Two generators of the run's seed, as before: one for the weights (what manual_seed(seed) gave them), one for the
+        // batches and the reparameterisation noise.
+        Autoencoder created;
+        using (var initial = new Generator((ulong)_options.Seed)) created = Autoencoder.Create(config, initial);
+        using var autoencoder = created;
         var generator = new Generator((ulong)_options.Seed);
+        using var optimizer = optim.Adam(autoencoder.parameters(), _options.AutoencoderLearningRate);
         int batch = _options.BatchSize;
         long n = _data.Count, stepsPerEpoch = n / batch, step = 0;
         var clock = Stopwatch.StartNew();
@@ -152,12 +155,12 @@ public sealed class DiffusionTrainer
         if (!File.Exists(ConfigPath) || !File.Exists(AutoencoderPath))
             throw new InvalidOperationException("train the autoencoder first");
         var config = LatentDiffusionConfig.FromJson(File.ReadAllText(ConfigPath), ConfigPath);
-        manual_seed(_options.Seed + 1);
-        using var model = LatentDiffusionModel.Create(config);
+        using var initial = new Generator((ulong)(_options.Seed + 1));
+        using var model = LatentDiffusionModel.Create(config, initial);
         model.Autoencoder.load(AutoencoderPath);
         model.Autoencoder.eval();
-        using var emaText = TextEncoder.Create(config);
-        using var emaUNet = UNet.Create(config);
+        using var emaText = TextEncoder.Create(config, initial); // overwritten by Ema.Reset
+        using var emaUNet = UNet.Create(config, initial);
         var emaT = new Ema(model.TextEncoder, emaText, _options.EmaDecay);
         var emaU = new Ema(model.UNet, emaUNet, _options.EmaDecay);
         emaT.Reset();
@@ -251,7 +254,7 @@ public sealed class DiffusionTrainer
             if (skipped == stepsPerEpoch) throw new UserErrorException("every step of the epoch had non-finite gradients (diverged); lower --lr and start a new run");
             AppendMetrics("diffusion", epoch + 1, step, meanLoss, LearningRate(step, totalSteps), trainedSeconds);
             SaveCheckpoint(epoch + 1, step, trainedSeconds, model, emaText, emaUNet, optimizer);
-            using (var shipped = new LatentDiffusionModel(config, TextEncoder.Create(config), UNet.Create(config), Autoencoder.Create(config)))
+            using (var shipped = new LatentDiffusionModel(config, TextEncoder.Create(config, initial), UNet.Create(config, initial), Autoencoder.Create(config, initial)))
             {
                 CopyWeights(emaText, shipped.TextEncoder);
                 CopyWeights(emaUNet, shipped.UNet);
