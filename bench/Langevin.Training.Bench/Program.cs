@@ -23,10 +23,9 @@ using var train = FashionMnist.Load(folder, DatasetSplit.Train);
 var random = new Random(0);
 long n = train.Count;
 
+// One seed, so both copies start from the same weights.
 using var sgdModel = ModelKind.Cnn.Create((1, 28, 28), 10, seed: 0);
 using var sgldModel = ModelKind.Cnn.Create((1, 28, 28), 10, seed: 0);
-using (no_grad())
-    foreach (var (a, b) in sgdModel.parameters().Zip(sgldModel.parameters())) b.copy_(a);
 using var sgd = torch.optim.SGD(sgdModel.parameters(), 0.01);
 using var sgld = new SGLD(sgldModel.parameters(), 0.01, 1e-5, seed: 0);
 

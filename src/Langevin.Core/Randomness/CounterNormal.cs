@@ -82,7 +82,7 @@ public static class CounterNormal
         for (int i = 0; i < destination.Length;)
         {
             long element = first + i, pair = element >> 1;
-            double u1 = ((CounterUniform.Bits(key, 2 * pair) >> 11) + 1) * (1.0 / (1UL << 53));
+            double u1 = CounterUniform.Double(key, 2 * pair) + 1.0 / (1UL << 53); // (0, 1]: never 0, so ln u₁ is finite
             double theta = 2 * Math.PI * CounterUniform.Double(key, 2 * pair + 1);
             double radius = scale * Math.Sqrt(-2 * Math.Log(u1));
             var (sin, cos) = Math.SinCos(theta);

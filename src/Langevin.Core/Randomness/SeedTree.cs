@@ -28,12 +28,6 @@ public static class SeedTree
         return key;
     }
 
-    /// <summary>
-    /// A 63-bit seed for a consumer that takes a seed rather than a key (a <c>torch.Generator</c>, a child job),
-    /// derived from the node at <paramref name="path"/>.
-    /// </summary>
-    public static long Seed(long seed, params ReadOnlySpan<long> path) => (long)(Key(seed, path) >> 1);
-
     /// <summary>A seed for a job created without one: random, to be recorded with the job's options.</summary>
     public static long Fresh() => System.Random.Shared.NextInt64(0, long.MaxValue);
 

@@ -77,8 +77,8 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     public static FashionClassifier Train(ImageDataset train, int epochs, long seed, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         TorchRuntime.EnsureLoaded();
-        FashionClassifier model;
-        using (var initial = new Generator((ulong)seed)) model = new FashionClassifier(initial);
+        using var initial = new Generator((ulong)seed);
+        var model = new FashionClassifier(initial);
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
         var generator = new Generator((ulong)seed);
         const int batch = 128;

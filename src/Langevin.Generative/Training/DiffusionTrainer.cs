@@ -100,9 +100,8 @@ public sealed class DiffusionTrainer
         var config = _options.Model with { Vocabulary = tokenizer.Vocabulary.Skip(WordTokenizer.SpecialTokens.Count).ToList() };
         // Two generators of the run's seed, as before: one for the weights (what manual_seed(seed) gave them), one for the
         // batches and the reparameterisation noise.
-        Autoencoder created;
-        using (var initial = new Generator((ulong)_options.Seed)) created = Autoencoder.Create(config, initial);
-        using var autoencoder = created;
+        using var initial = new Generator((ulong)_options.Seed);
+        using var autoencoder = Autoencoder.Create(config, initial);
         var generator = new Generator((ulong)_options.Seed);
         using var optimizer = optim.Adam(autoencoder.parameters(), _options.AutoencoderLearningRate);
         int batch = _options.BatchSize;
