@@ -28,4 +28,32 @@ public sealed class CounterUniformTests
     [Fact]
     public void A_negative_index_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => CounterUniform.Bits(Key, -1));
+
+    [Fact]
+    public void A_permutation_holds_every_index_once_and_is_a_function_of_key_and_count()
+    {
+        var order = CounterUniform.Permutation(Key, 1000);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), order.Order());
+        Assert.Equal(order, CounterUniform.Permutation(Key, 1000));
+        Assert.NotEqual(order, CounterUniform.Permutation(Key + 1, 1000));
+        Assert.Empty(CounterUniform.Permutation(Key, 0));
+        Assert.Equal([0L], CounterUniform.Permutation(Key, 1));
+    }
+
+    [Fact]
+    public void The_24_permutations_of_four_are_equally_likely()
+    {
+        // χ² over the 24 outcomes from 48,000 keys, 23 degrees of freedom: 49.73 is its 0.999 quantile.
+        const int keys = 48_000;
+        var counts = new Dictionary<string, int>();
+        for (int k = 0; k < keys; k++)
+        {
+            string outcome = string.Join(",", CounterUniform.Permutation(SeedTree.Key(7, k), 4));
+            counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
+        }
+        Assert.Equal(24, counts.Count);
+        double expected = keys / 24.0;
+        double chi2 = counts.Values.Sum(c => (c - expected) * (c - expected) / expected);
+        Assert.InRange(chi2, 0, 49.73);
+    }
 }

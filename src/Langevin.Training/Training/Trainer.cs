@@ -5,6 +5,7 @@ using System.Text.Json;
 using Langevin.Data;
 using Langevin.IO;
 using Langevin.Optim;
+using Langevin.Randomness;
 using Langevin.Schedules;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -209,19 +210,15 @@ public sealed class Trainer : IDisposable
             process.WorkingSet64 / 1048576.0, _sampler?.Count ?? 0);
     }
 
-    /// <summary>The shuffling order of epoch <paramref name="epoch"/>: a Fisher–Yates permutation from (seed, epoch).</summary>
-    internal static long[] Permutation(long n, long seed, int epoch)
-    {
-        var random = new Random(unchecked((int)(seed * 1_000_033 + epoch * 7_919 + 12_345)));
-        var order = new long[n];
-        for (long i = 0; i < n; i++) order[i] = i;
-        for (long i = n - 1; i > 0; i--)
-        {
-            long j = random.NextInt64(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
-    }
+    /// <summary>
+    /// The shuffling order of epoch <paramref name="epoch"/>: the counter-based permutation keyed (seed, −1, epoch) in
+    /// the seed tree. The noise streams are keyed (noise seed, parameter index ≥ 0, step), so the branch −1 is the
+    /// shuffle's own.
+    /// </summary>
+    internal static long[] Permutation(long n, long seed, int epoch) =>
+        CounterUniform.Permutation(SeedTree.Key(seed, ShuffleBranch, epoch), n);
+
+    private const long ShuffleBranch = -1;
 
     private bool ParametersAreFinite()
     {
