@@ -1,3 +1,5 @@
+using Langevin.Pde.Numerics;
+
 namespace Langevin.Pde.Fitting;
 
 /// <summary>Penalised least squares and Levenberg–Marquardt for <see cref="DiffusivityFieldModel"/>.</summary>
@@ -105,61 +107,31 @@ internal sealed class FieldLeastSquares
 
     public DiffusivityFieldFit Fit(double startLogAlpha, double lambda, DiffusivityFieldFitOptions options)
     {
-        var eta = Enumerable.Repeat(startLogAlpha, k).ToArray();
-        var current = Evaluate(eta, lambda, true);
-        double mu = 1e-3;
-        int iterations = 0;
-        bool converged = false;
         var penaltyHessian = new double[k, k];
-        Penalty(eta, null, penaltyHessian);
-        while (iterations < options.MaxIterations)
-        {
-            iterations++;
-            // Hessian of the objective ≈ (2/m)JᵀJ + λ·(penalty Hessian); Marquardt damping on its diagonal.
-            var h = new double[k, k];
-            for (int a = 0; a < k; a++)
-                for (int b = 0; b < k; b++) h[a, b] = 2 * current.JtJ[a, b] / TrainPoints + lambda * penaltyHessian[a, b];
-            for (int a = 0; a < k; a++) h[a, a] += mu * Math.Max(h[a, a], 1e-300);
-            var chol = SmallMatrix.Cholesky(h);
-            if (chol is null)
+        Penalty(new double[k], null, penaltyHessian);
+        // Hessian of the objective ≈ (2/m)JᵀJ + λ·(penalty Hessian).
+        var result = LevenbergMarquardt.Minimise(eta =>
             {
-                mu *= 10;
-                if (mu > 1e12) break;
-                continue;
-            }
-            var step = SmallMatrix.Solve(chol, current.Gradient);
-            var trial = new double[k];
-            double largest = 0;
-            for (int a = 0; a < k; a++)
-            {
-                trial[a] = eta[a] - step[a];
-                largest = Math.Max(largest, Math.Abs(step[a]));
-            }
-            var next = Evaluate(trial, lambda, true);
-            if (next.Objective <= current.Objective)
-            {
-                eta = trial;
-                current = next;
-                mu = Math.Max(mu / 10, 1e-12);
-                if (largest < options.Tolerance) { converged = true; break; }
-            }
-            else
-            {
-                mu *= 10;
-                if (mu > 1e12 || largest < options.Tolerance) { converged = true; break; }
-            }
-        }
-        current = Evaluate(eta, lambda, true);
+                var e = Evaluate(eta, lambda, true);
+                var h = new double[k, k];
+                for (int a = 0; a < k; a++)
+                    for (int b = 0; b < k; b++) h[a, b] = 2 * e.JtJ[a, b] / TrainPoints + lambda * penaltyHessian[a, b];
+                return new LocalQuadratic(e.Objective, e.Gradient, h);
+            },
+            Enumerable.Repeat(startLogAlpha, k).ToArray(),
+            new LevenbergMarquardtOptions { MaxIterations = options.MaxIterations, Tolerance = options.Tolerance });
+        var eta = result.Parameters;
+        // The buffers may hold a rejected trial: evaluate at the accepted point for the test loss and covariance.
+        var current = Evaluate(eta, lambda, true);
         double testLoss = TestLoss();
         // Laplace approximation: Cov(η) ≈ σ̂²(JᵀJ + m·λ/2·(penalty Hessian))⁻¹.
         double sigma2 = current.Rss / Math.Max(1, TrainPoints - k);
         var information = new double[k, k];
         for (int a = 0; a < k; a++)
             for (int b = 0; b < k; b++) information[a, b] = current.JtJ[a, b] + TrainPoints * lambda / 2 * penaltyHessian[a, b];
-        var factor = SmallMatrix.Cholesky(information);
-        var variance = factor is null ? Enumerable.Repeat(double.PositiveInfinity, k).ToArray() : SmallMatrix.InverseDiagonal(factor);
+        var variance = ParameterCovariance.InverseDiagonal(information, sigma2);
         var alpha = eta.Select(Math.Exp).ToArray();
-        var std = alpha.Select((a, j) => a * Math.Sqrt(sigma2 * variance[j])).ToArray();
-        return new DiffusivityFieldFit(model.ControlPositions(), alpha, std, lambda, current.Mse, testLoss, iterations, converged, []);
+        var std = alpha.Select((a, j) => a * Math.Sqrt(variance[j])).ToArray();
+        return new DiffusivityFieldFit(model.ControlPositions(), alpha, std, lambda, current.Mse, testLoss, result.Iterations, result.Converged, []);
     }
 }

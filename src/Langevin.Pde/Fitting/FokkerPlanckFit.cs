@@ -1,4 +1,5 @@
 using Langevin.Pde.FokkerPlanck;
+using Langevin.Pde.Numerics;
 
 namespace Langevin.Pde.Fitting;
 
@@ -89,9 +90,10 @@ public static class FokkerPlanckFitter
         var held = new DensityLoss(options.Loss, k);
 
         // Objective F on the train snapshots at η (and its gradient and Hessian); +∞ when the KL is undefined.
+        // e holds log θ (and log D when it is estimated; otherwise D stays at its initial value).
         double Evaluate(double[] e, bool gradient)
         {
-            model.Run(Math.Exp(e[0]), Math.Exp(e[1]), values, gradient ? sens : null);
+            model.Run(Math.Exp(e[0]), Math.Exp(e.Length == 2 ? e[1] : eta[1]), values, gradient ? sens : null);
             train.Clear();
             for (int q = 1; q < firstTest; q++)
                 if (!train.Add(data.Values[q], values[q], weights, gradient ? sens[q] : null))
@@ -100,49 +102,12 @@ public static class FokkerPlanckFitter
             return train.Objective;
         }
 
-        double current = Evaluate(eta, true);
-        if (double.IsPositiveInfinity(current))
+        if (double.IsPositiveInfinity(Evaluate(eta[..k], false)))
             throw new UserErrorException("the KL loss is undefined at the initial θ, D (the model density is ≤ 0 where data are positive); use --loss mse or other initial values");
-        var gradientNow = (double[])train.Gradient.Clone();
-        var hessianNow = (double[,])train.Hessian.Clone();
-        double mu = 1e-3;
-        int iterations = 0;
-        bool converged = false;
-        while (iterations < options.MaxIterations)
-        {
-            iterations++;
-            var h = new double[k, k];
-            for (int a = 0; a < k; a++)
-                for (int b = 0; b < k; b++) h[a, b] = hessianNow[a, b];
-            for (int a = 0; a < k; a++) h[a, a] += mu * Math.Max(h[a, a], 1e-300);
-            var chol = SmallMatrix.Cholesky(h);
-            if (chol is null) { mu *= 10; if (mu > 1e12) break; continue; }
-            var step = SmallMatrix.Solve(chol, gradientNow);
-            var trial = (double[])eta.Clone();
-            double largest = 0;
-            for (int a = 0; a < k; a++)
-            {
-                // Trust region in log space: a factor e per step at most keeps the model in a sane range.
-                double d = Math.Clamp(step[a], -1, 1);
-                trial[a] -= d;
-                largest = Math.Max(largest, Math.Abs(d));
-            }
-            double next = Evaluate(trial, true);
-            if (next <= current)
-            {
-                eta = trial;
-                current = next;
-                gradientNow = (double[])train.Gradient.Clone();
-                hessianNow = (double[,])train.Hessian.Clone();
-                mu = Math.Max(mu / 10, 1e-12);
-                if (largest < options.Tolerance) { converged = true; break; }
-            }
-            else
-            {
-                mu *= 10;
-                if (mu > 1e12 || largest < options.Tolerance) { converged = true; break; }
-            }
-        }
+        var result = LevenbergMarquardt.Minimise(
+            e => new LocalQuadratic(Evaluate(e, true), (double[])train.Gradient.Clone(), (double[,])train.Hessian.Clone()),
+            eta[..k], new LevenbergMarquardtOptions { MaxIterations = options.MaxIterations, Tolerance = options.Tolerance, MaxStep = 1 });
+        result.Parameters.CopyTo(eta, 0);
         Evaluate(eta, true);
         double testLoss = double.NaN;
         if (firstTest < data.Times.Length)
@@ -156,35 +121,15 @@ public static class FokkerPlanckFitter
         var variance = Covariance(train, options.Loss, k);
         double scale = Math.Exp(eta[0]), diffusion = Math.Exp(eta[1]);
         return new FokkerPlanckFit(scale, scale * Math.Sqrt(variance[0]), diffusion,
-            k == 2 ? diffusion * Math.Sqrt(variance[1]) : 0, train.Reported, testLoss, iterations, converged);
+            k == 2 ? diffusion * Math.Sqrt(variance[1]) : 0, train.Reported, testLoss, result.Iterations, result.Converged);
     }
 
     /// <summary>
     /// Variances of the log-parameters: σ̂²(JᵀJ)⁻¹ with σ̂² = RSS/(m − k) for MSE; for KL, whose noise level is not a
     /// parameter of the loss, the sandwich H⁻¹SH⁻¹ (robust to any independent per-node noise).
     /// </summary>
-    private static double[] Covariance(DensityLoss train, FitLoss loss, int k)
-    {
-        var factor = SmallMatrix.Cholesky(train.Hessian);
-        if (factor is null) return [double.PositiveInfinity, double.PositiveInfinity];
-        if (loss == FitLoss.Mse)
-        {
-            double sigma2 = 2 * train.Objective / Math.Max(1, train.Points - k);
-            var diagonal = SmallMatrix.InverseDiagonal(factor);
-            return [sigma2 * diagonal[0], k == 2 ? sigma2 * diagonal[1] : 0];
-        }
-        // H⁻¹ column by column, then the diagonal of H⁻¹SH⁻¹.
-        var inverse = new double[k][];
-        for (int b = 0; b < k; b++)
-        {
-            var unit = new double[k];
-            unit[b] = 1;
-            inverse[b] = SmallMatrix.Solve(factor, unit);
-        }
-        var result = new double[2];
-        for (int a = 0; a < k; a++)
-            for (int b = 0; b < k; b++)
-                for (int c = 0; c < k; c++) result[a] += inverse[a][b] * train.Score[b, c] * inverse[a][c];
-        return result;
-    }
+    private static double[] Covariance(DensityLoss train, FitLoss loss, int k) =>
+        loss == FitLoss.Mse
+            ? ParameterCovariance.InverseDiagonal(train.Hessian, 2 * train.Objective / Math.Max(1, train.Points - k))
+            : ParameterCovariance.SandwichDiagonal(train.Hessian, train.Score);
 }

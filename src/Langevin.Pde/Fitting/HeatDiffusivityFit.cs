@@ -128,7 +128,7 @@ public static class HeatDiffusivityFitter
             double stepAlpha = alpha;
             problem.UseCrankNicolson(0.5 * problem.Spacing * problem.Spacing / stepAlpha);
             fit = options.Optimizer == FitOptimizer.LevenbergMarquardt
-                ? problem.LevenbergMarquardt(Math.Log(alpha), options)
+                ? problem.SecondOrder(Math.Log(alpha), options)
                 : problem.FirstOrder(Math.Log(alpha), options);
             alpha = fit.Alpha;
             // The steps were sized for stepAlpha; if α̂ is much larger, Crank–Nicolson would ring on the noisy start: refit.

@@ -1,3 +1,5 @@
+using Langevin.Pde.Numerics;
+
 namespace Langevin.Pde.Fitting;
 
 /// <summary>Result of <see cref="MasterRateFitter"/>; standard errors from σ̂²(JᵀJ)⁻¹ by the delta method (noise only).</summary>
@@ -60,45 +62,18 @@ public static class MasterRateFitter
             return (rss, jtr, jtj, m);
         }
 
-        var current = Evaluate(eta);
-        double mu = 1e-3;
-        int iterations = 0;
-        bool converged = false;
-        while (iterations < maxIterations)
-        {
-            iterations++;
-            var h = (double[,])current.JtJ.Clone();
-            for (int a = 0; a < k; a++) h[a, a] += mu * Math.Max(h[a, a], 1e-300);
-            var chol = SmallMatrix.Cholesky(h);
-            if (chol is null) { mu *= 10; if (mu > 1e12) break; continue; }
-            var step = SmallMatrix.Solve(chol, current.Jtr);
-            var trial = (double[])eta.Clone();
-            double largest = 0;
-            for (int a = 0; a < k; a++)
+        // F = RSS with ∇F = Jᵀr and H = JᵀJ: the factor 2 of both cancels in the step.
+        var result = LevenbergMarquardt.Minimise(e =>
             {
-                double d = Math.Clamp(step[a], -1, 1);
-                trial[a] -= d;
-                largest = Math.Max(largest, Math.Abs(d));
-            }
-            var next = Evaluate(trial);
-            if (next.Rss <= current.Rss)
-            {
-                eta = trial;
-                current = next;
-                mu = Math.Max(mu / 10, 1e-12);
-                if (largest < 1e-9) { converged = true; break; }
-            }
-            else
-            {
-                mu *= 10;
-                if (mu > 1e12 || largest < 1e-9) { converged = true; break; }
-            }
-        }
-        double sigma2 = current.Rss / Math.Max(1, current.M - k);
-        var factor = SmallMatrix.Cholesky(current.JtJ);
-        var variance = factor is null ? Enumerable.Repeat(double.PositiveInfinity, k).ToArray() : SmallMatrix.InverseDiagonal(factor);
-        var rates = eta.Select(Math.Exp).ToArray();
-        return new MasterRateFit(rates, rates.Select((r, a) => r * Math.Sqrt(sigma2 * variance[a])).ToArray(), current.Rss / current.M, iterations, converged);
+                var (rss, jtr, jtj, _) = Evaluate(e);
+                return new LocalQuadratic(rss, jtr, jtj);
+            },
+            eta, new LevenbergMarquardtOptions { MaxIterations = maxIterations, MaxStep = 1 });
+        var current = Evaluate(result.Parameters);
+        var variance = ParameterCovariance.InverseDiagonal(current.JtJ, current.Rss / Math.Max(1, current.M - k));
+        var rates = result.Parameters.Select(Math.Exp).ToArray();
+        return new MasterRateFit(rates, rates.Select((r, a) => r * Math.Sqrt(variance[a])).ToArray(), current.Rss / current.M,
+            result.Iterations, result.Converged);
     }
 
     /// <summary>Crank–Nicolson for dp/dt = Qp with forward sensitivities to log-rates.</summary>

@@ -1,3 +1,5 @@
+using Langevin.Pde.Numerics;
+
 namespace Langevin.Pde.Fitting;
 
 /// <summary>
@@ -134,35 +136,16 @@ internal sealed class RodLeastSquares
         return best;
     }
 
-    public HeatDiffusivityFit LevenbergMarquardt(double logAlpha, HeatDiffusivityFitOptions options)
+    /// <summary>Levenberg–Marquardt on log α: F = MSE, ∇F = (2/m)·Jᵀr, H = (2/m)·JᵀJ.</summary>
+    public HeatDiffusivityFit SecondOrder(double logAlpha, HeatDiffusivityFitOptions options)
     {
-        var current = Evaluate(logAlpha, true);
-        double lambda = 1e-3;
-        int iterations = 0;
-        bool converged = false;
-        while (iterations < options.MaxIterations)
-        {
-            iterations++;
-            // Gauss–Newton in log α: J^T J δ = −J^T r, with J^T r = (m/2)·gradient; Marquardt damping scales J^T J.
-            double jtr = current.Gradient * TrainPoints / 2;
-            if (current.JtJ == 0) break;
-            double delta = -jtr / (current.JtJ * (1 + lambda));
-            var trial = Evaluate(logAlpha + delta, true);
-            if (trial.Loss <= current.Loss)
+        var result = LevenbergMarquardt.Minimise(eta =>
             {
-                logAlpha += delta;
-                current = trial;
-                lambda = Math.Max(lambda / 10, 1e-12);
-                if (Math.Abs(delta) < options.Tolerance) { converged = true; break; }
-            }
-            else
-            {
-                lambda *= 10;
-                // No decrease even for a tiny step: we are at the minimum to round-off.
-                if (lambda > 1e12 || Math.Abs(delta) < options.Tolerance) { converged = true; break; }
-            }
-        }
-        return Summarise(logAlpha, iterations, converged);
+                var e = Evaluate(eta[0], true);
+                return new LocalQuadratic(e.Loss, [e.Gradient], new[,] { { 2 * e.JtJ / TrainPoints } });
+            },
+            [logAlpha], new LevenbergMarquardtOptions { MaxIterations = options.MaxIterations, Tolerance = options.Tolerance });
+        return Summarise(result.Parameters[0], result.Iterations, result.Converged);
     }
 
     /// <summary>Adam or plain gradient descent on log α with the exact gradient; stops when the step is below the tolerance.</summary>
@@ -201,7 +184,7 @@ internal sealed class RodLeastSquares
         var current = Evaluate(logAlpha, true);
         double alpha = Math.Exp(logAlpha);
         double sigma2 = current.Rss / Math.Max(1, TrainPoints - 1);
-        double logStd = current.JtJ > 0 ? Math.Sqrt(sigma2 / current.JtJ) : double.PositiveInfinity;
+        double logStd = Math.Sqrt(ParameterCovariance.InverseDiagonal(new[,] { { current.JtJ } }, sigma2)[0]);
         return new HeatDiffusivityFit(alpha, alpha * logStd, current.Loss, TestLoss(alpha), iterations, converged,
             TrainPoints, TestPoints, TrainSnapshots, TestSnapshots, parts.Sum(p => p.Model.TotalSteps));
     }
