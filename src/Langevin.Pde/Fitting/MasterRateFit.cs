@@ -1,3 +1,4 @@
+using Langevin.Pde.Master;
 using Langevin.Pde.Numerics;
 
 namespace Langevin.Pde.Fitting;
@@ -12,16 +13,16 @@ public sealed record MasterRateFit(double[] Rates, double[] RateStd, double Loss
 
 /// <summary>
 /// Estimates the rates of given transitions (from, to) of a continuous-time Markov chain dp/dt = Q(k)p from observed
-/// probability vectors at times t₀ &lt; t₁ &lt; … (the first is the initial condition). Model: Crank–Nicolson with
-/// <c>substeps</c> steps per interval and a dense LU solve (meant for chains of up to a few hundred states);
-/// exact Jacobian by forward sensitivity, using ∂Q/∂log kₑ = kₑ(e_to − e_from)e_fromᵀ; Levenberg–Marquardt on log k.
+/// probability vectors at times t₀ &lt; t₁ &lt; … (the first is the initial condition). Model: the solver's own
+/// uniformisation (<see cref="MasterEquation"/>), so a fitted chain forecasts with exactly what is fitted; exact
+/// Jacobian by the forward-mode derivative of that recursion; Levenberg–Marquardt on log k.
 /// </summary>
 public static class MasterRateFitter
 {
     /// <summary>Fits the rates.</summary>
     /// <exception cref="UserErrorException">For inconsistent data.</exception>
     public static MasterRateFit Fit(int states, IReadOnlyList<(int From, int To)> transitions, IReadOnlyList<double> times,
-        IReadOnlyList<double[]> probabilities, double[]? initialRates = null, int substeps = 40, int maxIterations = 100)
+        IReadOnlyList<double[]> probabilities, double[]? initialRates = null, int maxIterations = 100)
     {
         ArgumentNullException.ThrowIfNull(transitions);
         ArgumentNullException.ThrowIfNull(times);
@@ -37,7 +38,7 @@ public static class MasterRateFitter
         int k = transitions.Count;
         var eta = (initialRates ?? Enumerable.Repeat(1.0, k).ToArray()).Select(r =>
             r > 0 ? Math.Log(r) : throw new UserErrorException("initial rates must be positive")).ToArray();
-        var model = new MasterModel(states, transitions, times, probabilities[0], Math.Max(1, substeps));
+        var model = new Model(states, transitions, times, probabilities[0]);
 
         (double Rss, double[] Jtr, double[,] JtJ, int M) Evaluate(double[] e)
         {
@@ -76,19 +77,24 @@ public static class MasterRateFitter
             result.Iterations, result.Converged);
     }
 
-    /// <summary>Crank–Nicolson for dp/dt = Qp with forward sensitivities to log-rates.</summary>
-    internal sealed class MasterModel(int n, IReadOnlyList<(int From, int To)> transitions, IReadOnlyList<double> times, double[] initial, int substeps)
+    /// <summary>
+    /// The master equation's own uniformisation (<see cref="MasterEquation.Evolve(ReadOnlySpan{double}, double, double)"/>)
+    /// from one observation time to the next, with the forward-mode derivatives of that recursion with respect to the
+    /// log-rates: ∂Q/∂log kₑ = kₑ(e_to − e_from)e_fromᵀ.
+    /// </summary>
+    internal sealed class Model(int n, IReadOnlyList<(int From, int To)> transitions, IReadOnlyList<double> times, double[] initial)
     {
         /// <summary>Probabilities at every observation time and their derivatives with respect to log-rates.</summary>
         public (double[][] Values, double[][][] Sensitivities) Run(double[] rates)
         {
             int k = rates.Length;
-            var q = new double[n, n];
-            for (int e = 0; e < k; e++)
+            var chain = new MasterEquation(n, transitions.Select((t, e) => (t.From, t.To, rates[e])));
+            void Derivative(int e, ReadOnlySpan<double> p, Span<double> ds)
             {
                 var (f, t) = transitions[e];
-                q[t, f] += rates[e];
-                q[f, f] -= rates[e];
+                double flow = rates[e] * p[f];
+                ds[t] += flow;
+                ds[f] -= flow;
             }
             var values = new double[times.Count][];
             var sens = new double[times.Count][][];
@@ -97,79 +103,13 @@ public static class MasterRateFitter
             for (int e = 0; e < k; e++) s[e] = new double[n];
             values[0] = (double[])p.Clone();
             sens[0] = s.Select(v => (double[])v.Clone()).ToArray();
-            var rhs = new double[n];
-            for (int iq = 1; iq < times.Count; iq++)
+            for (int q = 1; q < times.Count; q++)
             {
-                double h = (times[iq] - times[iq - 1]) / substeps, c = h / 2;
-                var lu = Factor(q, c, out var pivots);
-                for (int step = 0; step < substeps; step++)
-                {
-                    // p⁺ = (I − cQ)⁻¹(I + cQ)p
-                    MultiplyAdd(q, p, c, rhs);
-                    var pNew = SolveLu(lu, pivots, rhs);
-                    for (int e = 0; e < k; e++)
-                    {
-                        MultiplyAdd(q, s[e], c, rhs);
-                        // + c·(∂Q/∂log kₑ)(p + p⁺) = c·kₑ·(p_f + p⁺_f)·(e_to − e_from)
-                        var (f, t) = transitions[e];
-                        double flow = c * rates[e] * (p[f] + pNew[f]);
-                        rhs[t] += flow;
-                        rhs[f] -= flow;
-                        s[e] = SolveLu(lu, pivots, rhs);
-                    }
-                    p = pNew;
-                }
-                values[iq] = (double[])p.Clone();
-                sens[iq] = s.Select(v => (double[])v.Clone()).ToArray();
+                p = chain.Evolve(p, times[q] - times[q - 1], s, Derivative);
+                values[q] = (double[])p.Clone();
+                sens[q] = s.Select(v => (double[])v.Clone()).ToArray();
             }
             return (values, sens);
-        }
-
-        private void MultiplyAdd(double[,] q, double[] v, double c, double[] result)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                double sum = 0;
-                for (int j = 0; j < n; j++) sum += q[i, j] * v[j];
-                result[i] = v[i] + c * sum;
-            }
-        }
-
-        /// <summary>LU with partial pivoting of I − cQ.</summary>
-        private double[,] Factor(double[,] q, double c, out int[] pivots)
-        {
-            var a = new double[n, n];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++) a[i, j] = (i == j ? 1 : 0) - c * q[i, j];
-            pivots = new int[n];
-            for (int col = 0; col < n; col++)
-            {
-                int best = col;
-                for (int r = col + 1; r < n; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[best, col])) best = r;
-                pivots[col] = best;
-                if (best != col)
-                    for (int j = 0; j < n; j++) (a[col, j], a[best, j]) = (a[best, j], a[col, j]);
-                for (int r = col + 1; r < n; r++)
-                {
-                    a[r, col] /= a[col, col];
-                    for (int j = col + 1; j < n; j++) a[r, j] -= a[r, col] * a[col, j];
-                }
-            }
-            return a;
-        }
-
-        private double[] SolveLu(double[,] lu, int[] pivots, double[] b)
-        {
-            var x = (double[])b.Clone();
-            for (int i = 0; i < n; i++) (x[i], x[pivots[i]]) = (x[pivots[i]], x[i]);
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < i; j++) x[i] -= lu[i, j] * x[j];
-            for (int i = n - 1; i >= 0; i--)
-            {
-                for (int j = i + 1; j < n; j++) x[i] -= lu[i, j] * x[j];
-                x[i] /= lu[i, i];
-            }
-            return x;
         }
     }
 }

@@ -83,8 +83,20 @@ public sealed class MasterEquation
     /// <paramref name="tolerance"/> and dividing by the weight used (so the result sums exactly as p(0) does).
     /// </summary>
     /// <exception cref="UserErrorException">When p(0) is negative, non-finite, or t is negative.</exception>
-    public double[] Evolve(ReadOnlySpan<double> p0, double t, double tolerance = 1e-15)
+    public double[] Evolve(ReadOnlySpan<double> p0, double t, double tolerance = 1e-15) => Evolve(p0, t, [], null, tolerance);
+
+    /// <summary>Adds (∂Q/∂θ_direction)·p to <c>ds</c>: how the generator moves with one parameter of a fit.</summary>
+    internal delegate void GeneratorDerivative(int direction, ReadOnlySpan<double> p, Span<double> ds);
+
+    /// <summary>
+    /// <see cref="Evolve(ReadOnlySpan{double}, double, double)"/> together with its forward-mode derivatives: each
+    /// tangent s = ∂p/∂θ (given at time 0, overwritten with its value at t) follows the derivative of the same
+    /// recursion at a fixed uniformisation rate λ, dTₖ = P·dTₖ₋₁ + (∂Q/λ)·Tₖ₋₁ for the terms Tₖ = P·Tₖ₋₁. The series
+    /// equals e^{Qt}p(0) for every λ ≥ max exit rate, so holding λ fixed differentiates exactly what is solved.
+    /// </summary>
+    internal double[] Evolve(ReadOnlySpan<double> p0, double t, double[][] tangents, GeneratorDerivative? derivative, double tolerance = 1e-15)
     {
+        if (tangents.Length > 0) ArgumentNullException.ThrowIfNull(derivative);
         if (p0.Length != States) throw new UserErrorException($"initial distribution has {p0.Length} entries, the chain has {States} states");
         if (!(t >= 0) || double.IsInfinity(t)) throw new UserErrorException($"time must be finite and ≥ 0 (got {t})");
         foreach (double v in p0)
@@ -96,27 +108,56 @@ public sealed class MasterEquation
         // Chunks with λτ ≤ 30 keep e^{−λτ} far from underflow.
         int chunks = (int)Math.Ceiling(lambda * t / 30);
         double tau = t / chunks, mu = lambda * tau;
+        int k = tangents.Length;
         var term = new double[States];
         var next = new double[States];
         var sum = new double[States];
         var dp = new double[States];
+        var dTerm = new double[k][];
+        var dNext = new double[k][];
+        var dSum = new double[k][];
+        for (int j = 0; j < k; j++)
+        {
+            dTerm[j] = new double[States];
+            dNext[j] = new double[States];
+            dSum[j] = new double[States];
+        }
         for (int c = 0; c < chunks; c++)
         {
             p.CopyTo(term, 0);
             double weight = Math.Exp(-mu), used = weight;
             for (int i = 0; i < States; i++) sum[i] = weight * term[i];
-            int maxTerms = (int)(mu + 12 * Math.Sqrt(mu) + 40);
-            for (int k = 1; k <= maxTerms && 1 - used > tolerance; k++)
+            for (int j = 0; j < k; j++)
             {
-                // term ← P·term = term + Q·term/λ
+                tangents[j].CopyTo(dTerm[j], 0);
+                for (int i = 0; i < States; i++) dSum[j][i] = weight * dTerm[j][i];
+            }
+            int maxTerms = (int)(mu + 12 * Math.Sqrt(mu) + 40);
+            for (int n = 1; n <= maxTerms && 1 - used > tolerance; n++)
+            {
+                weight *= mu / n;
+                used += weight;
+                for (int j = 0; j < k; j++)
+                {
+                    // dT ← P·dT + (∂Q/λ)·T, with T the previous term.
+                    Apply(dTerm[j], dp);
+                    derivative!(j, term, dp);
+                    for (int i = 0; i < States; i++)
+                    {
+                        dNext[j][i] = dTerm[j][i] + dp[i] / lambda;
+                        dSum[j][i] += weight * dNext[j][i];
+                    }
+                    (dTerm[j], dNext[j]) = (dNext[j], dTerm[j]);
+                }
+                // T ← P·T = T + Q·T/λ
                 Apply(term, dp);
                 for (int i = 0; i < States; i++) next[i] = Math.Max(term[i] + dp[i] / lambda, 0);
                 (term, next) = (next, term);
-                weight *= mu / k;
-                used += weight;
                 for (int i = 0; i < States; i++) sum[i] += weight * term[i];
             }
             for (int i = 0; i < States; i++) p[i] = sum[i] / used;
+            for (int j = 0; j < k; j++)
+                for (int i = 0; i < States; i++) tangents[j][i] = dSum[j][i] / used;
         }
         return p;
     }
