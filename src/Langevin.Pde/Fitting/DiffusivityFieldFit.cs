@@ -75,7 +75,7 @@ public static class DiffusivityFieldFitter
         int later = data.Times.Length - 1;
         int firstTest = later - start.TestSnapshots + 1;
         // Steps with r ≤ ½ for α up to twice the constant estimate, so Crank–Nicolson does not ring on the noisy start.
-        var model = new DiffusivityFieldModel(data, options.ControlPoints, 0.25 * data.Spacing * data.Spacing / start.Alpha);
+        var model = new HeatFitModel(data, options.ControlPoints, 0.25 * data.Spacing * data.Spacing / start.Alpha, 0.5, 200_000);
         var problem = new FieldLeastSquares(data, model, firstTest);
         var lambdas = options.Regularisation is { } fixedLambda ? [fixedLambda]
             : start.TestSnapshots > 0 ? options.RegularisationGrid.ToArray() : [options.RegularisationGrid.Min()];

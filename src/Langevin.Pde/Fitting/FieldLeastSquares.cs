@@ -2,16 +2,16 @@ using Langevin.Pde.Numerics;
 
 namespace Langevin.Pde.Fitting;
 
-/// <summary>Penalised least squares and Levenberg–Marquardt for <see cref="DiffusivityFieldModel"/>.</summary>
+/// <summary>Penalised least squares and Levenberg–Marquardt for <see cref="HeatFitModel"/>.</summary>
 internal sealed class FieldLeastSquares
 {
     private readonly Snapshots1D data;
-    private readonly DiffusivityFieldModel model;
+    private readonly HeatFitModel model;
     private readonly int firstTest, k, n;
     private readonly double[][] values;
     private readonly double[][][] sensitivities;
 
-    public FieldLeastSquares(Snapshots1D data, DiffusivityFieldModel model, int firstTest)
+    public FieldLeastSquares(Snapshots1D data, HeatFitModel model, int firstTest)
     {
         this.data = data;
         this.model = model;

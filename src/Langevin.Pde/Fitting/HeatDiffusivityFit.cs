@@ -178,9 +178,8 @@ public static class HeatDiffusivityFitter
         ArgumentNullException.ThrowIfNull(observations);
         if (!(alpha > 0) || !double.IsFinite(alpha)) throw new UserErrorException($"alpha must be positive (got {alpha})");
         var data = new Snapshots1D(observations);
-        var model = new RodModel(data, 0.5 * data.Spacing * data.Spacing / alpha, 0.5);
         var values = data.Times.Select(_ => new double[data.Positions.Length]).ToArray();
-        model.Run(alpha, values, null);
+        RodLeastSquares.Rod(data, 0.5 * data.Spacing * data.Spacing / alpha, 0.5).Run([Math.Log(alpha)], values, null);
         return (data.Positions, data.Times, values);
     }
 

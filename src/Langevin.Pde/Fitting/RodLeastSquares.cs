@@ -15,11 +15,14 @@ internal sealed class RodLeastSquares
         public Snapshots1D Data { get; } = data;
         public int FirstTest { get; } = firstTest;
         public double[][] Values { get; } = data.Times.Select(_ => new double[data.Positions.Length]).ToArray();
-        public double[][] Sensitivities { get; } = data.Times.Select(_ => new double[data.Positions.Length]).ToArray();
-        public RodModel Model { get; set; } = new(data, double.PositiveInfinity, 1.0);
+        public double[][][] Sensitivities { get; } = data.Times.Select(_ => new[] { new double[data.Positions.Length] }).ToArray();
+        public HeatFitModel Model { get; set; } = Rod(data, double.PositiveInfinity, 1.0);
     }
 
     private readonly Part[] parts;
+
+    /// <summary>The constant-α heat model of one experiment (one control value, at most 400,000 steps).</summary>
+    internal static HeatFitModel Rod(Snapshots1D data, double stepTarget, double theta) => new(data, 1, stepTarget, theta, 400_000);
 
     public RodLeastSquares(Snapshots1D data, int firstTest) : this([(data, firstTest)])
     {
@@ -57,7 +60,7 @@ internal sealed class RodLeastSquares
 
     public void UseCrankNicolson(double stepTarget)
     {
-        foreach (var part in parts) part.Model = new RodModel(part.Data, stepTarget, 0.5);
+        foreach (var part in parts) part.Model = Rod(part.Data, stepTarget, 0.5);
     }
 
     /// <summary>Train loss (MSE), its derivative with respect to log α, and JᵀJ, Σ r² (all over train points).</summary>
@@ -69,7 +72,7 @@ internal sealed class RodLeastSquares
         {
             // An experiment with no train snapshot only needs a run for the test loss, done there.
             if (part.FirstTest <= 1) continue;
-            part.Model.Run(alpha, part.Values, withGradient ? part.Sensitivities : null);
+            part.Model.Run([logAlpha], part.Values, withGradient ? part.Sensitivities : null);
             int n = part.Data.Positions.Length;
             for (int snap = 1; snap < part.FirstTest; snap++)
                 for (int i = 1; i < n - 1; i++)
@@ -80,7 +83,7 @@ internal sealed class RodLeastSquares
                     rss += r * r;
                     if (withGradient)
                     {
-                        double j = alpha * part.Sensitivities[snap][i]; // ∂r/∂log α
+                        double j = part.Sensitivities[snap][0][i]; // ∂r/∂log α
                         jtr += j * r;
                         jtj += j * j;
                     }
@@ -98,7 +101,7 @@ internal sealed class RodLeastSquares
         double sum = 0;
         foreach (var part in parts)
         {
-            if (part.FirstTest <= 1) part.Model.Run(alpha, part.Values, null);
+            if (part.FirstTest <= 1) part.Model.Run([Math.Log(alpha)], part.Values, null);
             int n = part.Data.Positions.Length;
             for (int snap = part.FirstTest; snap < part.Data.Times.Length; snap++)
                 for (int i = 1; i < n - 1; i++)
@@ -122,7 +125,7 @@ internal sealed class RodLeastSquares
         double best = scale, bestLoss = double.PositiveInfinity;
         // About 20 implicit steps per snapshot interval, whatever α: enough to rank candidates.
         foreach (var part in parts)
-            part.Model = new RodModel(part.Data, (part.Data.Times[^1] - part.Data.Times[0]) / (20.0 * (part.Data.Times.Length - 1)), 1.0);
+            part.Model = Rod(part.Data, (part.Data.Times[^1] - part.Data.Times[0]) / (20.0 * (part.Data.Times.Length - 1)), 1.0);
         for (int e = -16; e <= 16; e++)
         {
             double alpha = scale * Math.Pow(10, e / 4.0);

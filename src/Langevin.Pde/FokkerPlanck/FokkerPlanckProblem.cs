@@ -85,7 +85,37 @@ public sealed class FokkerPlanckProblem
         return (u - 1) * x / Math.Log(u);
     }
 
-    internal SplitOperator BuildOperator()
+    /// <summary>B'(w) from the Scharfetter–Gummel weights: B' = B(w)(1 − B(−w))/w, with its series near 0.</summary>
+    internal static double BernoulliDerivative(double w)
+    {
+        if (Math.Abs(w) < 1e-3) return -0.5 + w / 6 - w * w * w / 180;
+        var (plus, minus) = Weights(w);
+        return plus * (1 - minus) / w;
+    }
+
+    internal SplitOperator BuildOperator() => BuildOperator(Weights);
+
+    /// <summary>
+    /// The derivatives of the operator with respect to log s for V → s·V (at s = 1) and to log D, as operators of the
+    /// same shape: a face's weights are (D/dx²)·B(±w) with w = ΔV/D, so ∂/∂log s multiplies B'(±w) by ±w·(±1), i.e.
+    /// gives (D/dx²)·(B'(w)·w, (B'(w) + 1)·w), and ∂/∂log D gives (D/dx²)·(B(w) − w·B'(w), B(−w) − w·(B'(w) + 1)).
+    /// A fit differentiates the solver's own operator with them.
+    /// </summary>
+    internal (SplitOperator PotentialScale, SplitOperator Diffusion) BuildOperatorDerivatives() =>
+        (BuildOperator(static w =>
+            {
+                double slope = BernoulliDerivative(w);
+                return (slope * w, (slope + 1) * w);
+            }),
+            BuildOperator(static w =>
+            {
+                var (plus, minus) = Weights(w);
+                double slope = BernoulliDerivative(w);
+                return (plus - w * slope, minus - w * (slope + 1));
+            }));
+
+    /// <summary>The finite-volume operator whose face with w = ΔV/D carries (D/dx²)·faceWeights(w).</summary>
+    private SplitOperator BuildOperator(Func<double, (double Plus, double Minus)> faceWeights)
     {
         var op = new SplitOperator(Grid);
         int d = Grid.Dimension;
@@ -119,7 +149,7 @@ public sealed class FokkerPlanckProblem
                         vUp = PotentialField(point[..d]);
                     }
                     double w = (vUp - v[k]) / Diffusion;
-                    var (bPlus, bMinus) = Weights(w);
+                    var (bPlus, bMinus) = faceWeights(w);
                     // Outflow from box k.
                     di[k] -= scale * bPlus / weight;
                     up[k] += scale * bMinus / weight;

@@ -46,7 +46,7 @@ public sealed class FieldFittingTests
     public void FieldSensitivitiesPassTheTaylorTest()
     {
         var data = new Snapshots1D(Synthetic(0.01, 1, points: 21, snapshots: 5));
-        var model = new DiffusivityFieldModel(data, 4, 1e-3);
+        var model = new HeatFitModel(data, 4, 1e-3, 0.5, 200_000);
         var problem = new FieldLeastSquares(data, model, firstTest: 5);
         double[] eta = [Math.Log(0.3), Math.Log(0.2), Math.Log(0.5), Math.Log(0.4)];
         double[] direction = [0.3, -1, 0.5, 0.8];

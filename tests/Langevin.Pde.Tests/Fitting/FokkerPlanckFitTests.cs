@@ -1,5 +1,6 @@
 using Langevin.Pde.Fitting;
 using Langevin.Pde.FokkerPlanck;
+using Langevin.Pde.Grids;
 using Langevin.Pde.Operators;
 
 namespace Langevin.Pde.Tests.Fitting;
@@ -46,7 +47,7 @@ public sealed class FokkerPlanckFitTests
         const double h = 1e-5;
         double numeric = (FokkerPlanckProblem.Weights(w + h).Plus - FokkerPlanckProblem.Weights(w - h).Plus) / (2 * h);
         // Central differences are accurate to O(h²·B''') + O(ε/h) ≈ 1e-10.
-        Assert.Equal(numeric, FokkerPlanckFitModel.BernoulliDerivative(w), 1e-9);
+        Assert.Equal(numeric, FokkerPlanckProblem.BernoulliDerivative(w), 1e-9);
     }
 
     [Fact]
@@ -181,5 +182,23 @@ public sealed class FokkerPlanckFitTests
         double slack = 18.4 / (2 * 20000.0 * 8);
         Assert.InRange(fit.TrainLoss, train.Reported - slack, train.Reported * (1 + 1e-9));
         Assert.InRange(fit.TestLoss, test.Reported - 4 * slack, test.Reported + 4 * slack);
+    }
+
+    [Fact]
+    public void The_fitted_model_is_the_Fokker_Planck_solver_bit_for_bit()
+    {
+        // The fit runs FokkerPlanckSolver's own Crank–Nicolson steps on FokkerPlanckProblem's operator.
+        var data = new Snapshots1D(Synthetic(0, 2, points: 41, snapshots: 5));
+        var baseline = new Potential(x => x * x / 2, x => x);
+        var values = Enumerable.Range(0, 5).Select(_ => new double[41]).ToArray();
+        new FokkerPlanckFitModel(data, baseline, 10).Run(1.2, 0.5, values, null);
+        var problem = new FokkerPlanckProblem(Grid.Line(data.Positions[0], data.Positions[^1], 41), x => 1.2 * baseline.Value(x[0]), 0.5);
+        var p = (double[])values[0].Clone();
+        for (int q = 1; q < 5; q++)
+        {
+            var solver = new FokkerPlanckSolver(problem, (data.Times[q] - data.Times[q - 1]) / 10, Scheme.CrankNicolson);
+            solver.Advance(p, data.Times[q - 1], data.Times[q]);
+            Assert.Equal(p, values[q]);
+        }
     }
 }
