@@ -1,8 +1,10 @@
+using Langevin.Pde.Numerics;
+
 namespace Langevin.Pde.Operators;
 
 /// <summary>
-/// Pre-factored solver for (I − c·Aₐ) y = r along every grid line of one axis: the Thomas algorithm, with a
-/// Sherman–Morrison correction for periodic (cyclic) lines. Lines that are neighbours in memory are eliminated
+/// Pre-factored solver for (I − c·Aₐ) y = r along every grid line of one axis: the <see cref="Thomas"/> factors of
+/// each line, with a Sherman–Morrison correction for periodic (cyclic) lines. Lines that are neighbours in memory are eliminated
 /// side by side, so the inner loops run over contiguous memory. Factoring costs O(N) once per (axis, c); each
 /// solve is O(N) and allocation-free.
 /// </summary>
@@ -66,15 +68,7 @@ internal sealed class LineSolver
                     d[first] -= gamma;
                     d[last] -= l[first] * u[last] / gamma;
                 }
-                // Thomas factorisation of the line.
-                m[first] = 1 / d[first];
-                cp[first] = u[first] * m[first];
-                for (int i = 1; i < n; i++)
-                {
-                    int k = b + i * s;
-                    m[k] = 1 / (d[k] - l[k] * cp[k - s]);
-                    cp[k] = u[k] * m[k];
-                }
+                Thomas.Factor<double>(l, d, u, m, cp, b, n, s);
                 if (periodic)
                 {
                     // z = T⁻¹ (γ, 0, …, 0, u_{n−1}).
@@ -119,20 +113,7 @@ internal sealed class LineSolver
         return true;
     }
 
-    private void SolveLineScalar(Span<double> y, int b)
-    {
-        y[b] *= m[b];
-        for (int i = 1; i < n; i++)
-        {
-            int k = b + i * s;
-            y[k] = (y[k] - l[k] * y[k - s]) * m[k];
-        }
-        for (int i = n - 2; i >= 0; i--)
-        {
-            int k = b + i * s;
-            y[k] -= cp[k] * y[k + s];
-        }
-    }
+    private void SolveLineScalar(Span<double> y, int b) => Thomas.Solve<double>(y, l, m, cp, b, n, s);
 
     /// <summary>
     /// Eliminates the four contiguous lines starting at <paramref name="b0"/>. Their coefficients are those of

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Langevin.Pde.Grids;
+using Langevin.Pde.Numerics;
 
 namespace Langevin.Pde.Quantum;
 
@@ -7,7 +8,7 @@ namespace Langevin.Pde.Quantum;
 /// The time-dependent Schrödinger equation i ∂ψ/∂t = −½ ∂²ψ/∂x² + V(x) ψ in units ħ = m = 1, on a vertex grid
 /// with ψ = 0 at both end nodes (hard walls). Crank–Nicolson (the Cayley transform (I + i dt H/2)⁻¹(I − i dt H/2)
 /// of the Hermitian three-point Hamiltonian) is unitary, so the discrete norm Σ|ψᵢ|² dx is preserved to round-off
-/// for any dt, and it is second order in dt and dx. Each step is one complex Thomas solve, O(N).
+/// for any dt, and it is second order in dt and dx. Each step is one complex <see cref="Thomas"/> solve, O(N).
 /// </summary>
 public sealed class Schrodinger1D
 {
@@ -47,18 +48,19 @@ public sealed class Schrodinger1D
         double off = -0.5 / (dx * dx);
         var half = new Complex(0, dt / 2);
         int m = n - 2;
-        var cPrime = new Complex[m];
-        var rhs = new Complex[m];
         // Factor (I + i dt/2 H) once: it is the same every step.
-        var pivots = new Complex[m];
-        Complex offA = half * off;
+        var lower = new Complex[m];
+        var diagonal = new Complex[m];
+        var upper = new Complex[m];
         for (int i = 0; i < m; i++)
         {
-            Complex diag = 1 + half * (1 / (dx * dx) + potential[i + 1]);
-            Complex denom = i == 0 ? diag : diag - offA * cPrime[i - 1];
-            pivots[i] = 1 / denom;
-            cPrime[i] = offA * pivots[i];
+            lower[i] = upper[i] = half * off;
+            diagonal[i] = 1 + half * (1 / (dx * dx) + potential[i + 1]);
         }
+        var pivots = new Complex[m];
+        var super = new Complex[m];
+        Thomas.Factor<Complex>(lower, diagonal, upper, pivots, super, 0, m, 1);
+        var rhs = new Complex[m];
         psi[0] = 0;
         psi[n - 1] = 0;
         for (int s = 0; s < steps; s++)
@@ -69,9 +71,7 @@ public sealed class Schrodinger1D
                 Complex hpsi = (1 / (dx * dx) + potential[i]) * psi[i] + off * (psi[i - 1] + psi[i + 1]);
                 rhs[i - 1] = psi[i] - half * hpsi;
             }
-            rhs[0] *= pivots[0];
-            for (int i = 1; i < m; i++) rhs[i] = (rhs[i] - offA * rhs[i - 1]) * pivots[i];
-            for (int i = m - 2; i >= 0; i--) rhs[i] -= cPrime[i] * rhs[i + 1];
+            Thomas.Solve<Complex>(rhs, lower, pivots, super, 0, m, 1);
             for (int i = 0; i < m; i++) psi[i + 1] = rhs[i];
         }
     }
