@@ -43,6 +43,18 @@ public sealed class SweepTests
     public void Bad_diffusion_lists_are_user_errors(string text) => Assert.Throws<UserErrorException>(() => Sweep.ParseList(text));
 
     [Fact]
+    public void A_repeated_D_or_a_bad_setting_late_in_the_grid_is_refused_before_any_run()
+    {
+        using var train = Helpers.Synthetic(64, seed: 1);
+        using var test = Helpers.Synthetic(32, seed: 2);
+        using var folder = new TempFolder();
+        var config = new TrainingConfig { Optimizer = OptimizerKind.Sgld, LearningRate = 0.1, Epochs = 1, BatchSize = 32, ValidationCount = 16 };
+        Assert.Contains("twice", Assert.Throws<UserErrorException>(() => Sweep.Run(config, [0, 1e-4, 0], 1, train, test, folder.Path)).Message);
+        Assert.Throws<UserErrorException>(() => Sweep.Run(config, [0, double.PositiveInfinity], 1, train, test, folder.Path));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
     public void Mean_and_sample_standard_deviation()
     {
         var m = MeanStd.Of([1.0, 2.0, 3.0, 4.0]);

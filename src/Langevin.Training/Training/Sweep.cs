@@ -30,7 +30,10 @@ public static class Sweep
         ArgumentNullException.ThrowIfNull(diffusions);
         if (diffusions.Count == 0) throw new UserErrorException("--diffusion needs at least one value, e.g. 0,1e-5,1e-4");
         if (seeds < 1) throw new UserErrorException($"--seeds must be ≥ 1, got {seeds}");
-        foreach (double d in diffusions) _ = baseConfig with { Diffusion = d };
+        // Every setting is checked before the first run starts, so a bad value late in the list loses no work.
+        foreach (double d in diffusions) (baseConfig with { Diffusion = d }).Validate();
+        if (diffusions.Distinct().Count() != diffusions.Count)
+            throw new UserErrorException($"--diffusion lists a value twice ({string.Join(",", diffusions.Select(Format))}); give each D once");
         var runs = new List<SweepRun>();
         foreach (double d in diffusions)
         {
