@@ -3,6 +3,7 @@ using System.Globalization;
 using Langevin.Data;
 using Langevin.Optim;
 using Langevin.Training;
+using Langevin.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

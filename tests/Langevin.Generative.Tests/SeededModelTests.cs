@@ -1,8 +1,8 @@
 using Langevin.Data;
 using Langevin.Generative.Evaluation;
 using TorchSharp;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace Langevin.Generative.Tests;
 

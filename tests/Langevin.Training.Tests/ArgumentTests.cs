@@ -1,4 +1,5 @@
 using Langevin.Optim;
+using Langevin.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

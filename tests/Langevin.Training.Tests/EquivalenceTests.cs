@@ -1,6 +1,7 @@
 using Langevin.Optim;
-using TorchSharp;
+using Langevin.Training.Models;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Langevin.Training.Tests;

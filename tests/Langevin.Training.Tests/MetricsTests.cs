@@ -1,3 +1,4 @@
+using Langevin.Training.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
+using Langevin.Training.Models;
 using TorchSharp;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace Langevin.Training.Tests;
 

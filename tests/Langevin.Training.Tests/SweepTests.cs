@@ -1,3 +1,4 @@
+using Langevin.Training.Models;
 namespace Langevin.Training.Tests;
 
 public sealed class SweepTests

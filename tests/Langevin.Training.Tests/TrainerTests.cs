@@ -1,4 +1,6 @@
 using Langevin.Data;
+using Langevin.Training.Metrics;
+using Langevin.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

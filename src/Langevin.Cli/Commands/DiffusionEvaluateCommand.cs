@@ -10,6 +10,7 @@ using Langevin.Generative.Pipeline;
 using Langevin.Generative.Training;
 using Langevin.IO;
 using Langevin.Torch;
+using Langevin.Training.Metrics;
 using static TorchSharp.torch;
 
 namespace Langevin.Cli.Commands;

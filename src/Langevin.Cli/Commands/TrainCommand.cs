@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Langevin.Cli.Terminal;
 using Langevin.Training;
+using Langevin.Training.Models;
 
 namespace Langevin.Cli.Commands;
 

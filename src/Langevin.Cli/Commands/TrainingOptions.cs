@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Langevin.Data;
 using Langevin.Schedules;
+using Langevin.Training.Models;
 using Langevin.Training;
 
 namespace Langevin.Cli.Commands;

@@ -1,8 +1,8 @@
 using Langevin.Data;
 using Langevin.IO;
 using Langevin.Torch;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Langevin.Generative.Evaluation;

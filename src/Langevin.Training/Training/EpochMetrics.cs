@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Langevin.Training.Metrics;
 
 namespace Langevin.Training;
 

@@ -1,4 +1,5 @@
 using Langevin.Data;
+using Langevin.Training.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Langevin.Data;
 using Langevin.IO;
+using Langevin.Training.Reporting;
 
 namespace Langevin.Training;
 

@@ -7,8 +7,11 @@ using Langevin.IO;
 using Langevin.Optim;
 using Langevin.Randomness;
 using Langevin.Schedules;
-using TorchSharp;
+using Langevin.Training.Metrics;
+using Langevin.Training.Models;
+using Langevin.Training.Reporting;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Langevin.Training;

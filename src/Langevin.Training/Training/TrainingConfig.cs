@@ -1,7 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Langevin.Data;
 using Langevin.Schedules;
+using Langevin.Training.Models;
 
 namespace Langevin.Training;
 

@@ -1,3 +1,4 @@
+using Langevin.Training.Metrics;
 namespace Langevin.Training;
 
 /// <summary>What a finished run reports (also written to <c>summary.json</c>).</summary>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Langevin.Training;
+namespace Langevin.Training.Metrics;
 
 /// <summary>
 /// Accuracy, negative log-likelihood and expected calibration error of predicted class probabilities.

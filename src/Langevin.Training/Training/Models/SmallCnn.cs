@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Langevin.Training;
+namespace Langevin.Training.Models;
 
 /// <summary>
 /// The classic small CNN of the PyTorch CIFAR-10 tutorial (LeNet-5 style): conv 6@5×5 → ReLU → max-pool 2

@@ -1,7 +1,7 @@
 using Langevin.IO;
 using ScottPlot;
 
-namespace Langevin.Training;
+namespace Langevin.Training.Reporting;
 
 /// <summary>PNG plots of a run's per-epoch metrics: loss.png (train loss, validation/test NLL), accuracy.png, ece.png.</summary>
 public static class RunPlots

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Langevin.Training;
+namespace Langevin.Training.Models;
 
 /// <summary>The models the trainer can build.</summary>
 public enum ModelKind

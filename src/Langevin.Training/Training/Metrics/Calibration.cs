@@ -1,4 +1,4 @@
-namespace Langevin.Training;
+namespace Langevin.Training.Metrics;
 
 /// <summary>Calibration of a classifier's confidence.</summary>
 public static class Calibration

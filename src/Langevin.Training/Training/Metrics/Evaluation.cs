@@ -2,7 +2,7 @@ using Langevin.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Langevin.Training;
+namespace Langevin.Training.Metrics;
 
 /// <summary>Runs a model over a dataset without gradients.</summary>
 public static class Evaluation

@@ -1,7 +1,7 @@
 using Langevin.IO;
 using ScottPlot;
 
-namespace Langevin.Training;
+namespace Langevin.Training.Reporting;
 
 /// <summary>PNG of a sweep: validation and test accuracy (mean ± std over seeds) for each D.</summary>
 public static class SweepPlot

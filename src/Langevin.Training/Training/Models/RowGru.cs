@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Langevin.Training;
+namespace Langevin.Training.Models;
 
 /// <summary>
 /// A recurrent classifier that reads an image one row at a time: a single-layer GRU whose input at step r
