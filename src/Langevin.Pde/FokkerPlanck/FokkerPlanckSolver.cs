@@ -1,5 +1,6 @@
 using Langevin.Pde.Grids;
 using Langevin.Pde.Operators;
+using Langevin.Tracking;
 
 namespace Langevin.Pde.FokkerPlanck;
 
@@ -55,6 +56,19 @@ public sealed class FokkerPlanckSolver
                 throw new UserErrorException($"the density became NaN or infinite at t = {t0 + (n + 1) * dt:G6}; check the potential and D");
         }
         return steps;
+    }
+
+    /// <summary>
+    /// Solves from <paramref name="t0"/> to <paramref name="t1"/> in place, showing the density to
+    /// <paramref name="trackers"/> at their times (the run is cut into segments that end exactly where one is due);
+    /// a tracker may stop it early.
+    /// </summary>
+    /// <exception cref="UserErrorException">When p becomes NaN or infinite.</exception>
+    public TrackedRun Solve(double[] p, double t0, double t1, IEnumerable<Tracker<double[]>> trackers)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
+        return new TrackerCollection<double[]>(trackers).Run(p, t0, t1, (from, to, _) => Advance(p, from, to));
     }
 
     /// <summary>A normalised Gaussian density on a 1D problem's grid, ∫p = 1 by the trapezoid rule.</summary>

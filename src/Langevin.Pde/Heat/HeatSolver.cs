@@ -1,4 +1,5 @@
 using Langevin.Pde.Operators;
+using Langevin.Tracking;
 
 namespace Langevin.Pde.Heat;
 
@@ -89,7 +90,24 @@ public sealed class HeatSolver
     /// </summary>
     /// <returns>The number of steps taken.</returns>
     /// <exception cref="UserErrorException">When the field becomes NaN or infinite.</exception>
-    public int Advance(Span<double> u, double t0, double t1)
+    public int Advance(Span<double> u, double t0, double t1) => Advance(u, t0, t1, rannacherStartup);
+
+    /// <summary>
+    /// Solves from <paramref name="t0"/> to <paramref name="t1"/> in place, showing the field to
+    /// <paramref name="trackers"/> at their times: the run is cut into segments that end exactly where a tracker is
+    /// due (each of ⌈length/dt⌉ equal steps, the Rannacher start-up only on the first), and a tracker may stop it
+    /// early (e.g. <see cref="Tracking.SteadyStateTracker"/>).
+    /// </summary>
+    /// <exception cref="UserErrorException">When the field becomes NaN or infinite.</exception>
+    public TrackedRun Solve(double[] u, double t0, double t1, IEnumerable<Tracker<double[]>> trackers)
+    {
+        ArgumentNullException.ThrowIfNull(u);
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
+        stepper.Operator.ApplyDirichlet(t0, u);
+        return new TrackerCollection<double[]>(trackers).Run(u, t0, t1, (from, to, first) => Advance(u, from, to, first && rannacherStartup));
+    }
+
+    private int Advance(Span<double> u, double t0, double t1, bool startup)
     {
         if (u.Length != Problem.Grid.Count)
             throw new ArgumentException($"field has {u.Length} values, grid has {Problem.Grid.Count}", nameof(u));
@@ -108,7 +126,7 @@ public sealed class HeatSolver
         for (int n = 0; n < steps; n++)
         {
             double t = t0 + n * dt;
-            if (n == 0 && rannacherStartup)
+            if (n == 0 && startup)
             {
                 double h = dt / RannacherSubsteps;
                 for (int q = 0; q < RannacherSubsteps; q++) stepper.Step(u, t + q * h, h, StepMethod.LieImplicit);

@@ -1,5 +1,6 @@
 using Langevin.Pde.FokkerPlanck;
 using Langevin.Randomness;
+using Langevin.Tracking;
 
 namespace Langevin.Pde.Stochastic;
 
@@ -44,6 +45,40 @@ public sealed class EulerMaruyama
         double h = tEnd / steps;
         var noise = new double[positions.Length];
         for (int n = 0; n < steps; n++) Step(positions, h, n, seed, noise);
+    }
+
+    /// <summary>
+    /// <see cref="Run(Span{double}, double, double, int)"/> that shows the positions to <paramref name="trackers"/>:
+    /// after each step, every tracker whose time has come sees them (the steps, and so the trajectories, are those of
+    /// an untracked run with the same seed); a tracker may stop the run early.
+    /// </summary>
+    /// <exception cref="UserErrorException">For a bad step or a particle that escapes to infinity or NaN.</exception>
+    public TrackedRun Run(double[] positions, double dt, double tEnd, int seed, IEnumerable<Tracker<double[]>> trackers)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix --dt");
+        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix --t-end");
+        var collection = new TrackerCollection<double[]>(trackers);
+        int steps = tEnd == 0 ? 0 : (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
+        double h = steps == 0 ? 0 : tEnd / steps, t = 0;
+        var noise = new double[positions.Length];
+        int n = 0;
+        bool stopped = false;
+        try
+        {
+            stopped = collection.Initialise(positions, 0) == TrackerAction.Stop;
+            for (; n < steps && !stopped; n++)
+            {
+                Step(positions, h, n, seed, noise);
+                t = (n + 1) * h;
+                stopped = collection.Handle(positions, t) == TrackerAction.Stop && n + 1 < steps;
+            }
+        }
+        finally
+        {
+            collection.Finalise(positions, t);
+        }
+        return new TrackedRun(t, n, stopped);
     }
 
     /// <summary>
