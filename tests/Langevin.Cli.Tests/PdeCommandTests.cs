@@ -50,6 +50,39 @@ public sealed class PdeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Snapshots_are_data_that_pde_fit_recovers_alpha_from_and_a_steady_state_stops_the_run()
+    {
+        // The solver's own snapshots (t, x, u) fitted back: α comes out as the α that made them, to the fit's tolerance.
+        var (exit, output, error) = Cli.Run("pde", "solve", "--equation", "heat", "--nx", "41", "--alpha", "0.3", "--dt", "1e-3", "--t-end", "0.2",
+            "--left-value", "1", "--right-value", "0", "--initial", "0.5", "--scheme", "crank-nicolson", "--out", PathOf("u.csv"),
+            "--snapshots", PathOf("obs.csv"), "--snapshot-every", "0.02");
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains($"snapshots: {PathOf("obs.csv")}", output);
+        var lines = File.ReadAllLines(PathOf("obs.csv"));
+        Assert.Equal("t,x,u", lines[0]);
+        Assert.Equal(1 + 11 * 41, lines.Length);
+        var (fitExit, fitOutput, _) = Cli.Run("pde", "fit", "--data", PathOf("obs.csv"), "--json", PathOf("fit.json"));
+        Assert.Equal(0, fitExit);
+        using var json = JsonDocument.Parse(File.ReadAllText(PathOf("fit.json")));
+        // Same grid, same initial and end values; the fit's Crank–Nicolson steps differ from the solver's (½dx²/α vs 1e-3),
+        // so α agrees to the O(dt²) time error of both, far below 1 %.
+        Assert.Equal(0.3, json.RootElement.GetProperty("alpha").GetDouble(), 0.3 * 1e-2);
+
+        var (steadyExit, steadyOutput, steadyError) = Cli.Run("pde", "solve", "--equation", "heat", "--nx", "21", "--alpha", "1", "--dt", "1e-3", "--t-end", "100",
+            "--left-value", "1", "--right-value", "0", "--out", PathOf("steady.csv"), "--steady-state", "1e-6");
+        Assert.Equal(0, steadyExit);
+        Assert.Equal("", steadyError);
+        Assert.Contains("steady state reached at t = ", steadyOutput);
+        foreach (var line in File.ReadAllLines(PathOf("steady.csv")).Skip(1))
+        {
+            var parts = line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            // |∂u/∂t| ≤ 1e-6 leaves at most about 1e-6/π² between u and the line 1 − x.
+            Assert.Equal(1 - parts[0], parts[1], 2e-7);
+        }
+    }
+
+    [Fact]
     public void Plate_relaxes_to_the_mean_of_its_four_side_values_at_the_centre()
     {
         // On a square the discrete Laplacian is invariant under 90° rotations, so the steady state with side values

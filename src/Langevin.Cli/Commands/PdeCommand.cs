@@ -15,140 +15,9 @@ internal static class PdeCommand
 {
     public static Command Create() => new("pde", "Diffusion equations: solve the heat or Fokker–Planck equation stably, fit α to data.")
     {
-        Solve(),
+        PdeSolveCommand.Create(),
         Fit(),
     };
-
-    private static Command Solve()
-    {
-        var equation = new Option<string>("--equation") { Description = "heat or fokker-planck.", DefaultValueFactory = _ => "heat" };
-        var length = new Option<double>("--length") { Description = "Heat: rod length L (the rod is [0, L]).", DefaultValueFactory = _ => 1.0 };
-        var alpha = new Option<double>("--alpha") { Description = "Heat: diffusivity α (length²/time).", DefaultValueFactory = _ => 1.0 };
-        var dt = new Option<double?>("--dt") { Description = "Time step (heat default 0.01; Fokker–Planck default t-end/1000)." };
-        var left = new Option<double>("--left-value") { Description = "Heat: fixed temperature at x = 0.", DefaultValueFactory = _ => 0.0 };
-        var right = new Option<double>("--right-value") { Description = "Heat: fixed temperature at x = L.", DefaultValueFactory = _ => 0.0 };
-        var ny = new Option<int?>("--ny") { Description = "Heat in 2D: grid points along y including both ends (the plate is [0, L] × [0, W]); omit for a 1D rod." };
-        var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => 1.0 };
-        var bottom = new Option<double>("--bottom-value") { Description = "Heat in 2D: fixed temperature at y = 0 (corners take the left/right values).", DefaultValueFactory = _ => 0.0 };
-        var top = new Option<double>("--top-value") { Description = "Heat in 2D: fixed temperature at y = W.", DefaultValueFactory = _ => 0.0 };
-        var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform); fokker-planck: gaussian:mean=M,std=S." };
-        var scheme = new Option<string>("--scheme") { Description = "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", DefaultValueFactory = _ => "auto" };
-        var outPath = new Option<string>("--out") { Description = "CSV of the final field: header x,u (heat), x,y,u (heat with --ny) or x,p (fokker-planck).", Required = true, HelpName = "FILE" };
-        var plot = new Option<string?>("--plot") { Description = "Also write a PNG: a profile (1D) or a heatmap (2D).", HelpName = "FILE" };
-        var fp = new PotentialOptions();
-        // --nx and --t-end are shared by both equations; their defaults come from the potential options.
-        var command = new Command("solve", "Solve to --t-end and write the final field. --nx counts grid points including both ends (L = 1, --nx 10 gives dx = 1/9).")
-        { equation, length, alpha, dt, left, right, ny, width, bottom, top, scheme, outPath, plot };
-        fp.AddTo(command);
-        command.Options.Remove(fp.Initial);
-        command.Add(initial);
-        command.SetAction(parse =>
-        {
-            var output = parse.InvocationConfiguration.Output;
-            string eq = parse.GetValue(equation)!.Trim().ToLowerInvariant();
-            var chosen = ParseScheme(parse.GetValue(scheme)!);
-            string outFile = parse.GetValue(outPath)!;
-            string? plotFile = parse.GetValue(plot);
-            double tEnd = parse.GetValue(fp.TEnd);
-            int nx = parse.GetValue(fp.Nx);
-            switch (eq)
-            {
-                case "heat":
-                    {
-                        double u0 = 0;
-                        string? init = parse.GetValue(initial);
-                        if (init is not null && !double.TryParse(init, NumberStyles.Float, CultureInfo.InvariantCulture, out u0))
-                            throw new UserErrorException($"--initial '{init}' must be a number for the heat equation (a uniform initial temperature)");
-                        double l = parse.GetValue(length);
-                        if (parse.GetValue(ny) is { } points)
-                            return SolvePlate(output, new Plate(l, nx, parse.GetValue(width), points, parse.GetValue(alpha),
-                                parse.GetValue(left), parse.GetValue(right), parse.GetValue(bottom), parse.GetValue(top)),
-                                u0, parse.GetValue(dt) ?? 0.01, chosen, tEnd, outFile, plotFile);
-                        // An option with a default always has a result; Implicit says the user did not type it.
-                        if (parse.GetResult(bottom) is { Implicit: false } || parse.GetResult(top) is { Implicit: false } || parse.GetResult(width) is { Implicit: false })
-                            throw new UserErrorException("--width, --bottom-value and --top-value describe a 2D plate; add --ny N (or drop them for a 1D rod)");
-                        var problem = HeatProblem.Rod(l, nx, parse.GetValue(alpha), parse.GetValue(left), parse.GetValue(right));
-                        var solver = HeatSolver.Create(problem, parse.GetValue(dt) ?? 0.01, chosen);
-                        output.WriteLine($"scheme: {solver.Description}");
-                        var u = problem.Grid.Sample(_ => u0);
-                        int steps = solver.Advance(u, 0, tEnd);
-                        var x = Coordinates(problem.Grid);
-                        WriteCsv(outFile, "x,u", x, u);
-                        output.WriteLine($"solved heat equation on {nx} points (dx = {problem.Grid.Axes[0].Spacing:G6}) to t = {tEnd:G6} in {steps} steps; wrote {outFile}");
-                        if (plotFile is not null)
-                        {
-                            PdePlots.Profile(plotFile, $"Heat equation, t = {tEnd:G4}, {nx} points, {SchemeName(solver.Scheme)}", "u", x, ("u", u));
-                            output.WriteLine($"plot: {plotFile}");
-                        }
-                        return ExitCodes.Success;
-                    }
-                case "fokker-planck" or "fp":
-                    {
-                        var potential = fp.BuildPotential(parse);
-                        var (mean, std) = PotentialOptions.ParseGaussian(parse.GetValue(initial) ?? "gaussian:mean=0,std=1");
-                        var problem = new FokkerPlanckProblem(parse.GetValue(fp.XMin), parse.GetValue(fp.XMax), nx, potential, parse.GetValue(fp.Diffusion));
-                        double step = parse.GetValue(dt) ?? Math.Max(tEnd, 1e-300) / 1000;
-                        var solver = new FokkerPlanckSolver(problem, step, chosen);
-                        var p = FokkerPlanckSolver.Gaussian(problem.Grid, mean, std);
-                        int steps = solver.Advance(p, 0, tEnd);
-                        var x = Coordinates(problem.Grid);
-                        WriteCsv(outFile, "x,p", x, p);
-                        var (m, v) = FokkerPlanckSolver.Moments(problem.Grid, p);
-                        output.WriteLine($"scheme: {(solver.Scheme == Scheme.CrankNicolson ? "Crank–Nicolson" : "implicit Euler (p ≥ 0)")} with Scharfetter–Gummel fluxes, {steps} steps of {tEnd / Math.Max(steps, 1):G4}");
-                        output.WriteLine($"{potential.Name}, D = {problem.Diffusion:G6}: at t = {tEnd:G6} mass = {problem.Grid.Integrate(p):F12}, mean = {m:G6}, variance = {v:G6}; wrote {outFile}");
-                        if (plotFile is not null)
-                        {
-                            PdePlots.Profile(plotFile, $"Fokker–Planck, {potential.Name}, t = {tEnd:G4}", "p", x,
-                                ("p(x, t)", p), ("steady state ∝ exp(−V/D)", problem.SteadyState()));
-                            output.WriteLine($"plot: {plotFile}");
-                        }
-                        return ExitCodes.Success;
-                    }
-                default:
-                    throw new UserErrorException($"--equation '{eq}' is unknown; use heat or fokker-planck");
-            }
-        });
-        return command;
-    }
-
-    /// <summary>The 2D heat problem of <c>pde solve --ny</c>: a plate [0, L] × [0, W] with one fixed value per side.</summary>
-    private sealed record Plate(double Length, int Nx, double Width, int Ny, double Alpha, double Left, double Right, double Bottom, double Top);
-
-    private static int SolvePlate(TextWriter output, Plate plate, double u0, double dt, Scheme chosen, double tEnd, string outFile, string? plotFile)
-    {
-        // Corner nodes belong to both walls; HeatProblem gives them to the x walls (left/right), which only the
-        // corners themselves see: the five-point stencil of an interior node never reaches a corner.
-        var grid = new Pde.Grids.Grid(new Pde.Grids.Axis(0, plate.Length, plate.Nx), new Pde.Grids.Axis(0, plate.Width, plate.Ny));
-        var problem = new HeatProblem(grid, Pde.Boundaries.AxisBoundaries.Fixed(plate.Left, plate.Right),
-            Pde.Boundaries.AxisBoundaries.Fixed(plate.Bottom, plate.Top)) { Diffusivity = plate.Alpha };
-        var solver = HeatSolver.Create(problem, dt, chosen);
-        output.WriteLine($"scheme: {solver.Description}");
-        var u = grid.Sample(_ => u0);
-        int steps = solver.Advance(u, 0, tEnd);
-        WritePlateCsv(outFile, grid, u);
-        output.WriteLine($"solved heat equation on {plate.Nx} × {plate.Ny} points (dx = {grid.Axes[0].Spacing:G6}, dy = {grid.Axes[1].Spacing:G6}) to t = {tEnd:G6} in {steps} steps; wrote {outFile}");
-        if (plotFile is not null)
-        {
-            PdePlots.Heatmap(plotFile, $"Heat equation, t = {tEnd:G4}, {plate.Nx} × {plate.Ny} points, {SchemeName(solver.Scheme)}", grid, u);
-            output.WriteLine($"plot: {plotFile}");
-        }
-        return ExitCodes.Success;
-    }
-
-    /// <summary>Writes x,y,u rows (y varies fastest, the grid's storage order) with round-trip precision, atomically.</summary>
-    private static void WritePlateCsv(string path, Pde.Grids.Grid grid, double[] u)
-    {
-        var sb = new StringBuilder("x,y,u\n");
-        Span<double> point = stackalloc double[3];
-        for (int k = 0; k < u.Length; k++)
-        {
-            grid.Coordinates(k, point);
-            sb.Append(point[0].ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(point[1].ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(u[k].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        }
-        AtomicFile.WriteAllText(path, sb.ToString());
-    }
 
     private static Command Fit()
     {
@@ -342,7 +211,7 @@ internal static class PdeCommand
         return ExitCodes.Success;
     }
 
-    private static string SchemeName(Scheme scheme) => scheme switch
+    internal static string SchemeName(Scheme scheme) => scheme switch
     {
         Scheme.Explicit => "explicit",
         Scheme.Implicit => "implicit",

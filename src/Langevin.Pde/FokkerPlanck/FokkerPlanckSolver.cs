@@ -64,11 +64,11 @@ public sealed class FokkerPlanckSolver
     /// a tracker may stop it early.
     /// </summary>
     /// <exception cref="UserErrorException">When p becomes NaN or infinite.</exception>
-    public TrackedRun Solve(double[] p, double t0, double t1, IEnumerable<Tracker<double[]>> trackers)
+    public TrackedRun Solve(double[] p, double t0, double t1, IEnumerable<Tracker<GridField>> trackers)
     {
         ArgumentNullException.ThrowIfNull(p);
         if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
-        return new TrackerCollection<double[]>(trackers).Run(p, t0, t1, (from, to, _) => Advance(p, from, to));
+        return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, p), t0, t1, (from, to, _) => Advance(p, from, to));
     }
 
     /// <summary>A normalised Gaussian density on a 1D problem's grid, ∫p = 1 by the trapezoid rule.</summary>

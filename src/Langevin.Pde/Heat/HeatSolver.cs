@@ -1,3 +1,4 @@
+using Langevin.Pde.Grids;
 using Langevin.Pde.Operators;
 using Langevin.Tracking;
 
@@ -99,12 +100,12 @@ public sealed class HeatSolver
     /// early (e.g. <see cref="Tracking.SteadyStateTracker"/>).
     /// </summary>
     /// <exception cref="UserErrorException">When the field becomes NaN or infinite.</exception>
-    public TrackedRun Solve(double[] u, double t0, double t1, IEnumerable<Tracker<double[]>> trackers)
+    public TrackedRun Solve(double[] u, double t0, double t1, IEnumerable<Tracker<GridField>> trackers)
     {
         ArgumentNullException.ThrowIfNull(u);
         if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
         stepper.Operator.ApplyDirichlet(t0, u);
-        return new TrackerCollection<double[]>(trackers).Run(u, t0, t1, (from, to, first) => Advance(u, from, to, first && rannacherStartup));
+        return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, u), t0, t1, (from, to, first) => Advance(u, from, to, first && rannacherStartup));
     }
 
     private int Advance(Span<double> u, double t0, double t1, bool startup)

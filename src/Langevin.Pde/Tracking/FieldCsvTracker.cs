@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Langevin.IO;
 using Langevin.Pde.Grids;
@@ -12,49 +11,37 @@ namespace Langevin.Pde.Tracking;
 /// The file is written atomically when the run ends, stops or fails, with every time handled by then (never a
 /// half-written row).
 /// </summary>
-public sealed class FieldCsvTracker : Tracker<double[]>
+public sealed class FieldCsvTracker : Tracker<GridField>
 {
-    private static readonly string[] Axes = ["x", "y", "z"];
     private readonly string path;
-    private readonly Grid grid;
     private readonly string valueColumn;
     private readonly StringBuilder text = new();
 
     /// <summary>Writes <paramref name="path"/> with one block of rows per handled time.</summary>
     /// <param name="path">The CSV file.</param>
-    /// <param name="grid">The field's grid (for the coordinate columns).</param>
     /// <param name="interval">Time between two written fields.</param>
     /// <param name="valueColumn">Header of the value column (u for the heat equation, p for a density).</param>
-    public FieldCsvTracker(string path, Grid grid, double interval, string valueColumn = "u") : base(interval)
+    public FieldCsvTracker(string path, double interval, string valueColumn = "u") : base(interval)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         this.path = path;
-        this.grid = grid ?? throw new ArgumentNullException(nameof(grid));
         this.valueColumn = valueColumn;
     }
 
     /// <inheritdoc />
-    public override void Initialise(double[] state, double t)
+    public override void Initialise(GridField state, double t)
     {
         text.Clear();
-        text.Append("t,").AppendJoin(',', Axes.Take(grid.Dimension)).Append(',').Append(valueColumn).Append('\n');
+        text.Append("t,").AppendJoin(',', state.CoordinateColumns).Append(',').Append(valueColumn).Append('\n');
     }
 
     /// <inheritdoc />
-    public override TrackerAction Handle(double[] state, double t)
+    public override TrackerAction Handle(GridField state, double t)
     {
-        Span<double> point = stackalloc double[3];
-        string time = t.ToString("R", CultureInfo.InvariantCulture);
-        for (int k = 0; k < state.Length; k++)
-        {
-            grid.Coordinates(k, point);
-            text.Append(time);
-            for (int a = 0; a < grid.Dimension; a++) text.Append(',').Append(point[a].ToString("R", CultureInfo.InvariantCulture));
-            text.Append(',').Append(state[k].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        }
+        state.AppendRows(text, t);
         return TrackerAction.Continue;
     }
 
     /// <inheritdoc />
-    public override void Finalise(double[] state, double t) => AtomicFile.WriteAllText(path, text.ToString());
+    public override void Finalise(GridField state, double t) => AtomicFile.WriteAllText(path, text.ToString());
 }

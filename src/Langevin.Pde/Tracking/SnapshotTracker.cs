@@ -1,9 +1,10 @@
+using Langevin.Pde.Grids;
 using Langevin.Tracking;
 
 namespace Langevin.Pde.Tracking;
 
 /// <summary>Keeps a copy of the field every <see cref="Tracker{TState}.Interval"/> units of time (py-pde's memory storage).</summary>
-public sealed class SnapshotTracker : Tracker<double[]>
+public sealed class SnapshotTracker : Tracker<GridField>
 {
     private readonly List<(double Time, double[] Field)> snapshots = [];
 
@@ -16,12 +17,12 @@ public sealed class SnapshotTracker : Tracker<double[]>
     public IReadOnlyList<(double Time, double[] Field)> Snapshots => snapshots;
 
     /// <inheritdoc />
-    public override void Initialise(double[] state, double t) => snapshots.Clear();
+    public override void Initialise(GridField state, double t) => snapshots.Clear();
 
     /// <inheritdoc />
-    public override TrackerAction Handle(double[] state, double t)
+    public override TrackerAction Handle(GridField state, double t)
     {
-        snapshots.Add((t, (double[])state.Clone()));
+        snapshots.Add((t, (double[])state.Values.Clone()));
         return TrackerAction.Continue;
     }
 }

@@ -1,3 +1,4 @@
+using Langevin.Pde.Grids;
 using Langevin.Tracking;
 
 namespace Langevin.Pde.Tracking;
@@ -6,7 +7,7 @@ namespace Langevin.Pde.Tracking;
 /// Stops a run once the field no longer changes: between two checks Δt apart, every node moved by at most
 /// (atol + rtol·|u|)·Δt, i.e. |∂u/∂t| ≤ atol + rtol·|u| (py-pde's SteadyStateTracker).
 /// </summary>
-public sealed class SteadyStateTracker : Tracker<double[]>
+public sealed class SteadyStateTracker : Tracker<GridField>
 {
     private readonly double absolute, relative;
     private double[]? previous;
@@ -28,29 +29,30 @@ public sealed class SteadyStateTracker : Tracker<double[]>
     public double? SteadyAt { get; private set; }
 
     /// <inheritdoc />
-    public override void Initialise(double[] state, double t)
+    public override void Initialise(GridField state, double t)
     {
         previous = null;
         SteadyAt = null;
     }
 
     /// <inheritdoc />
-    public override TrackerAction Handle(double[] state, double t)
+    public override TrackerAction Handle(GridField state, double t)
     {
         if (previous is not null && t > previousTime)
         {
             double dt = t - previousTime;
             bool steady = true;
-            for (int k = 0; k < state.Length && steady; k++)
-                steady = Math.Abs(state[k] - previous[k]) <= (absolute + relative * Math.Abs(state[k])) * dt;
+            var u = state.Values;
+            for (int k = 0; k < u.Length && steady; k++)
+                steady = Math.Abs(u[k] - previous[k]) <= (absolute + relative * Math.Abs(u[k])) * dt;
             if (steady)
             {
                 SteadyAt = t;
                 return TrackerAction.Stop;
             }
         }
-        previous ??= new double[state.Length];
-        state.CopyTo(previous, 0);
+        previous ??= new double[state.Values.Length];
+        state.Values.CopyTo(previous, 0);
         previousTime = t;
         return TrackerAction.Continue;
     }

@@ -58,7 +58,7 @@ public sealed class TrackedSolveTests
             var solver = new FokkerPlanckSolver(problem, 1e-3, Scheme.CrankNicolson);
             var p = FokkerPlanckSolver.Gaussian(problem.Grid, 1, 0.3);
             var snapshots = new SnapshotTracker(0.1);
-            solver.Solve(p, 0, 0.3, [snapshots, new FieldCsvTracker(path, problem.Grid, 0.1, "p")]);
+            solver.Solve(p, 0, 0.3, [snapshots, new FieldCsvTracker(path, 0.1, "p")]);
             var read = LongFormCsv.Read(path);
             Assert.Equal("p", read.ValueColumn);
             Assert.Equal(4 * 31, read.Observations.Count);

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using Langevin.Pde.Grids;
+using Langevin.Pde.Jobs;
+using Langevin.Pde.Operators;
+using Langevin.Pde.Tracking;
+using Langevin.Tracking;
+
+namespace Langevin.Cli.Commands;
+
+/// <summary><c>langevin pde solve</c>: maps flags to <see cref="HeatSolveOptions"/> or <see cref="FokkerPlanckSolveOptions"/>, runs the job, prints its result.</summary>
+internal static class PdeSolveCommand
+{
+    public static Command Create()
+    {
+        var equation = new Option<string>("--equation") { Description = "heat or fokker-planck.", DefaultValueFactory = _ => "heat" };
+        var length = new Option<double>("--length") { Description = "Heat: rod length L (the rod is [0, L]).", DefaultValueFactory = _ => 1.0 };
+        var alpha = new Option<double>("--alpha") { Description = "Heat: diffusivity α (length²/time).", DefaultValueFactory = _ => 1.0 };
+        var dt = new Option<double?>("--dt") { Description = "Time step (heat default 0.01; Fokker–Planck default t-end/1000)." };
+        var left = new Option<double>("--left-value") { Description = "Heat: fixed temperature at x = 0.", DefaultValueFactory = _ => 0.0 };
+        var right = new Option<double>("--right-value") { Description = "Heat: fixed temperature at x = L.", DefaultValueFactory = _ => 0.0 };
+        var ny = new Option<int?>("--ny") { Description = "Heat in 2D: grid points along y including both ends (the plate is [0, L] × [0, W]); omit for a 1D rod." };
+        var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => 1.0 };
+        var bottom = new Option<double>("--bottom-value") { Description = "Heat in 2D: fixed temperature at y = 0 (corners take the left/right values).", DefaultValueFactory = _ => 0.0 };
+        var top = new Option<double>("--top-value") { Description = "Heat in 2D: fixed temperature at y = W.", DefaultValueFactory = _ => 0.0 };
+        var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform); fokker-planck: gaussian:mean=M,std=S." };
+        var scheme = new Option<string>("--scheme") { Description = "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", DefaultValueFactory = _ => "auto" };
+        var outPath = new Option<string>("--out") { Description = "CSV of the final field: header x,u (heat), x,y,u (heat with --ny) or x,p (fokker-planck).", Required = true, HelpName = "FILE" };
+        var plot = new Option<string?>("--plot") { Description = "Also write a PNG: a profile (1D) or a heatmap (2D).", HelpName = "FILE" };
+        var snapshots = new Option<string?>("--snapshots") { Description = "Also write the field every --snapshot-every as long-form CSV t,x[,y],u (what pde fit reads).", HelpName = "FILE" };
+        var snapshotEvery = new Option<double?>("--snapshot-every") { Description = "Time between snapshots (default t-end/10); the steps shorten to land on them.", HelpName = "T" };
+        var steady = new Option<double?>("--steady-state") { Description = "Stop early once |∂u/∂t| ≤ this everywhere (checked every t-end/1000).", HelpName = "ATOL" };
+        var fp = new PotentialOptions();
+        var command = new Command("solve", "Solve to --t-end and write the final field. --nx counts grid points including both ends (L = 1, --nx 10 gives dx = 1/9).")
+        { equation, length, alpha, dt, left, right, ny, width, bottom, top, scheme, outPath, plot, snapshots, snapshotEvery, steady };
+        fp.AddTo(command);
+        command.Options.Remove(fp.Initial);
+        command.Add(initial);
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            string eq = parse.GetValue(equation)!.Trim().ToLowerInvariant();
+            var chosen = PdeCommand.ParseScheme(parse.GetValue(scheme)!);
+            string outFile = parse.GetValue(outPath)!;
+            string? plotFile = parse.GetValue(plot);
+            double tEnd = parse.GetValue(fp.TEnd);
+            int nx = parse.GetValue(fp.Nx);
+            var trackers = Trackers(parse.GetValue(snapshots), parse.GetValue(snapshotEvery), parse.GetValue(steady), tEnd, eq == "heat" ? "u" : "p");
+            switch (eq)
+            {
+                case "heat":
+                    {
+                        double u0 = 0;
+                        string? init = parse.GetValue(initial);
+                        if (init is not null && !double.TryParse(init, NumberStyles.Float, CultureInfo.InvariantCulture, out u0))
+                            throw new UserErrorException($"--initial '{init}' must be a number for the heat equation (a uniform initial temperature)");
+                        // An option with a default always has a result; Implicit says the user did not type it.
+                        if (parse.GetValue(ny) is null && (parse.GetResult(bottom) is { Implicit: false } || parse.GetResult(top) is { Implicit: false } || parse.GetResult(width) is { Implicit: false }))
+                            throw new UserErrorException("--width, --bottom-value and --top-value describe a 2D plate; add --ny N (or drop them for a 1D rod)");
+                        var options = new HeatSolveOptions
+                        {
+                            Length = parse.GetValue(length), Points = nx, Diffusivity = parse.GetValue(alpha), LeftValue = parse.GetValue(left), RightValue = parse.GetValue(right),
+                            PointsY = parse.GetValue(ny), Width = parse.GetValue(width), BottomValue = parse.GetValue(bottom), TopValue = parse.GetValue(top),
+                            Initial = u0, TimeStep = parse.GetValue(dt) ?? new HeatSolveOptions().TimeStep, Scheme = chosen, EndTime = tEnd,
+                        };
+                        var solution = HeatSolveJob.Run(options, trackers);
+                        var (grid, u) = (solution.Field.Grid, solution.Field.Values);
+                        output.WriteLine($"scheme: {solution.SchemeDescription}");
+                        solution.Field.WriteCsv(outFile, "u");
+                        string points = grid.Dimension == 1 ? $"{nx} points (dx = {grid.Axes[0].Spacing:G6})" : $"{nx} × {grid.Axes[1].Points} points (dx = {grid.Axes[0].Spacing:G6}, dy = {grid.Axes[1].Spacing:G6})";
+                        output.WriteLine($"solved heat equation on {points} to t = {solution.Run.End:G6} in {solution.Run.Steps} steps; wrote {outFile}");
+                        Report(output, solution.Run, parse.GetValue(snapshots));
+                        if (plotFile is not null)
+                        {
+                            string title = $"Heat equation, t = {solution.Run.End:G4}, {(grid.Dimension == 1 ? $"{nx}" : $"{nx} × {grid.Axes[1].Points}")} points, {PdeCommand.SchemeName(solution.Scheme)}";
+                            if (grid.Dimension == 1) PdePlots.Profile(plotFile, title, "u", PdeCommand.Coordinates(grid), ("u", u));
+                            else PdePlots.Heatmap(plotFile, title, grid, u);
+                            output.WriteLine($"plot: {plotFile}");
+                        }
+                        return ExitCodes.Success;
+                    }
+                case "fokker-planck" or "fp":
+                    {
+                        var potential = fp.BuildPotential(parse);
+                        var (mean, std) = PotentialOptions.ParseGaussian(parse.GetValue(initial) ?? "gaussian:mean=0,std=1");
+                        var result = FokkerPlanckSolveJob.Run(new FokkerPlanckSolveOptions
+                        {
+                            Potential = potential, Diffusion = parse.GetValue(fp.Diffusion), XMin = parse.GetValue(fp.XMin), XMax = parse.GetValue(fp.XMax), Points = nx,
+                            InitialMean = mean, InitialStd = std, TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,
+                        }, trackers);
+                        var solution = result.Solution;
+                        solution.Field.WriteCsv(outFile, "p");
+                        output.WriteLine($"scheme: {solution.SchemeDescription}");
+                        output.WriteLine($"{potential.Name}, D = {result.Problem.Diffusion:G6}: at t = {solution.Run.End:G6} mass = {result.Mass:F12}, mean = {result.Mean:G6}, variance = {result.Variance:G6}; wrote {outFile}");
+                        Report(output, solution.Run, parse.GetValue(snapshots));
+                        if (plotFile is not null)
+                        {
+                            PdePlots.Profile(plotFile, $"Fokker–Planck, {potential.Name}, t = {solution.Run.End:G4}", "p", PdeCommand.Coordinates(solution.Field.Grid),
+                                ("p(x, t)", solution.Field.Values), ("steady state ∝ exp(−V/D)", result.Problem.SteadyState()));
+                            output.WriteLine($"plot: {plotFile}");
+                        }
+                        return ExitCodes.Success;
+                    }
+                default:
+                    throw new UserErrorException($"--equation '{eq}' is unknown; use heat or fokker-planck");
+            }
+        });
+        return command;
+    }
+
+    private static List<Tracker<GridField>> Trackers(string? snapshots, double? every, double? steady, double tEnd, string valueColumn)
+    {
+        var trackers = new List<Tracker<GridField>>();
+        if (every is not null && snapshots is null) throw new UserErrorException("--snapshot-every sets how often --snapshots writes; add --snapshots FILE or drop it");
+        if (snapshots is not null)
+        {
+            double interval = every ?? tEnd / 10;
+            if (!(interval > 0) || !double.IsFinite(interval)) throw new UserErrorException($"--snapshot-every must be a positive time, got {interval}");
+            trackers.Add(new FieldCsvTracker(snapshots, interval, valueColumn));
+        }
+        if (steady is { } atol)
+        {
+            if (!(atol > 0) || !double.IsFinite(atol)) throw new UserErrorException($"--steady-state must be a positive tolerance on |∂u/∂t|, got {atol}");
+            if (!(tEnd > 0)) throw new UserErrorException("--steady-state needs --t-end > 0 (the run to check)");
+            trackers.Add(new SteadyStateTracker(tEnd / 1000, atol));
+        }
+        return trackers;
+    }
+
+    private static void Report(TextWriter output, TrackedRun run, string? snapshots)
+    {
+        if (run.Stopped) output.WriteLine($"steady state reached at t = {run.End:G6} (|∂u/∂t| within --steady-state): stopped early");
+        if (snapshots is not null) output.WriteLine($"snapshots: {snapshots}");
+    }
+}
