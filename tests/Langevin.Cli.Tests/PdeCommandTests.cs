@@ -82,6 +82,21 @@ public sealed class PdeCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("--optimizer", "newton", "--optimizer 'newton' is unknown; use lm, adam or sgd")]
+    [InlineData("--split", "random", "--split 'random' is unknown; use time or experiment")]
+    [InlineData("--learning-rate", "0.01,-1", "--learning-rate: '-1' is not a positive number")]
+    [InlineData("--regularisation", "", "--regularisation is empty")]
+    public void A_bad_choice_or_number_list_is_one_line_before_the_data_is_read(string flag, string value, string expected)
+    {
+        // The data file does not exist: the option is refused at parse time, before anything is read.
+        var (exit, output, error) = Cli.Run("pde", "fit", "--data", PathOf("missing.csv"), flag, value);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Fact]
     public void Plate_relaxes_to_the_mean_of_its_four_side_values_at_the_centre()
     {

@@ -24,7 +24,9 @@ internal static class PdeSolveCommand
         var bottom = new Option<double>("--bottom-value") { Description = "Heat in 2D: fixed temperature at y = 0 (corners take the left/right values).", DefaultValueFactory = _ => 0.0 };
         var top = new Option<double>("--top-value") { Description = "Heat in 2D: fixed temperature at y = W.", DefaultValueFactory = _ => 0.0 };
         var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform); fokker-planck: gaussian:mean=M,std=S." };
-        var scheme = new Option<string>("--scheme") { Description = "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", DefaultValueFactory = _ => "auto" };
+        var scheme = TypedOptions.Choice("--scheme", "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", "auto",
+            ("auto", Scheme.Auto), ("explicit", Scheme.Explicit), ("ftcs", Scheme.Explicit), ("implicit", Scheme.Implicit), ("implicit-euler", Scheme.Implicit),
+            ("backward-euler", Scheme.Implicit), ("crank-nicolson", Scheme.CrankNicolson), ("cn", Scheme.CrankNicolson));
         var outPath = new Option<string>("--out") { Description = "CSV of the final field: header x,u (heat), x,y,u (heat with --ny) or x,p (fokker-planck).", Required = true, HelpName = "FILE" };
         var plot = new Option<string?>("--plot") { Description = "Also write a PNG: a profile (1D) or a heatmap (2D).", HelpName = "FILE" };
         var snapshots = new Option<string?>("--snapshots") { Description = "Also write the field every --snapshot-every as long-form CSV t,x[,y],u (what pde fit reads).", HelpName = "FILE" };
@@ -40,7 +42,7 @@ internal static class PdeSolveCommand
         {
             var output = parse.InvocationConfiguration.Output;
             string eq = parse.GetValue(equation)!.Trim().ToLowerInvariant();
-            var chosen = PdeCommand.ParseScheme(parse.GetValue(scheme)!);
+            var chosen = parse.GetValue(scheme);
             string outFile = parse.GetValue(outPath)!;
             string? plotFile = parse.GetValue(plot);
             double tEnd = parse.GetValue(fp.TEnd);

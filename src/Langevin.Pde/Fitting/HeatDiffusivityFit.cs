@@ -31,8 +31,8 @@ public sealed record HeatDiffusivityFitOptions
     /// <summary>Hold out later snapshots (default) or whole experiments (needs at least two experiment labels).</summary>
     public SplitBy Split { get; init; } = SplitBy.Time;
 
-    /// <summary>Largest number of iterations (first-order optimisers need hundreds to thousands).</summary>
-    public int MaxIterations { get; init; } = 100;
+    /// <summary>Largest number of iterations; null: 100 for Levenberg–Marquardt, 5000 for Adam and SGD (which need thousands).</summary>
+    public int? MaxIterations { get; init; }
 
     /// <summary>The optimiser; the starting point always comes from the log-spaced scan.</summary>
     public FitOptimizer Optimizer { get; init; } = FitOptimizer.LevenbergMarquardt;
@@ -48,8 +48,17 @@ public sealed record HeatDiffusivityFitOptions
     /// </summary>
     public IReadOnlyList<double>? LearningRateGrid { get; init; }
 
-    /// <summary>Convergence threshold on the step in log α.</summary>
-    public double Tolerance { get; init; } = 1e-10;
+    /// <summary>
+    /// Convergence threshold on the step in log α; null: 1e-10 for Levenberg–Marquardt, 1e-7 for Adam and SGD (whose
+    /// steps shrink only with the gradient).
+    /// </summary>
+    public double? Tolerance { get; init; }
+
+    /// <summary>The iteration limit in force.</summary>
+    internal int IterationLimit => MaxIterations ?? (Optimizer == FitOptimizer.LevenbergMarquardt ? 100 : 5000);
+
+    /// <summary>The step tolerance in force.</summary>
+    internal double StepTolerance => Tolerance ?? (Optimizer == FitOptimizer.LevenbergMarquardt ? 1e-10 : 1e-7);
 }
 
 /// <summary>The outcome of a scalar-α fit.</summary>

@@ -147,7 +147,7 @@ internal sealed class RodLeastSquares
                 var e = Evaluate(eta[0], true);
                 return new LocalQuadratic(e.Loss, [e.Gradient], new[,] { { 2 * e.JtJ / TrainPoints } });
             },
-            [logAlpha], new LevenbergMarquardtOptions { MaxIterations = options.MaxIterations, Tolerance = options.Tolerance });
+            [logAlpha], new LevenbergMarquardtOptions { MaxIterations = options.IterationLimit, Tolerance = options.StepTolerance });
         return Summarise(result.Parameters[0], result.Iterations, result.Converged);
     }
 
@@ -159,7 +159,7 @@ internal sealed class RodLeastSquares
         double m = 0, v = 0;
         int iterations = 0;
         bool converged = false;
-        while (iterations < options.MaxIterations)
+        while (iterations < options.IterationLimit)
         {
             iterations++;
             double g = Evaluate(logAlpha, true).Gradient;
@@ -176,7 +176,7 @@ internal sealed class RodLeastSquares
                 step = options.LearningRate * g;
             }
             logAlpha -= step;
-            if (Math.Abs(step) < options.Tolerance) { converged = true; break; }
+            if (Math.Abs(step) < options.StepTolerance) { converged = true; break; }
         }
         return Summarise(logAlpha, iterations, converged);
     }

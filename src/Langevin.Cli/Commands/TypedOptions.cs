@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Langevin.Cli.Commands;
+
+/// <summary>
+/// System.CommandLine options with their parsing done at parse time: a named choice and a comma list of numbers. A bad
+/// value is a parse error (one line, exit 2) before any work starts.
+/// </summary>
+internal static class TypedOptions
+{
+    /// <summary>An option taking one of the named <paramref name="choices"/> (case-insensitive; several names may share a value).</summary>
+    public static Option<T> Choice<T>(string name, string description, string defaultName, params (string Name, T Value)[] choices)
+    {
+        var primary = choices.DistinctBy(c => c.Value).Select(c => c.Name).ToArray();
+        string names = string.Join(", ", primary), either = primary.Length == 1 ? primary[0] : $"{string.Join(", ", primary[..^1])} or {primary[^1]}";
+        if (!TryLookup(defaultName, choices, out var fallback)) throw new ArgumentException($"'{defaultName}' is not one of {names}", nameof(defaultName));
+        return new Option<T>(name)
+        {
+            Description = $"{description} One of: {names}.",
+            Arity = ArgumentArity.ExactlyOne,
+            DefaultValueFactory = _ => fallback,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultName;
+                if (TryLookup(text, choices, out var value)) return value;
+                result.AddError($"{name} '{text}' is unknown; use {either}");
+                return fallback;
+            },
+        };
+    }
+
+    /// <summary>A comma list of finite numbers, each &gt; 0 (or ≥ 0 with <paramref name="allowZero"/>).</summary>
+    public static Option<double[]> NumberList(string name, string description, string defaultText, bool allowZero = false)
+    {
+        return new Option<double[]>(name)
+        {
+            Description = description,
+            Arity = ArgumentArity.ExactlyOne,
+            DefaultValueFactory = _ => Parse(defaultText, null)!,
+            CustomParser = result => Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultText, result) ?? [],
+        };
+
+        double[]? Parse(string text, ArgumentResult? result)
+        {
+            var values = new List<double>();
+            foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && (v > 0 || (allowZero && v == 0)))
+                {
+                    values.Add(v);
+                    continue;
+                }
+                result?.AddError($"{name}: '{part}' is not a {(allowZero ? "non-negative" : "positive")} number; give one or a comma list such as 0.003,0.01,0.03");
+                return null;
+            }
+            if (values.Count == 0) result?.AddError($"{name} is empty; give a number or a comma list");
+            return values.Count == 0 ? null : [.. values];
+        }
+    }
+
+    private static bool TryLookup<T>(string text, (string Name, T Value)[] choices, out T value)
+    {
+        foreach (var (choiceName, choiceValue) in choices)
+            if (choiceName.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                value = choiceValue;
+                return true;
+            }
+        value = default!;
+        return false;
+    }
+}
