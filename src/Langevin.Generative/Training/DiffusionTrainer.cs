@@ -96,6 +96,8 @@ public sealed class DiffusionTrainer
     {
         TorchRuntime.EnsureLoaded();
         if (AutoencoderDone) return;
+        // A run killed during this phase kept rows of epochs whose weights were never saved: the phase starts over.
+        KeepMetrics(_ => false);
         var tokenizer = WordTokenizer.FromTexts(_data.AllCaptions, _options.Model.MaxTokens);
         var config = _options.Model with { Vocabulary = tokenizer.Vocabulary.Skip(WordTokenizer.SpecialTokens.Count).ToList() };
         // Two generators of the run's seed, as before: one for the weights (what manual_seed(seed) gave them), one for the
@@ -175,6 +177,9 @@ public sealed class DiffusionTrainer
             (startEpoch, step, trainedSeconds) = LoadCheckpoint(model, emaText, emaUNet, optimizer);
             log($"resumed from {CheckpointPath}: {startEpoch} epochs, {step} steps done");
         }
+        // Rows of diffusion epochs after the checkpoint were written by a run killed before it saved them: they are redone.
+        int checkpointed = startEpoch;
+        KeepMetrics(row => row.Phase != "diffusion" || row.Epoch <= checkpointed);
         if (startEpoch >= _options.Epochs)
         {
             log($"nothing to do: {startEpoch} of {_options.Epochs} epochs already trained");
@@ -341,12 +346,31 @@ public sealed class DiffusionTrainer
     /// </summary>
     private SummaryWriter Events => _events ??= torch.utils.tensorboard.SummaryWriter(Path.Combine(_run, "tensorboard"));
 
+    /// <summary>
+    /// Appends one row to metrics.csv by rewriting the file atomically: a kill leaves the old file or the new one,
+    /// never a torn row.
+    /// </summary>
     private void AppendMetrics(string phase, int epoch, long step, double loss, double learningRate, double seconds)
     {
-        if (!File.Exists(MetricsPath)) File.WriteAllText(MetricsPath, "phase,epoch,step,loss,learning_rate,seconds\n");
-        File.AppendAllText(MetricsPath, string.Create(CultureInfo.InvariantCulture, $"{phase},{epoch},{step},{loss:G6},{learningRate:G6},{seconds:F1}\n"));
+        string existing = File.Exists(MetricsPath) ? File.ReadAllText(MetricsPath) : MetricsHeader + "\n";
+        AtomicFile.WriteAllText(MetricsPath, existing + string.Create(CultureInfo.InvariantCulture, $"{phase},{epoch},{step},{loss:G6},{learningRate:G6},{seconds:F1}\n"));
         Events.add_scalar($"{phase}/epoch_loss", (float)loss, epoch);
         Events.add_scalar($"{phase}/learning_rate", (float)learningRate, epoch);
+    }
+
+    private const string MetricsHeader = "phase,epoch,step,loss,learning_rate,seconds";
+
+    /// <summary>Rewrites metrics.csv (atomically) with only the rows that <paramref name="keep"/> accepts.</summary>
+    private void KeepMetrics(Func<(string Phase, int Epoch), bool> keep)
+    {
+        if (!File.Exists(MetricsPath)) return;
+        var rows = File.ReadAllLines(MetricsPath).Skip(1).Where(line => line.Length > 0).ToList();
+        var kept = rows.Where(line =>
+        {
+            var cells = line.Split(',');
+            return cells.Length > 1 && int.TryParse(cells[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch) && keep((cells[0], epoch));
+        }).ToList();
+        if (kept.Count != rows.Count) AtomicFile.WriteAllText(MetricsPath, string.Join("\n", kept.Prepend(MetricsHeader)) + "\n");
     }
 
     private void SaveCheckpoint(int epoch, long step, double seconds, LatentDiffusionModel model, TextEncoder emaText, UNet emaUNet, OptimizerHelper optimizer) =>
