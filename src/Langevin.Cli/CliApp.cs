@@ -46,7 +46,7 @@ public static class CliApp
         }
         catch (UserErrorException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {e.Describe(FlagNames.Of)}");
             return ExitCodes.UserError;
         }
         catch (OperationCanceledException)

@@ -48,8 +48,8 @@ public static class DatasetKinds
     /// <summary>One sentence telling the user how to obtain the dataset.</summary>
     public static string HowToGet(this DatasetKind kind) => kind switch
     {
-        DatasetKind.FashionMnist => "it ships in the repository's data/fashion-mnist; or 'apt-get install dataset-fashion-mnist'; or pass --data DIR",
-        DatasetKind.Cifar10 => "run 'langevin data download cifar10' (needs internet), or pass --data DIR pointing at cifar-10-batches-bin",
+        DatasetKind.FashionMnist => "it ships in the repository's data/fashion-mnist; or 'apt-get install dataset-fashion-mnist'; or give the folder ({DatasetSearchPaths.Explicit})",
+        DatasetKind.Cifar10 => "run 'langevin data download cifar10' (needs internet), or point {DatasetSearchPaths.Explicit} at cifar-10-batches-bin",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

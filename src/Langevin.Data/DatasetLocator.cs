@@ -28,7 +28,7 @@ public sealed class DatasetLocator
         var found = TryFind(kind);
         if (found is not null) return found;
         if (_paths.Explicit is not null)
-            throw new UserErrorException($"--data {_paths.Explicit}: no complete {kind.CommandLineName()} dataset there (nor in its {kind.FolderName()}/ folder); {kind.HowToGet()}");
+            throw new UserErrorException($"{{DatasetSearchPaths.Explicit}} {_paths.Explicit}: no complete {kind.CommandLineName()} dataset there (nor in its {kind.FolderName()}/ folder); {kind.HowToGet()}");
         string looked = string.Join(", ", _paths.InOrder().Select(p => Path.Combine(p.Root, kind.FolderName())));
         throw new UserErrorException($"{kind.CommandLineName()} not found (looked in {looked}); {kind.HowToGet()}");
     }

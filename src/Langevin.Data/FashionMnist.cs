@@ -24,9 +24,9 @@ public static class FashionMnist
     public static ImageDataset Load(string folder, DatasetSplit split)
     {
         string imagesPath = FindFile(folder, ImagesFile(split))
-            ?? throw new UserErrorException($"{Path.Combine(folder, ImagesFile(split))}[.gz] not found; pass --data DIR pointing at a Fashion-MNIST folder");
+            ?? throw new UserErrorException($"{Path.Combine(folder, ImagesFile(split))}[.gz] not found; point {{FashionMnist.folder}} at a Fashion-MNIST folder");
         string labelsPath = FindFile(folder, LabelsFile(split))
-            ?? throw new UserErrorException($"{Path.Combine(folder, LabelsFile(split))}[.gz] not found; pass --data DIR pointing at a Fashion-MNIST folder");
+            ?? throw new UserErrorException($"{Path.Combine(folder, LabelsFile(split))}[.gz] not found; point {{FashionMnist.folder}} at a Fashion-MNIST folder");
 
         var images = IdxFile.Read(imagesPath);
         var labels = IdxFile.Read(labelsPath);

@@ -44,7 +44,7 @@ public static class TorchRuntime
     /// <summary>Sets the number of intra-op threads torch uses (0 keeps torch's default: one per core).</summary>
     public static void SetThreads(int threads)
     {
-        if (threads < 0) throw new UserErrorException($"--threads must be 0 (all cores) or a positive count, got {threads}");
+        if (threads < 0) throw new UserErrorException($"{{TorchRuntime.threads}} must be 0 (all cores) or a positive count, got {threads}");
         EnsureLoaded();
         if (threads > 0) torch.set_num_threads(threads);
     }

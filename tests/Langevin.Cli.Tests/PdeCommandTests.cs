@@ -97,6 +97,20 @@ public sealed class PdeCommandTests : IDisposable
         Assert.Single(error.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--dt", "-1", "time step dt must be positive and finite (got -1); fix --dt")]
+    [InlineData("--alpha", "-2", "diffusivity α must be finite and ≥ 0 (got -2); fix --alpha")]
+    [InlineData("--nx", "1", "increase --nx")]
+    public void A_library_error_shows_the_flag_not_the_library_parameter(string flag, string value, string expected)
+    {
+        var (exit, _, error) = Cli.Run("pde", "solve", "--equation", "heat", "--out", PathOf("rod.csv"), flag, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("HeatSolver.", error);
+        Assert.DoesNotContain("HeatProblem.", error);
+        Assert.DoesNotContain("Axis.", error);
+    }
+
     [Fact]
     public void Plate_relaxes_to_the_mean_of_its_four_side_values_at_the_centre()
     {

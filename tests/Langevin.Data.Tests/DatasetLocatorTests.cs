@@ -45,7 +45,8 @@ public sealed class DatasetLocatorTests : IDisposable
         var error = Assert.Throws<UserErrorException>(() =>
             new DatasetLocator(Paths(explicitDir: _temp.Combine("empty"), env: _temp.Combine("env"))).Find(DatasetKind.FashionMnist));
 
-        Assert.Contains("--data " + _temp.Combine("empty"), error.Message);
+        Assert.Contains("DatasetSearchPaths.Explicit " + _temp.Combine("empty"), error.Message);
+        Assert.Equal("DatasetSearchPaths.Explicit", error.Parameters[0]);
     }
 
     [Fact]

@@ -81,9 +81,9 @@ public sealed class CaptionedImageFolderTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_folder_or_captions_file_names_the_option()
+    public void A_missing_folder_or_captions_file_names_the_parameter()
     {
-        Assert.Contains("--images", Assert.Throws<UserErrorException>(() => CaptionedImageFolder.Load(_folder.Combine("nope"), "x.jsonl", 1, 4)).Message);
-        Assert.Contains("--captions", Assert.Throws<UserErrorException>(() => CaptionedImageFolder.Load(_folder.Path, _folder.Combine("none.jsonl"), 1, 4)).Message);
+        Assert.Equal(["CaptionedImageFolder.imageFolder"], Assert.Throws<UserErrorException>(() => CaptionedImageFolder.Load(_folder.Combine("nope"), "x.jsonl", 1, 4)).Parameters);
+        Assert.Equal(["CaptionedImageFolder.captionsFile"], Assert.Throws<UserErrorException>(() => CaptionedImageFolder.Load(_folder.Path, _folder.Combine("none.jsonl"), 1, 4)).Parameters);
     }
 }

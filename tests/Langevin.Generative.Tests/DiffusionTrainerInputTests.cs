@@ -25,7 +25,9 @@ public sealed class DiffusionTrainerInputTests : IDisposable
 
         var error = Assert.Throws<UserErrorException>(() => new DiffusionTrainer(_folder.Combine("run"), options, data, resume: false));
 
-        Assert.Equal("3 images are fewer than --batch 64; lower --batch to at most 3", error.Message);
+        Assert.Equal("3 images are fewer than DiffusionTrainingOptions.BatchSize 64; lower DiffusionTrainingOptions.BatchSize to at most 3", error.Message);
+        // A front end shows its own name for the parameter (the CLI's flag).
+        Assert.Equal("3 images are fewer than --batch 64; lower --batch to at most 3", error.Describe(p => p == "DiffusionTrainingOptions.BatchSize" ? "--batch" : null));
         Assert.False(Directory.Exists(_folder.Combine("run")));
     }
 
@@ -41,6 +43,6 @@ public sealed class DiffusionTrainerInputTests : IDisposable
         var error = Assert.Throws<UserErrorException>(() => new DiffusionTrainer(run, options, data, resume: true));
 
         Assert.Contains("was trained on 3×16×16 images, not 1×8×8", error.Message);
-        Assert.Contains("--channels 3 --image-size 16", error.Message);
+        Assert.Contains("CaptionedImages.channels 3 CaptionedImages.size 16", error.Message);
     }
 }

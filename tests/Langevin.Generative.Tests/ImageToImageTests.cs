@@ -95,6 +95,6 @@ public sealed class ImageToImageTests
         using var model = LatentDiffusionModel.Load(ShippedModels.Find(ShippedModels.TextToImage));
         using var image = zeros(1, 28, 28);
         var error = Assert.Throws<UserErrorException>(() => ImageToImage.Generate(model, image, "a bag", 1, strength, new GenerationOptions()));
-        Assert.StartsWith("--strength must be between 0", error.Message);
+        Assert.StartsWith("ImageToImage.strength must be between 0", error.Message);
     }
 }

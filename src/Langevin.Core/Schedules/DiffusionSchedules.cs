@@ -21,12 +21,12 @@ public static class DiffusionSchedules
             ("poly", 2) => new PolynomialDiffusion(Number(parts[1], text)),
             ("cyclical", 2) => new CyclicalCosineDiffusion(Number(parts[1], text)),
             ("cyclical", 3) => new CyclicalCosineDiffusion(Number(parts[1], text), Number(parts[2], text)),
-            _ => throw new UserErrorException($"--diffusion-schedule '{text}' is not a schedule; use {Syntax}"),
+            _ => throw new UserErrorException($"{{DiffusionSchedules.text}} '{text}' is not a schedule; use {Syntax}"),
         };
     }
 
     private static double Number(string part, string text) =>
         double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
             ? value
-            : throw new UserErrorException($"--diffusion-schedule '{text}': '{part}' is not a number; use {Syntax}");
+            : throw new UserErrorException($"{{DiffusionSchedules.text}} '{text}': '{part}' is not a number; use {Syntax}");
 }

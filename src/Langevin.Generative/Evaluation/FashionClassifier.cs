@@ -111,7 +111,7 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     public static FashionClassifier Load(string path)
     {
         TorchRuntime.EnsureLoaded();
-        if (!File.Exists(path)) throw new UserErrorException($"classifier weights {path} not found; train them with 'langevin diffusion classifier --out {path}'");
+        if (!File.Exists(path)) throw new UserErrorException($"classifier weights {path} not found; train them first (FashionClassifier.Train) or point {{FashionClassifier.path}} at them");
         using var discarded = new Generator(0); // the weights come from the file
         var model = new FashionClassifier(discarded);
         model.load(path);

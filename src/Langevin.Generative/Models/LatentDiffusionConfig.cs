@@ -70,11 +70,11 @@ public sealed record LatentDiffusionConfig
         try
         {
             return JsonSerializer.Deserialize<LatentDiffusionConfig>(json, Options)
-                ?? throw new UserErrorException($"{sourceForErrors} is empty; point --model at a folder written by 'langevin diffusion train'");
+                ?? throw new UserErrorException($"{sourceForErrors} is empty; point {{LatentDiffusionModel.folder}} at the model/ subfolder of a diffusion training run");
         }
         catch (JsonException e)
         {
-            throw new UserErrorException($"{sourceForErrors} is not a valid model config ({e.Message}); point --model at a folder written by 'langevin diffusion train'");
+            throw new UserErrorException($"{sourceForErrors} is not a valid model config ({e.Message}); point {{LatentDiffusionModel.folder}} at the model/ subfolder of a diffusion training run");
         }
     }
 }

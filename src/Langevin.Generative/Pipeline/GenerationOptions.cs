@@ -39,7 +39,7 @@ public sealed record GenerationOptions
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BatchSize"/> is below 1 (a programming error, not a user's).</exception>
     public void Validate()
     {
-        if (!(Guidance >= 0) || double.IsInfinity(Guidance)) throw new UserErrorException($"--guidance must be a finite number ≥ 0, got {Guidance}");
+        if (!(Guidance >= 0) || double.IsInfinity(Guidance)) throw new UserErrorException($"{{GenerationOptions.Guidance}} must be a finite number ≥ 0, got {Guidance}");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "at least one image per forward pass");
     }
 }

@@ -25,7 +25,7 @@ public static class ImageToImage
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
-        if (!(strength is >= 0 and <= 1)) throw new UserErrorException($"--strength must be between 0 (keep the image) and 1 (ignore it), got {strength}");
+        if (!(strength is >= 0 and <= 1)) throw new UserErrorException($"{{ImageToImage.strength}} must be between 0 (keep the image) and 1 (ignore it), got {strength}");
         if (count < 1) throw new UserErrorException($"-n must be at least 1, got {count}");
         options.Validate();
         var config = model.Config;

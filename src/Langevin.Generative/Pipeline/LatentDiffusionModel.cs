@@ -59,7 +59,7 @@ public sealed class LatentDiffusionModel : IDisposable
         TorchRuntime.EnsureLoaded();
         string configPath = Path.Combine(folder, ConfigFile);
         if (!File.Exists(configPath))
-            throw new UserErrorException($"no model at {folder} ({ConfigFile} missing); pass --model DIR pointing at a folder written by 'langevin diffusion train' (its model/ subfolder)");
+            throw new UserErrorException($"no model at {folder} ({ConfigFile} missing); point {{LatentDiffusionModel.folder}} at the model/ subfolder of a diffusion training run");
         var config = LatentDiffusionConfig.FromJson(File.ReadAllText(configPath), configPath);
         // The initial weights are overwritten by the files; a fixed generator keeps even the discarded draws off the global one.
         using var discarded = new Generator(0);

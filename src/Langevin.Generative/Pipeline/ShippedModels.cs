@@ -35,6 +35,6 @@ public static class ShippedModels
             string path = Path.Combine(models, name);
             if (File.Exists(path) || Directory.Exists(path)) return path;
         }
-        throw new UserErrorException($"the shipped models/{name} was not found above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}; run from the Langevin checkout or pass --model PATH");
+        throw new UserErrorException($"the shipped models/{name} was not found above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}; run from the Langevin checkout or pass {{LatentDiffusionModel.folder}}");
     }
 }

@@ -15,7 +15,7 @@ public sealed class DdimScheduler : DiffusionScheduler
     /// <summary>Creates a DDIM sampler over <paramref name="schedule"/> with stochasticity <paramref name="eta"/>.</summary>
     public DdimScheduler(NoiseSchedule schedule, double eta = 0, TimestepSpacing spacing = TimestepSpacing.Leading) : base(schedule, spacing)
     {
-        if (eta < 0 || double.IsNaN(eta)) throw new UserErrorException($"--eta must be ≥ 0 (0 = deterministic DDIM, 1 = DDPM-like), got {eta}");
+        if (eta < 0 || double.IsNaN(eta)) throw new UserErrorException($"{{DdimScheduler.eta}} must be ≥ 0 (0 = deterministic DDIM, 1 = DDPM-like), got {eta}");
         Eta = eta;
     }
 

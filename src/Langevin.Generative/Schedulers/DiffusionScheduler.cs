@@ -48,7 +48,7 @@ public abstract class DiffusionScheduler
     {
         int trainSteps = Schedule.Steps;
         if (inferenceSteps < 1 || inferenceSteps > trainSteps)
-            throw new UserErrorException($"--steps must be between 1 and {trainSteps} (the model's training steps), got {inferenceSteps}");
+            throw new UserErrorException($"{{DiffusionScheduler.inferenceSteps}} must be between 1 and {trainSteps} (the model's training steps), got {inferenceSteps}");
         var timesteps = new int[inferenceSteps];
         if (Spacing == TimestepSpacing.Leading)
         {

@@ -23,8 +23,8 @@ public static class CaptionedImageFolder
     /// <exception cref="UserErrorException">A line is not valid, an image is missing or unreadable, or there is nothing to train on.</exception>
     public static CaptionedImages Load(string imageFolder, string captionsFile, int channels, int size)
     {
-        if (!Directory.Exists(imageFolder)) throw new UserErrorException($"--images {imageFolder} is not a folder; point it at the folder that holds the image files");
-        if (!File.Exists(captionsFile)) throw new UserErrorException($"--captions {captionsFile} does not exist; point it at a metadata.jsonl with lines {{\"file_name\": …, \"text\": …}}");
+        if (!Directory.Exists(imageFolder)) throw new UserErrorException($"{{CaptionedImageFolder.imageFolder}} {imageFolder} is not a folder; point it at the folder that holds the image files");
+        if (!File.Exists(captionsFile)) throw new UserErrorException($"{{CaptionedImageFolder.captionsFile}} {captionsFile} does not exist; point it at a metadata.jsonl with lines {{\"file_name\": …, \"text\": …}}");
 
         var captionsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -78,7 +78,7 @@ public static class CaptionedImageFolder
         string relative = Path.GetRelativePath(root, full);
         if (Path.IsPathRooted(fileName) || Path.IsPathRooted(relative) || relative == ".."
             || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new UserErrorException($"{captionsFile} names \"{fileName}\", which is outside {folder}; file_name must be relative to the --images folder");
+            throw new UserErrorException($"{captionsFile} names \"{fileName}\", which is outside {folder}; file_name must be relative to the {{CaptionedImageFolder.imageFolder}} folder");
         return full;
     }
 

@@ -51,11 +51,11 @@ public sealed class DiffusionTrainer
         _options = options;
         _data = data;
         _resume = resume;
-        if (data.Count < 2) throw new UserErrorException($"{data.Count} image(s) are too few to train on; give at least 2 (and at least --batch)");
+        if (data.Count < 2) throw new UserErrorException($"{data.Count} image(s) are too few to train on; give at least 2 (and at least {{DiffusionTrainingOptions.BatchSize}})");
         if (data.Count < options.BatchSize)
-            throw new UserErrorException($"{data.Count} images are fewer than --batch {options.BatchSize}; lower --batch to at most {data.Count}");
+            throw new UserErrorException($"{data.Count} images are fewer than {{DiffusionTrainingOptions.BatchSize}} {options.BatchSize}; lower {{DiffusionTrainingOptions.BatchSize}} to at most {data.Count}");
         if (!resume && (File.Exists(ConfigPath) || File.Exists(CheckpointPath)))
-            throw new UserErrorException($"{_run} already holds a training run; pass --resume to continue it or choose a new --out folder");
+            throw new UserErrorException($"{_run} already holds a training run; pass {{DiffusionTrainer.resume}} to continue it or choose a new {{DiffusionTrainer.runFolder}} folder");
         if (resume && File.Exists(ConfigPath)) CheckDataMatchesRun();
         Directory.CreateDirectory(_run);
     }
@@ -68,7 +68,7 @@ public sealed class DiffusionTrainer
         if (saved.ImageChannels != channels || saved.ImageSize != size)
             throw new UserErrorException(
                 $"{_run} was trained on {saved.ImageChannels}×{saved.ImageSize}×{saved.ImageSize} images, not {channels}×{size}×{size}; " +
-                $"resume with --channels {saved.ImageChannels} --image-size {saved.ImageSize} or choose a new --out folder");
+                $"resume with {{CaptionedImages.channels}} {saved.ImageChannels} {{CaptionedImages.size}} {saved.ImageSize} or choose a new {{DiffusionTrainer.runFolder}} folder");
     }
 
     /// <summary>The EMA model folder, refreshed after every epoch.</summary>
@@ -255,7 +255,7 @@ public sealed class DiffusionTrainer
             clock.Restart();
             double meanLoss = lossSum / Math.Max(1, stepsPerEpoch - skipped);
             if (skipped > 0) log($"epoch {epoch + 1}: skipped {skipped} steps with non-finite gradients");
-            if (skipped == stepsPerEpoch) throw new UserErrorException("every step of the epoch had non-finite gradients (diverged); lower --lr and start a new run");
+            if (skipped == stepsPerEpoch) throw new UserErrorException("every step of the epoch had non-finite gradients (diverged); lower {DiffusionTrainingOptions.LearningRate} and start a new run");
             AppendMetrics("diffusion", epoch + 1, step, meanLoss, LearningRate(step, totalSteps), trainedSeconds);
             SaveCheckpoint(epoch + 1, step, trainedSeconds, model, emaText, emaUNet, optimizer);
             using (var shipped = new LatentDiffusionModel(config, TextEncoder.Create(config, initial), UNet.Create(config, initial), Autoencoder.Create(config, initial)))
@@ -413,12 +413,12 @@ public sealed class DiffusionTrainer
     {
         try
         {
-            if (reader.ReadString() != CheckpointMagic) throw new UserErrorException($"{path} is not a Langevin diffusion checkpoint; delete it or choose a new --out folder");
+            if (reader.ReadString() != CheckpointMagic) throw new UserErrorException($"{path} is not a Langevin diffusion checkpoint; delete it or choose a new {{DiffusionTrainer.runFolder}} folder");
             return (reader.ReadInt32(), reader.ReadInt64(), reader.ReadDouble());
         }
         catch (EndOfStreamException)
         {
-            throw new UserErrorException($"{path} is truncated; delete it (the run restarts its diffusion phase) or choose a new --out folder");
+            throw new UserErrorException($"{path} is truncated; delete it (the run restarts its diffusion phase) or choose a new {{DiffusionTrainer.runFolder}} folder");
         }
     }
 

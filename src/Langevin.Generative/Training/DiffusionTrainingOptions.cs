@@ -47,11 +47,11 @@ public sealed record DiffusionTrainingOptions
     /// <summary>Validates the options; throws <see cref="UserErrorException"/> naming the bad one.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new UserErrorException($"--epochs must be ≥ 1, got {Epochs}");
-        if (AutoencoderEpochs < 1) throw new UserErrorException($"--autoencoder-epochs must be ≥ 1, got {AutoencoderEpochs}");
-        if (BatchSize < 2) throw new UserErrorException($"--batch must be ≥ 2, got {BatchSize}");
-        if (!(LearningRate > 0)) throw new UserErrorException($"--lr must be > 0, got {LearningRate}");
-        if (CaptionDropout is < 0 or >= 1) throw new UserErrorException($"--caption-dropout must be in [0, 1), got {CaptionDropout}");
-        if (EmaDecay is < 0 or >= 1) throw new UserErrorException($"--ema must be in [0, 1), got {EmaDecay}");
+        if (Epochs < 1) throw new UserErrorException($"{{DiffusionTrainingOptions.Epochs}} must be ≥ 1, got {Epochs}");
+        if (AutoencoderEpochs < 1) throw new UserErrorException($"{{DiffusionTrainingOptions.AutoencoderEpochs}} must be ≥ 1, got {AutoencoderEpochs}");
+        if (BatchSize < 2) throw new UserErrorException($"{{DiffusionTrainingOptions.BatchSize}} must be ≥ 2, got {BatchSize}");
+        if (!(LearningRate > 0)) throw new UserErrorException($"{{DiffusionTrainingOptions.LearningRate}} must be > 0, got {LearningRate}");
+        if (CaptionDropout is < 0 or >= 1) throw new UserErrorException($"{{DiffusionTrainingOptions.CaptionDropout}} must be in [0, 1), got {CaptionDropout}");
+        if (EmaDecay is < 0 or >= 1) throw new UserErrorException($"{{DiffusionTrainingOptions.EmaDecay}} must be in [0, 1), got {EmaDecay}");
     }
 }

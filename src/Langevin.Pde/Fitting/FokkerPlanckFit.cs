@@ -63,14 +63,14 @@ public static class FokkerPlanckFitter
         ArgumentNullException.ThrowIfNull(basePotential);
         options ??= new FokkerPlanckFitOptions();
         if (!(options.TestFraction >= 0 && options.TestFraction < 1))
-            throw new UserErrorException($"test fraction must be in [0, 1) (got {options.TestFraction}); fix --test-fraction");
+            throw new UserErrorException($"test fraction must be in [0, 1) (got {options.TestFraction}); fix {{FokkerPlanckFitOptions.TestFraction}}");
         if (!(options.InitialScale > 0) || !(options.InitialDiffusion > 0))
             throw new UserErrorException("initial θ and D must be positive");
         var data = new Snapshots1D(observations);
         int later = data.Times.Length - 1;
         int test = (int)Math.Round(options.TestFraction * later);
         if (options.TestFraction > 0 && test == 0) test = 1;
-        if (later - test < 1) throw new UserErrorException("too few snapshots to train on; lower --test-fraction or add data");
+        if (later - test < 1) throw new UserErrorException("too few snapshots to train on; lower {FokkerPlanckFitOptions.TestFraction} or add data");
         var model = new FokkerPlanckFitModel(data, basePotential, Math.Max(1, options.Substeps));
         int firstTest = later - test + 1;
         int k = options.EstimateDiffusion ? 2 : 1;
@@ -103,7 +103,7 @@ public static class FokkerPlanckFitter
         }
 
         if (double.IsPositiveInfinity(Evaluate(eta[..k], false)))
-            throw new UserErrorException("the KL loss is undefined at the initial θ, D (the model density is ≤ 0 where data are positive); use --loss mse or other initial values");
+            throw new UserErrorException("the KL loss is undefined at the initial θ, D (the model density is ≤ 0 where data are positive); use {FokkerPlanckFitOptions.Loss} mse or other initial values");
         var result = LevenbergMarquardt.Minimise(
             e => new LocalQuadratic(Evaluate(e, true), (double[])train.Gradient.Clone(), (double[,])train.Hessian.Clone()),
             eta[..k], new LevenbergMarquardtOptions { MaxIterations = options.MaxIterations, Tolerance = options.Tolerance, MaxStep = 1 });

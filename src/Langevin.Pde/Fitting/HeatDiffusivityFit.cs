@@ -110,7 +110,7 @@ public static class HeatDiffusivityFitter
         ArgumentNullException.ThrowIfNull(observations);
         options ??= new HeatDiffusivityFitOptions();
         if (!(options.TestFraction >= 0 && options.TestFraction < 1))
-            throw new UserErrorException($"test fraction must be in [0, 1) (got {options.TestFraction}); fix --test-fraction");
+            throw new UserErrorException($"test fraction must be in [0, 1) (got {options.TestFraction}); fix {{HeatDiffusivityFitOptions.TestFraction}}");
         var problem = new RodLeastSquares(Experiments(observations, options));
         if (problem.TrainPoints < 2) throw new UserErrorException("fewer than two interior training values; the data need more positions or snapshots");
 
@@ -160,7 +160,7 @@ public static class HeatDiffusivityFitter
             int test = (int)Math.Round(options.TestFraction * labels.Length);
             if (options.TestFraction > 0 && test == 0) test = 1;
             if (labels.Length - test < 1)
-                throw new UserErrorException($"{labels.Length} experiments: too few to hold out {test} for testing; lower --test-fraction");
+                throw new UserErrorException($"{labels.Length} experiments: too few to hold out {test} for testing; lower {{HeatDiffusivityFitOptions.TestFraction}}");
             for (int e = 0; e < groups.Length; e++) result.Add((groups[e], e < groups.Length - test ? groups[e].Times.Length : 1));
             return result;
         }
@@ -170,7 +170,7 @@ public static class HeatDiffusivityFitter
             int test = (int)Math.Round(options.TestFraction * later);
             if (options.TestFraction > 0 && test == 0) test = 1;
             if (later - test < 1)
-                throw new UserErrorException($"only {later} snapshot(s) after the initial one: too few to hold out {test} for testing; lower --test-fraction");
+                throw new UserErrorException($"only {later} snapshot(s) after the initial one: too few to hold out {test} for testing; lower {{HeatDiffusivityFitOptions.TestFraction}}");
             result.Add((data, later - test + 1));
         }
         return result;

@@ -37,7 +37,7 @@ public sealed class LongFormCsv
     /// <exception cref="UserErrorException">When the file is missing, has no usable header, or has a malformed cell.</exception>
     public static LongFormCsv Read(string path)
     {
-        if (!File.Exists(path)) throw new UserErrorException($"data file '{path}' does not exist; check --data");
+        if (!File.Exists(path)) throw new UserErrorException($"data file '{path}' does not exist; check {{LongFormCsv.path}}");
         using var reader = new StreamReader(path);
         return Parse(reader, path);
     }

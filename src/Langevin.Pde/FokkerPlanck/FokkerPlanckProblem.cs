@@ -21,7 +21,7 @@ public sealed class FokkerPlanckProblem
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(potential);
         if (!double.IsFinite(diffusion) || diffusion <= 0)
-            throw new UserErrorException($"diffusion coefficient D must be positive (got {diffusion}); fix --diffusion");
+            throw new UserErrorException($"diffusion coefficient D must be positive (got {diffusion}); fix {{FokkerPlanckProblem.diffusion}}");
         Grid = grid;
         PotentialField = potential;
         Diffusion = diffusion;

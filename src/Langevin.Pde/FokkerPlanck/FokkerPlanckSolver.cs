@@ -20,9 +20,9 @@ public sealed class FokkerPlanckSolver
     {
         ArgumentNullException.ThrowIfNull(problem);
         if (!double.IsFinite(dt) || dt <= 0)
-            throw new UserErrorException($"time step dt must be positive and finite (got {dt}); fix --dt");
+            throw new UserErrorException($"time step dt must be positive and finite (got {dt}); fix {{FokkerPlanckSolver.dt}}");
         if (scheme == Scheme.Explicit)
-            throw new UserErrorException("the Fokker–Planck solver is implicit only; use --scheme implicit or crank-nicolson");
+            throw new UserErrorException("the Fokker–Planck solver is implicit only; use {FokkerPlanckSolver.scheme} implicit or crank-nicolson");
         Problem = problem;
         TimeStep = dt;
         Scheme = scheme == Scheme.Auto ? Scheme.Implicit : scheme;
@@ -43,7 +43,7 @@ public sealed class FokkerPlanckSolver
     public int Advance(Span<double> p, double t0, double t1)
     {
         if (p.Length != Problem.Grid.Count) throw new ArgumentException($"density has {p.Length} values, grid has {Problem.Grid.Count}", nameof(p));
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{FokkerPlanckSolver.t1}}");
         if (!Kernels.AllFinite(p)) throw new UserErrorException("the initial density contains NaN or infinite values; fix the initial condition");
         if (t1 == t0) return 0;
         int steps = (int)Math.Max(1, Math.Ceiling((t1 - t0) / TimeStep * (1 - 1e-12)));
@@ -67,7 +67,7 @@ public sealed class FokkerPlanckSolver
     public TrackedRun Solve(double[] p, double t0, double t1, IEnumerable<Tracker<GridField>> trackers)
     {
         ArgumentNullException.ThrowIfNull(p);
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{FokkerPlanckSolver.t1}}");
         return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, p), t0, t1, (from, to, _) => Advance(p, from, to));
     }
 

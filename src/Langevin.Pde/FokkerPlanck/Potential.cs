@@ -36,7 +36,7 @@ public sealed class Potential
     public static Potential Harmonic(double theta, double center = 0)
     {
         if (!double.IsFinite(theta) || theta <= 0)
-            throw new UserErrorException($"harmonic potential needs theta > 0 (got {theta}); fix --theta");
+            throw new UserErrorException($"harmonic potential needs theta > 0 (got {theta}); fix {{Potential.theta}}");
         return new(x => theta * (x - center) * (x - center) / 2, x => theta * (x - center), $"harmonic(theta={theta})");
     }
 

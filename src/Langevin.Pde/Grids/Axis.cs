@@ -16,7 +16,7 @@ public sealed class Axis
             throw new UserErrorException($"axis range [{min}, {max}] is empty or not finite; give a maximum larger than the minimum");
         int least = periodic ? 3 : 2;
         if (points < least)
-            throw new UserErrorException($"an axis needs at least {least} grid points (got {points}); increase --nx");
+            throw new UserErrorException($"an axis needs at least {least} grid points (got {points}); increase {{Axis.points}}");
         Min = min;
         Max = max;
         Points = points;

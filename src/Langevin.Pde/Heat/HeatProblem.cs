@@ -56,7 +56,7 @@ public sealed class HeatProblem
     internal SplitOperator BuildOperator()
     {
         if (DiffusivityField is null && (!double.IsFinite(Diffusivity) || Diffusivity < 0))
-            throw new UserErrorException($"diffusivity α must be finite and ≥ 0 (got {Diffusivity}); fix --alpha");
+            throw new UserErrorException($"diffusivity α must be finite and ≥ 0 (got {Diffusivity}); fix {{HeatProblem.Diffusivity}}");
         var op = new SplitOperator(Grid) { Source = Source };
         int d = Grid.Dimension;
         Span<double> point = stackalloc double[3];

@@ -52,7 +52,7 @@ public sealed class HeatSolver
     {
         ArgumentNullException.ThrowIfNull(problem);
         if (!double.IsFinite(dt) || dt <= 0)
-            throw new UserErrorException($"time step dt must be positive and finite (got {dt}); fix --dt");
+            throw new UserErrorException($"time step dt must be positive and finite (got {dt}); fix {{HeatSolver.dt}}");
         var op = problem.BuildOperator();
         double maxDiagonal = op.MaxDiagonal();
         double r = dt * maxDiagonal / 2;
@@ -64,7 +64,7 @@ public sealed class HeatSolver
             case Scheme.Explicit:
                 if (r > 0.5 * (1 + 1e-12))
                     throw new UserErrorException(
-                        $"explicit scheme is unstable: {rText} > 0.5; use dt ≤ {maxStable:G6} or --scheme auto, implicit or crank-nicolson");
+                        $"explicit scheme is unstable: {rText} > 0.5; use dt ≤ {maxStable:G6} or {{HeatSolver.scheme}} auto, implicit or crank-nicolson");
                 return new HeatSolver(problem, stepper, dt, Scheme.Explicit, r, maxStable, false, $"explicit (FTCS), {rText} ≤ 0.5");
             case Scheme.Implicit:
                 return new HeatSolver(problem, stepper, dt, Scheme.Implicit, r, maxStable, false,
@@ -103,7 +103,7 @@ public sealed class HeatSolver
     public TrackedRun Solve(double[] u, double t0, double t1, IEnumerable<Tracker<GridField>> trackers)
     {
         ArgumentNullException.ThrowIfNull(u);
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{HeatSolver.t1}}");
         stepper.Operator.ApplyDirichlet(t0, u);
         return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, u), t0, t1, (from, to, first) => Advance(u, from, to, first && rannacherStartup));
     }
@@ -112,7 +112,7 @@ public sealed class HeatSolver
     {
         if (u.Length != Problem.Grid.Count)
             throw new ArgumentException($"field has {u.Length} values, grid has {Problem.Grid.Count}", nameof(u));
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix --t-end");
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{HeatSolver.t1}}");
         if (!Kernels.AllFinite(u)) throw new UserErrorException("the initial field contains NaN or infinite values; fix the initial condition");
         // Boundary values override the initial field on Dirichlet nodes, so that the first step already sees them.
         stepper.Operator.ApplyDirichlet(t0, u);

@@ -19,7 +19,7 @@ public sealed class EulerMaruyama
     {
         Potential = potential ?? throw new ArgumentNullException(nameof(potential));
         if (!double.IsFinite(diffusion) || diffusion < 0)
-            throw new UserErrorException($"diffusion coefficient D must be ≥ 0 (got {diffusion}); fix --diffusion");
+            throw new UserErrorException($"diffusion coefficient D must be ≥ 0 (got {diffusion}); fix {{EulerMaruyama.diffusion}}");
         Diffusion = diffusion;
     }
 
@@ -38,8 +38,8 @@ public sealed class EulerMaruyama
     /// <exception cref="UserErrorException">For a bad step or a particle that escapes to infinity or NaN.</exception>
     public void Run(Span<double> positions, double dt, double tEnd, int seed)
     {
-        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix --dt");
-        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix --t-end");
+        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
+        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix {{EulerMaruyama.tEnd}}");
         if (tEnd == 0) return;
         int steps = (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
         double h = tEnd / steps;
@@ -56,8 +56,8 @@ public sealed class EulerMaruyama
     public TrackedRun Run(double[] positions, double dt, double tEnd, int seed, IEnumerable<Tracker<double[]>> trackers)
     {
         ArgumentNullException.ThrowIfNull(positions);
-        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix --dt");
-        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix --t-end");
+        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
+        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix {{EulerMaruyama.tEnd}}");
         var collection = new TrackerCollection<double[]>(trackers);
         int steps = tEnd == 0 ? 0 : (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
         double h = steps == 0 ? 0 : tEnd / steps, t = 0;
@@ -87,7 +87,7 @@ public sealed class EulerMaruyama
     /// </summary>
     public double[][] Record(Span<double> positions, double dt, int steps, int seed)
     {
-        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix --dt");
+        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
         if (steps < 0) throw new UserErrorException($"number of steps must be ≥ 0 (got {steps})");
         var noise = new double[positions.Length];
         var rows = new double[steps + 1][];
@@ -109,7 +109,7 @@ public sealed class EulerMaruyama
             x += -Potential.Derivative(x) * h + noise[i];
             if (Walls is { } w) x = Reflect(x, w.Min, w.Max);
             if (!double.IsFinite(x))
-                throw new UserErrorException($"a particle diverged (position {x}); the drift is too steep for dt = {h:G4}, reduce --dt");
+                throw new UserErrorException($"a particle diverged (position {x}); the drift is too steep for dt = {h:G4}, reduce {{EulerMaruyama.dt}}");
             positions[i] = x;
         }
     }
@@ -120,7 +120,7 @@ public sealed class EulerMaruyama
     /// </summary>
     public static double[] GaussianPositions(int count, double mean, double std, int seed)
     {
-        if (count < 1) throw new UserErrorException($"need at least one particle (got {count}); fix --particles");
+        if (count < 1) throw new UserErrorException($"need at least one particle (got {count}); fix {{EulerMaruyama.count}}");
         if (!(std >= 0)) throw new UserErrorException($"initial std must be ≥ 0 (got {std})");
         var x = new double[count];
         CounterNormal.Fill(x, SeedTree.Root(seed), std);

@@ -37,7 +37,7 @@ public static class OptimizerKinds
         "sghmc" => OptimizerKind.Sghmc,
         "psgld" => OptimizerKind.Psgld,
         "seed-literal" or "seedliteral" => OptimizerKind.SeedLiteral,
-        _ => throw new UserErrorException($"--optimizer '{text}' is not an optimizer; use one of {Names}"),
+        _ => throw new UserErrorException($"{{TrainingConfig.Optimizer}} '{text}' is not an optimizer; use one of {Names}"),
     };
 
     /// <summary>The command-line name.</summary>
@@ -52,9 +52,9 @@ public static class OptimizerKinds
         ArgumentNullException.ThrowIfNull(config);
         long noiseSeed = config.Seed * 1_000_003 + 17; // distinct from the model-initialisation seed
         if (kind is not (OptimizerKind.Sgd or OptimizerKind.Sghmc) && config.Momentum != 0)
-            throw new UserErrorException($"--momentum applies to sgd and sghmc only; {kind.CommandLineName()} has none (use sghmc for Langevin dynamics with momentum)");
+            throw new UserErrorException($"{{TrainingConfig.Momentum}} applies to sgd and sghmc only; {kind.CommandLineName()} has none (use sghmc for Langevin dynamics with momentum)");
         if (kind == OptimizerKind.Sgd && config.Diffusion != 0)
-            throw new UserErrorException("--diffusion must be 0 with --optimizer sgd; use sgld (or sghmc with --momentum) to add Langevin noise");
+            throw new UserErrorException("{TrainingConfig.Diffusion} must be 0 with {TrainingConfig.Optimizer} sgd; use sgld (or sghmc with {TrainingConfig.Momentum}) to add Langevin noise");
         return kind switch
         {
             OptimizerKind.Sgd => torch.optim.SGD(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.WeightDecay),

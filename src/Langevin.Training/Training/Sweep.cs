@@ -29,12 +29,12 @@ public static class Sweep
     {
         ArgumentNullException.ThrowIfNull(baseConfig);
         ArgumentNullException.ThrowIfNull(diffusions);
-        if (diffusions.Count == 0) throw new UserErrorException("--diffusion needs at least one value, e.g. 0,1e-5,1e-4");
-        if (seeds < 1) throw new UserErrorException($"--seeds must be ≥ 1, got {seeds}");
+        if (diffusions.Count == 0) throw new UserErrorException("{Sweep.diffusions} needs at least one value, e.g. 0,1e-5,1e-4");
+        if (seeds < 1) throw new UserErrorException($"{{Sweep.seeds}} must be ≥ 1, got {seeds}");
         // Every setting is checked before the first run starts, so a bad value late in the list loses no work.
         foreach (double d in diffusions) (baseConfig with { Diffusion = d }).Validate();
         if (diffusions.Distinct().Count() != diffusions.Count)
-            throw new UserErrorException($"--diffusion lists a value twice ({string.Join(",", diffusions.Select(Format))}); give each D once");
+            throw new UserErrorException($"{{Sweep.diffusions}} lists a value twice ({string.Join(",", diffusions.Select(Format))}); give each D once");
         var runs = new List<SweepRun>();
         foreach (double d in diffusions)
         {
@@ -70,10 +70,10 @@ public static class Sweep
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) || !(d >= 0) || double.IsInfinity(d))
-                throw new UserErrorException($"--diffusion '{part}' is not a number ≥ 0; give a comma-separated list such as 0,1e-5,1e-4");
+                throw new UserErrorException($"{{Sweep.diffusions}} '{part}' is not a number ≥ 0; give a comma-separated list such as 0,1e-5,1e-4");
             values.Add(d);
         }
-        if (values.Count == 0) throw new UserErrorException("--diffusion needs at least one value, e.g. 0,1e-5,1e-4");
+        if (values.Count == 0) throw new UserErrorException("{Sweep.diffusions} needs at least one value, e.g. 0,1e-5,1e-4");
         return values;
     }
 

@@ -63,7 +63,7 @@ public sealed class Trainer : IDisposable
 
         long available = trainingSet.Count - config.ValidationCount;
         if (available < 1)
-            throw new UserErrorException($"--validation {config.ValidationCount} leaves no training images out of {trainingSet.Count}; use a smaller validation split");
+            throw new UserErrorException($"{{TrainingConfig.ValidationCount}} {config.ValidationCount} leaves no training images out of {trainingSet.Count}; use a smaller validation split");
         long trainCount = config.TrainLimit > 0 ? Math.Min(config.TrainLimit, available) : available;
         _train = trainingSet.Slice(0, trainCount);
         _validation = trainingSet.Slice(available, config.ValidationCount);
@@ -118,11 +118,11 @@ public sealed class Trainer : IDisposable
         if (!resume)
         {
             if (File.Exists(run.Checkpoint))
-                throw new UserErrorException($"{run.Path} already holds a run (checkpoint.bin); pass --resume to continue it or choose another --out");
+                throw new UserErrorException($"{run.Path} already holds a run (checkpoint.bin); pass {{Trainer.resume}} to continue it or choose another {{Trainer.runDirectory}}");
             return new Trainer(config, trainingSet, testSet, runDirectory);
         }
         if (!File.Exists(run.Config) || !File.Exists(run.Checkpoint))
-            throw new UserErrorException($"--resume: {run.Path} holds no config.json and checkpoint.bin; start the run without --resume");
+            throw new UserErrorException($"{{Trainer.resume}}: {run.Path} holds no config.json and checkpoint.bin; start the run without {{Trainer.resume}}");
         var saved = TrainingConfig.FromJson(File.ReadAllText(run.Config), run.Config);
         saved = saved with { Epochs = Math.Max(saved.Epochs, config.Epochs), Threads = config.Threads };
         var trainer = new Trainer(saved, trainingSet, testSet, runDirectory);
@@ -235,7 +235,7 @@ public sealed class Trainer : IDisposable
             ? $"the last good checkpoint ({_run.Checkpoint}, epoch {_epochs.Count}) is kept"
             : "no checkpoint had been written yet";
         return new UserErrorException(
-            $"training diverged: {what} at epoch {epoch + 1}, batch {batch + 1} (lr {Config.LearningRate}, D {Config.Diffusion}); {kept}; lower --lr or --diffusion and start a new run");
+            $"training diverged: {what} at epoch {epoch + 1}, batch {batch + 1} (lr {Config.LearningRate}, D {Config.Diffusion}); {kept}; lower {{TrainingConfig.LearningRate}} or {{TrainingConfig.Diffusion}} and start a new run");
     }
 
     private bool IsBetter(EpochMetrics m)
@@ -309,7 +309,7 @@ public sealed class Trainer : IDisposable
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException or ArgumentException or ExternalException)
         {
-            throw new UserErrorException($"{path} is not a readable checkpoint ({e.Message}); start a new run in another --out folder", e);
+            throw new UserErrorException($"{path} is not a readable checkpoint ({e.Message}); start a new run in another {{Trainer.runDirectory}} folder", e);
         }
     }
 

@@ -78,19 +78,19 @@ public sealed record TrainingConfig
     /// <summary>Checks the values; throws <see cref="UserErrorException"/> naming the bad option.</summary>
     public void Validate()
     {
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserErrorException($"--lr must be a finite number > 0, got {LearningRate}");
-        if (!(Momentum >= 0 && Momentum < 1)) throw new UserErrorException($"--momentum must be in [0, 1), got {Momentum}");
-        if (!(Diffusion >= 0) || double.IsInfinity(Diffusion)) throw new UserErrorException($"--diffusion must be a finite number ≥ 0, got {Diffusion}");
-        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new UserErrorException($"--weight-decay must be a finite number ≥ 0, got {WeightDecay}");
-        if (Epochs < 1) throw new UserErrorException($"--epochs must be ≥ 1, got {Epochs}");
-        if (BatchSize < 1) throw new UserErrorException($"--batch-size must be ≥ 1, got {BatchSize}");
-        if (ValidationCount < 0) throw new UserErrorException($"--validation must be ≥ 0, got {ValidationCount}");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserErrorException($"{{TrainingConfig.LearningRate}} must be a finite number > 0, got {LearningRate}");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new UserErrorException($"{{TrainingConfig.Momentum}} must be in [0, 1), got {Momentum}");
+        if (!(Diffusion >= 0) || double.IsInfinity(Diffusion)) throw new UserErrorException($"{{TrainingConfig.Diffusion}} must be a finite number ≥ 0, got {Diffusion}");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new UserErrorException($"{{TrainingConfig.WeightDecay}} must be a finite number ≥ 0, got {WeightDecay}");
+        if (Epochs < 1) throw new UserErrorException($"{{TrainingConfig.Epochs}} must be ≥ 1, got {Epochs}");
+        if (BatchSize < 1) throw new UserErrorException($"{{TrainingConfig.BatchSize}} must be ≥ 1, got {BatchSize}");
+        if (ValidationCount < 0) throw new UserErrorException($"{{TrainingConfig.ValidationCount}} must be ≥ 0, got {ValidationCount}");
         if (LogEvery < 1) throw new UserErrorException($"the logging interval must be ≥ 1 mini-batch, got {LogEvery}");
-        if (!(BurnInEpochs >= 0)) throw new UserErrorException($"--burn-in must be ≥ 0 epochs, got {BurnInEpochs}");
-        if (ThinSteps < 0) throw new UserErrorException($"--thin must be ≥ 0 steps, got {ThinSteps}");
-        if (Samples < 0) throw new UserErrorException($"--samples must be ≥ 0, got {Samples}");
-        if (Threads < 0) throw new UserErrorException($"--threads must be 0 (one per core) or a positive count, got {Threads}");
-        if (TrainLimit < 0) throw new UserErrorException($"--train-limit must be ≥ 0, got {TrainLimit}");
+        if (!(BurnInEpochs >= 0)) throw new UserErrorException($"{{TrainingConfig.BurnInEpochs}} must be ≥ 0 epochs, got {BurnInEpochs}");
+        if (ThinSteps < 0) throw new UserErrorException($"{{TrainingConfig.ThinSteps}} must be ≥ 0 steps, got {ThinSteps}");
+        if (Samples < 0) throw new UserErrorException($"{{TrainingConfig.Samples}} must be ≥ 0, got {Samples}");
+        if (Threads < 0) throw new UserErrorException($"{{TrainingConfig.Threads}} must be 0 (one per core) or a positive count, got {Threads}");
+        if (TrainLimit < 0) throw new UserErrorException($"{{TrainingConfig.TrainLimit}} must be ≥ 0, got {TrainLimit}");
         _ = Schedule;
     }
 
@@ -114,7 +114,7 @@ public sealed record TrainingConfig
         }
         catch (JsonException e)
         {
-            throw new UserErrorException($"{source} is not a valid config.json ({e.Message}); start a new run instead of --resume", e);
+            throw new UserErrorException($"{source} is not a valid config.json ({e.Message}); start a new run instead of {{Trainer.resume}}", e);
         }
     }
 }

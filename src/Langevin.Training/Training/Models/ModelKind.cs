@@ -21,7 +21,7 @@ public static class ModelKinds
     {
         "cnn" => ModelKind.Cnn,
         "gru" => ModelKind.Gru,
-        _ => throw new UserErrorException($"--model '{text}' is not a model; use cnn or gru"),
+        _ => throw new UserErrorException($"{{TrainingConfig.Model}} '{text}' is not a model; use cnn or gru"),
     };
 
     /// <summary>The command-line name.</summary>
