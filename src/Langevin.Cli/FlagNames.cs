@@ -31,6 +31,7 @@ internal static class FlagNames
         ["EulerMaruyama.tEnd"] = "--t-end",
         ["FashionClassifier.path"] = "--classifier",
         ["FashionMnist.folder"] = "--data",
+        ["FieldCsvTracker.interval"] = "--snapshot-every",
         ["FokkerPlanckFitOptions.Loss"] = "--loss",
         ["FokkerPlanckFitOptions.TestFraction"] = "--test-fraction",
         ["FokkerPlanckProblem.diffusion"] = "--diffusion",

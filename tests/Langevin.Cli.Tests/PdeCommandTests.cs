@@ -89,12 +89,53 @@ public sealed class PdeCommandTests : IDisposable
     [InlineData("--regularisation", "", "--regularisation is empty")]
     public void A_bad_choice_or_number_list_is_one_line_before_the_data_is_read(string flag, string value, string expected)
     {
-        // The data file does not exist: the option is refused at parse time, before anything is read.
-        var (exit, output, error) = Cli.Run("pde", "fit", "--data", PathOf("missing.csv"), flag, value);
+        // The data file has no rows (reading it would fail): the option is refused at parse time, before it is read.
+        File.WriteAllText(PathOf("empty.csv"), "t,x,u\n");
+        var (exit, output, error) = Cli.Run("pde", "fit", "--data", PathOf("empty.csv"), flag, value);
         Assert.Equal(2, exit);
         Assert.Equal("", output);
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("solve", "--out", "/proc/x", "is a system path")]
+    [InlineData("solve", "--out", "", "is empty")]
+    [InlineData("solve", "--out", ".", "is a folder")]
+    [InlineData("solve", "--plot", "/proc/p.png", "is a system path")]
+    [InlineData("solve", "--snapshots", "/sys/s.csv", "is a system path")]
+    [InlineData("fit", "--data", "/proc/self/mem", "cannot be read")]
+    [InlineData("fit", "--data", "/nonexistent/obs.csv", "does not exist")]
+    [InlineData("fit", "--json", "/proc/r.json", "is a system path")]
+    public void A_path_that_cannot_be_read_or_written_is_one_line_before_any_work(string command, string flag, string path, string expected)
+    {
+        File.WriteAllText(PathOf("obs.csv"), "t,x,u\n0,0,0\n0,1,0\n0.1,0,0\n0.1,1,0\n");
+        string[] args = (command, flag) switch
+        {
+            ("solve", "--out") => ["pde", "solve", flag, path],
+            ("solve", _) => ["pde", "solve", "--out", PathOf("u.csv"), flag, path],
+            (_, "--data") => ["pde", "fit", flag, path],
+            _ => ["pde", "fit", "--data", PathOf("obs.csv"), flag, path],
+        };
+        var (exit, output, error) = Cli.Run(args);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains($"{flag} '{path}' {expected}", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--nx", "100000000", "GB of memory")]
+    [InlineData("--dt", "1e-300", "steps, more than 2147483647")]
+    [InlineData("--t-end", "1e300", "steps, more than 2147483647")]
+    public void A_solve_that_cannot_fit_or_finish_is_refused_before_it_starts(string flag, string value, string expected)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, _, error) = Cli.Run("pde", "solve", "--out", PathOf("u.csv"), flag, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+        Assert.Contains(flag, error);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
     }
 
     [Theory]

@@ -10,7 +10,7 @@ internal static class DataCommand
     public static Command Create()
     {
         var dataset = new Argument<string>("dataset") { Description = "Dataset to download: cifar10. (Fashion-MNIST ships with the project.)" };
-        var cache = new Option<string?>("--cache") { Description = "Cache root to download into (default: $LANGEVIN_CACHE, $XDG_CACHE_HOME/langevin or ~/.cache/langevin).", HelpName = "DIR" };
+        var cache = new Option<string?>("--cache") { Description = "Cache root to download into (default: $LANGEVIN_CACHE, $XDG_CACHE_HOME/langevin or ~/.cache/langevin).", HelpName = "DIR" }.WritableFolder();
         var url = new Option<string?>("--url") { Description = "Download from a mirror instead of the official URL (the official MD5 is still checked).", HelpName = "URL" };
 
         var download = new Command("download", "Download a dataset into the user cache: resumable, checksum-verified, unpacked atomically.") { dataset, cache, url };

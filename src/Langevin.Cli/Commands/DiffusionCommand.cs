@@ -30,12 +30,12 @@ internal static class DiffusionCommand
     private static Command Train()
     {
         var dataset = new Option<string>("--dataset") { Description = "Training data: fashion-mnist (captions from class templates and synonyms); ignored with --images.", DefaultValueFactory = _ => "fashion-mnist" };
-        var images = new Option<string?>("--images") { Description = "Train on your own captioned images in this folder instead (PNG, JPEG, WebP, BMP, GIF).", HelpName = "DIR" };
+        var images = new Option<string?>("--images") { Description = "Train on your own captioned images in this folder instead (PNG, JPEG, WebP, BMP, GIF).", HelpName = "DIR" }.ReadableFolder();
         var captions = new Option<string?>("--captions") { Description = "With --images: JSON Lines {\"file_name\": …, \"text\": …} (default DIR/metadata.jsonl).", HelpName = "FILE" };
         var imageSize = new Option<int>("--image-size") { Description = "With --images: side in pixels of the centre-cropped, resized images (a multiple of 4, at most 256).", DefaultValueFactory = _ => 28 };
         var channels = new Option<int>("--channels") { Description = "With --images: 1 (grayscale) or 3 (RGB).", DefaultValueFactory = _ => 1 };
         var data = CommonOptions.Data();
-        var outDir = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics.csv, samples/, model/.", Required = true, HelpName = "DIR" };
+        var outDir = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics.csv, samples/, model/.", Required = true, HelpName = "DIR" }.WritableFolder();
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the diffusion phase.", DefaultValueFactory = _ => 6 };
         var aeEpochs = new Option<int>("--autoencoder-epochs") { Description = "Epochs of the autoencoder phase.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 };

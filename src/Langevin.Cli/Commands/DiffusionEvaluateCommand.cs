@@ -21,7 +21,7 @@ internal static class DiffusionEvaluateCommand
     public static Command Classifier()
     {
         var data = CommonOptions.Data();
-        var outFile = new Option<string>("--out") { Description = "Where to write the classifier weights.", Required = true, HelpName = "FILE" };
+        var outFile = new Option<string>("--out") { Description = "Where to write the classifier weights.", Required = true, HelpName = "FILE" }.WritableFile();
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 };
         var seed = new Option<long>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 7 };
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
@@ -50,16 +50,16 @@ internal static class DiffusionEvaluateCommand
     public static Command Evaluate()
     {
         var data = CommonOptions.Data();
-        var model = new Option<string?>("--model") { Description = $"Model folder (default: the shipped models/{ShippedModels.TextToImage}).", HelpName = "DIR" };
-        var classifierPath = new Option<string?>("--classifier") { Description = $"Classifier weights (default: the shipped models/{ShippedModels.Classifier}).", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = $"Model folder (default: the shipped models/{ShippedModels.TextToImage}).", HelpName = "DIR" }.ReadableFolder();
+        var classifierPath = new Option<string?>("--classifier") { Description = $"Classifier weights (default: the shipped models/{ShippedModels.Classifier}).", HelpName = "FILE" }.ReadableFile();
         var guidances = new Option<string>("--guidance") { Description = "Comma-separated guidance scales to score.", DefaultValueFactory = _ => "0,1,3,5" };
         var perClass = new Option<int>("--per-class") { Description = "Images per class and guidance for adherence.", DefaultValueFactory = _ => 100 };
         var fidSamples = new Option<int>("--fid-samples") { Description = "Generated images for FID (at --fid-guidance), spread evenly over the classes.", DefaultValueFactory = _ => 2000 };
         var fidGuidance = new Option<double>("--fid-guidance") { Description = "Guidance scale of the FID samples.", DefaultValueFactory = _ => 3.0 };
         var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
         var seed = new Option<long>("--seed") { Description = "Base seed (class c uses seed + c).", DefaultValueFactory = _ => 1000 };
-        var report = new Option<string?>("--report") { Description = "Write the tables as Markdown to this file.", HelpName = "FILE" };
-        var grid = new Option<string?>("--grid") { Description = "Write a 10×8 grid PNG (one row per class, guidance --fid-guidance) to this file.", HelpName = "FILE" };
+        var report = new Option<string?>("--report") { Description = "Write the tables as Markdown to this file.", HelpName = "FILE" }.WritableFile();
+        var grid = new Option<string?>("--grid") { Description = "Write a 10×8 grid PNG (one row per class, guidance --fid-guidance) to this file.", HelpName = "FILE" }.WritableFile();
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var command = new Command("evaluate", "Score a text-to-image model: prompt adherence per class and guidance, FID in the classifier's feature space.")
         { data, model, classifierPath, guidances, perClass, fidSamples, fidGuidance, steps, seed, report, grid, threads };

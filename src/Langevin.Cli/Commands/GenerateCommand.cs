@@ -19,12 +19,12 @@ internal static class GenerateCommand
         var sampler = new Option<string>("--sampler") { Description = "ddim or ddpm.", DefaultValueFactory = _ => "ddim" };
         var eta = new Option<double>("--eta") { Description = "DDIM η: 0 deterministic, 1 DDPM-like.", DefaultValueFactory = _ => 0.0 };
         var seed = new Option<long>("--seed") { Description = "Seed: same seed, same images.", DefaultValueFactory = _ => 0 };
-        var outFile = new Option<string?>("--out") { Description = "Grid PNG to write (default grid.png when --out-dir is not given).", HelpName = "FILE" };
-        var outDir = new Option<string?>("--out-dir") { Description = "Also write one PNG per image into this folder.", HelpName = "DIR" };
+        var outFile = new Option<string?>("--out") { Description = "Grid PNG to write (default grid.png when --out-dir is not given).", HelpName = "FILE" }.WritableFile();
+        var outDir = new Option<string?>("--out-dir") { Description = "Also write one PNG per image into this folder.", HelpName = "DIR" }.WritableFolder();
         var scale = new Option<int>("--scale") { Description = "Enlarge every pixel N× (nearest neighbour) in the PNGs.", DefaultValueFactory = _ => 1 };
-        var model = new Option<string?>("--model") { Description = $"Model folder (default: the shipped models/{ShippedModels.TextToImage}).", HelpName = "DIR" };
+        var model = new Option<string?>("--model") { Description = $"Model folder (default: the shipped models/{ShippedModels.TextToImage}).", HelpName = "DIR" }.ReadableFolder();
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
-        var initImage = new Option<string?>("--init-image") { Description = "Image-to-image: start from this image (PNG, JPEG, WebP, BMP, GIF; centre-cropped and resized to the model's size).", HelpName = "FILE" };
+        var initImage = new Option<string?>("--init-image") { Description = "Image-to-image: start from this image (PNG, JPEG, WebP, BMP, GIF; centre-cropped and resized to the model's size).", HelpName = "FILE" }.ReadableFile();
         var strength = new Option<double>("--strength") { Description = "With --init-image: how much to change it, 0 (keep) to 1 (ignore); runs ⌊strength·steps⌋ steps.", DefaultValueFactory = _ => 0.8 };
 
         var command = new Command("generate", "Generate images from a text prompt (and optionally an initial image) with the latent diffusion model.")

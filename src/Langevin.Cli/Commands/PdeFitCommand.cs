@@ -16,7 +16,7 @@ internal static class PdeFitCommand
 
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Long-form CSV with columns t,x,u (rows with missing values are dropped and counted).", Required = true, HelpName = "FILE" };
+        var data = new Option<string>("--data") { Description = "Long-form CSV with columns t,x,u (rows with missing values are dropped and counted).", Required = true, HelpName = "FILE" }.ReadableFile();
         var equation = TypedOptions.Choice("--equation", "Model to fit: heat (estimates α) or fokker-planck (estimates θ and D from density snapshots t,x,p).", "heat",
             ("heat", Equation.Heat), ("fokker-planck", Equation.FokkerPlanck), ("fp", Equation.FokkerPlanck));
         var estimate = TypedOptions.Choice("--estimate", "Heat: alpha (constant diffusivity) or alpha-field (log α(x) piecewise linear on --control-points, smoothness penalty chosen by held-out loss).", "alpha",
@@ -34,10 +34,10 @@ internal static class PdeFitCommand
         var optimizer = TypedOptions.Choice("--optimizer", "Optimiser on log α with exact gradients.", "lm",
             ("lm", FitOptimizer.LevenbergMarquardt), ("levenberg-marquardt", FitOptimizer.LevenbergMarquardt), ("gauss-newton", FitOptimizer.LevenbergMarquardt), ("adam", FitOptimizer.Adam), ("sgd", FitOptimizer.Sgd));
         var learningRate = TypedOptions.NumberList("--learning-rate", "Step size in log α for adam/sgd, or a comma list (e.g. 0.003,0.01,0.03) to search: the lowest held-out loss wins.", "0.02");
-        var json = new Option<string?>("--json") { Description = "Write the result as JSON (alpha, alpha_std, train_loss, test_loss, iterations, ...).", HelpName = "FILE" };
-        var plot = new Option<string?>("--plot") { Description = "Write a PNG of the data and the fitted model at the first, middle and last snapshots.", HelpName = "FILE" };
+        var json = new Option<string?>("--json") { Description = "Write the result as JSON (alpha, alpha_std, train_loss, test_loss, iterations, ...).", HelpName = "FILE" }.WritableFile();
+        var plot = new Option<string?>("--plot") { Description = "Write a PNG of the data and the fitted model at the first, middle and last snapshots.", HelpName = "FILE" }.WritableFile();
         var forecast = new Option<double?>("--forecast") { Description = "Heat α fit: predict the field at this time from the last snapshot (ends held at their last values).", HelpName = "T" };
-        var forecastOut = new Option<string>("--forecast-out") { Description = "CSV (x,u) of the --forecast field.", DefaultValueFactory = _ => "forecast.csv", HelpName = "FILE" };
+        var forecastOut = new Option<string>("--forecast-out") { Description = "CSV (x,u) of the --forecast field.", DefaultValueFactory = _ => "forecast.csv", HelpName = "FILE" }.WritableFile();
         var command = new Command("fit", "Fit a diffusion model to data: first snapshot = initial condition, end values = boundary conditions (heat) or zero-flux walls (fokker-planck); Levenberg–Marquardt on log-parameters with exact gradients; held-out loss over time or whole experiments.")
         { data, equation, estimate, controlPoints, regularisation, loss, potential, well, testFraction, split, maxIterations, optimizer, learningRate, json, plot, forecast, forecastOut };
         command.SetAction(parse =>

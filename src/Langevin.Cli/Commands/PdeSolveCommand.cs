@@ -27,9 +27,9 @@ internal static class PdeSolveCommand
         var scheme = TypedOptions.Choice("--scheme", "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", "auto",
             ("auto", Scheme.Auto), ("explicit", Scheme.Explicit), ("ftcs", Scheme.Explicit), ("implicit", Scheme.Implicit), ("implicit-euler", Scheme.Implicit),
             ("backward-euler", Scheme.Implicit), ("crank-nicolson", Scheme.CrankNicolson), ("cn", Scheme.CrankNicolson));
-        var outPath = new Option<string>("--out") { Description = "CSV of the final field: header x,u (heat), x,y,u (heat with --ny) or x,p (fokker-planck).", Required = true, HelpName = "FILE" };
-        var plot = new Option<string?>("--plot") { Description = "Also write a PNG: a profile (1D) or a heatmap (2D).", HelpName = "FILE" };
-        var snapshots = new Option<string?>("--snapshots") { Description = "Also write the field every --snapshot-every as long-form CSV t,x[,y],u (what pde fit reads).", HelpName = "FILE" };
+        var outPath = new Option<string>("--out") { Description = "CSV of the final field: header x,u (heat), x,y,u (heat with --ny) or x,p (fokker-planck).", Required = true, HelpName = "FILE" }.WritableFile();
+        var plot = new Option<string?>("--plot") { Description = "Also write a PNG: a profile (1D) or a heatmap (2D).", HelpName = "FILE" }.WritableFile();
+        var snapshots = new Option<string?>("--snapshots") { Description = "Also write the field every --snapshot-every as long-form CSV t,x[,y],u (what pde fit reads).", HelpName = "FILE" }.WritableFile();
         var snapshotEvery = new Option<double?>("--snapshot-every") { Description = "Time between snapshots (default t-end/10); the steps shorten to land on them.", HelpName = "T" };
         var steady = new Option<double?>("--steady-state") { Description = "Stop early once |∂u/∂t| ≤ this everywhere (checked every t-end/1000).", HelpName = "ATOL" };
         var fp = new PotentialOptions();
@@ -110,6 +110,8 @@ internal static class PdeSolveCommand
         return command;
     }
 
+    private const int MaxSnapshots = 100_000;
+
     private static List<Tracker<GridField>> Trackers(string? snapshots, double? every, double? steady, double tEnd, string valueColumn)
     {
         var trackers = new List<Tracker<GridField>>();
@@ -118,6 +120,8 @@ internal static class PdeSolveCommand
         {
             double interval = every ?? tEnd / 10;
             if (!(interval > 0) || !double.IsFinite(interval)) throw new UserErrorException($"--snapshot-every must be a positive time, got {interval}");
+            if (tEnd / interval > MaxSnapshots)
+                throw new UserErrorException($"--snapshot-every {interval:G3} would write {tEnd / interval:G3} snapshots, more than {MaxSnapshots}; raise --snapshot-every");
             trackers.Add(new FieldCsvTracker(snapshots, interval, valueColumn));
         }
         if (steady is { } atol)

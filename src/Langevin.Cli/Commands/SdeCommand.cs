@@ -22,8 +22,8 @@ internal static class SdeCommand
         var particles = new Option<int>("--particles") { Description = "Number of independent particles.", DefaultValueFactory = _ => 10000 };
         var dt = new Option<double>("--dt") { Description = "Euler–Maruyama time step.", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<int>("--seed") { Description = "Seed (same seed, same particles).", DefaultValueFactory = _ => 1 };
-        var outPath = new Option<string>("--out") { Description = "Histogram CSV: x,density,count,fokker_planck (bins are the --nx grid cells).", Required = true, HelpName = "FILE" };
-        var plot = new Option<string?>("--plot") { Description = "Also write a PNG of the histogram against the Fokker–Planck density.", HelpName = "FILE" };
+        var outPath = new Option<string>("--out") { Description = "Histogram CSV: x,density,count,fokker_planck (bins are the --nx grid cells).", Required = true, HelpName = "FILE" }.WritableFile();
+        var plot = new Option<string?>("--plot") { Description = "Also write a PNG of the histogram against the Fokker–Planck density.", HelpName = "FILE" }.WritableFile();
         var command = new Command("simulate", "Simulate particles with reflecting walls at --x-min/--x-max, histogram them, and compare with the Fokker–Planck solution (KL).")
         { particles, dt, seed, outPath, plot };
         fp.AddTo(command);

@@ -13,7 +13,7 @@ internal static class SweepCommand
         var options = new TrainingOptions();
         var diffusion = new Option<string>("--diffusion") { Description = "Comma-separated values of D, e.g. 0,1e-5,1e-4,1e-3,1e-2.", Required = true };
         var seeds = new Option<int>("--seeds") { Description = "Runs per D (seeds --seed, --seed+1, …).", DefaultValueFactory = _ => 3 };
-        var output = new Option<string>("--out") { Description = "Sweep directory: one run folder per D and seed, sweep.csv, sweep-runs.csv, sweep.png. Finished runs are reused, interrupted ones resumed.", HelpName = "DIR", Required = true };
+        var output = new Option<string>("--out") { Description = "Sweep directory: one run folder per D and seed, sweep.csv, sweep-runs.csv, sweep.png. Finished runs are reused, interrupted ones resumed.", HelpName = "DIR", Required = true }.WritableFolder();
 
         var command = new Command("sweep", "Train over a grid of diffusion coefficients × seeds; print mean ± std per D and the best D on validation.");
         options.AddTo(command);

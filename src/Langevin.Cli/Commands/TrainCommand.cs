@@ -13,7 +13,7 @@ internal static class TrainCommand
     {
         var options = new TrainingOptions();
         var diffusion = new Option<double>("--diffusion") { Description = "Diffusion coefficient D: noise variance 2·lr·D per step (seed-literal: noise std D). D = 1/N is the Bayesian posterior for N training images.", DefaultValueFactory = _ => 0.0 };
-        var output = new Option<string>("--out") { Description = "Run directory (config.json, metrics.csv, checkpoint.bin, best.bin, summary.json, PNG plots).", HelpName = "DIR", Required = true };
+        var output = new Option<string>("--out") { Description = "Run directory (config.json, metrics.csv, checkpoint.bin, best.bin, summary.json, PNG plots).", HelpName = "DIR", Required = true }.WritableFolder();
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, with its saved settings (--epochs may be raised)." };
 
         var command = new Command("train", "Train a classifier with SGD or Langevin noise (SGLD, SGHMC, PSGLD, seed-literal); prints the running loss, checkpoints every epoch.");

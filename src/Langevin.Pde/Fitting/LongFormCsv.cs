@@ -38,8 +38,15 @@ public sealed class LongFormCsv
     public static LongFormCsv Read(string path)
     {
         if (!File.Exists(path)) throw new UserErrorException($"data file '{path}' does not exist; check {{LongFormCsv.path}}");
-        using var reader = new StreamReader(path);
-        return Parse(reader, path);
+        try
+        {
+            using var reader = new StreamReader(path);
+            return Parse(reader, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"data file '{path}' cannot be read ({e.Message.TrimEnd('.')}); check {{LongFormCsv.path}} and its permissions", e);
+        }
     }
 
     /// <summary>Parses CSV text from a reader; <paramref name="source"/> names it in error messages.</summary>

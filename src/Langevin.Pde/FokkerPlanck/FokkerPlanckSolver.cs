@@ -1,3 +1,4 @@
+using Langevin.Limits;
 using Langevin.Pde.Grids;
 using Langevin.Pde.Operators;
 using Langevin.Tracking;
@@ -23,6 +24,7 @@ public sealed class FokkerPlanckSolver
             throw new UserErrorException($"time step dt must be positive and finite (got {dt}); fix {{FokkerPlanckSolver.dt}}");
         if (scheme == Scheme.Explicit)
             throw new UserErrorException("the Fokker–Planck solver is implicit only; use {FokkerPlanckSolver.scheme} implicit or crank-nicolson");
+        WorkLimits.CheckMemory(12.0 * sizeof(double) * problem.Grid.Count, $"the Fokker–Planck solve on {problem.Grid.Count} points", "use fewer points ({Axis.points})");
         Problem = problem;
         TimeStep = dt;
         Scheme = scheme == Scheme.Auto ? Scheme.Implicit : scheme;
@@ -43,7 +45,7 @@ public sealed class FokkerPlanckSolver
     public int Advance(Span<double> p, double t0, double t1)
     {
         if (p.Length != Problem.Grid.Count) throw new ArgumentException($"density has {p.Length} values, grid has {Problem.Grid.Count}", nameof(p));
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{FokkerPlanckSolver.t1}}");
+        CheckPlan(t0, t1);
         if (!Kernels.AllFinite(p)) throw new UserErrorException("the initial density contains NaN or infinite values; fix the initial condition");
         if (t1 == t0) return 0;
         int steps = (int)Math.Max(1, Math.Ceiling((t1 - t0) / TimeStep * (1 - 1e-12)));
@@ -67,8 +69,18 @@ public sealed class FokkerPlanckSolver
     public TrackedRun Solve(double[] p, double t0, double t1, IEnumerable<Tracker<GridField>> trackers)
     {
         ArgumentNullException.ThrowIfNull(p);
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{FokkerPlanckSolver.t1}}");
+        CheckPlan(t0, t1);
         return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, p), t0, t1, (from, to, _) => Advance(p, from, to));
+    }
+
+    /// <summary>Refuses a run that ends before it starts or that has too many steps to finish.</summary>
+    private void CheckPlan(double t0, double t1)
+    {
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{FokkerPlanckSolver.t1}}");
+        double steps = Math.Ceiling((t1 - t0) / TimeStep);
+        WorkLimits.CheckSteps(steps, "the Fokker–Planck solve", "raise {FokkerPlanckSolver.dt} or lower {FokkerPlanckSolver.t1}");
+        WorkLimits.CheckUpdates(steps * Problem.Grid.Count, $"the Fokker–Planck solve ({Problem.Grid.Count} points × {steps:G3} steps)",
+            "raise {FokkerPlanckSolver.dt}, lower {FokkerPlanckSolver.t1} or use fewer points ({Axis.points})");
     }
 
     /// <summary>A normalised Gaussian density on a 1D problem's grid, ∫p = 1 by the trapezoid rule.</summary>

@@ -1,4 +1,5 @@
 using Langevin.Pde.Grids;
+using Langevin.Limits;
 using Langevin.Pde.Operators;
 using Langevin.Tracking;
 
@@ -53,6 +54,8 @@ public sealed class HeatSolver
         ArgumentNullException.ThrowIfNull(problem);
         if (!double.IsFinite(dt) || dt <= 0)
             throw new UserErrorException($"time step dt must be positive and finite (got {dt}); fix {{HeatSolver.dt}}");
+        // The operator, two line factorisations (start-up and main step), the stepper's scratch and the field: ~16 arrays.
+        WorkLimits.CheckMemory(16.0 * sizeof(double) * problem.Grid.Count, $"the heat solve on {problem.Grid.Count} points", "use fewer points ({Axis.points})");
         var op = problem.BuildOperator();
         double maxDiagonal = op.MaxDiagonal();
         double r = dt * maxDiagonal / 2;
@@ -91,7 +94,11 @@ public sealed class HeatSolver
     /// </summary>
     /// <returns>The number of steps taken.</returns>
     /// <exception cref="UserErrorException">When the field becomes NaN or infinite.</exception>
-    public int Advance(Span<double> u, double t0, double t1) => Advance(u, t0, t1, rannacherStartup);
+    public int Advance(Span<double> u, double t0, double t1)
+    {
+        CheckPlan(t0, t1);
+        return Advance(u, t0, t1, rannacherStartup);
+    }
 
     /// <summary>
     /// Solves from <paramref name="t0"/> to <paramref name="t1"/> in place, showing the field to
@@ -103,9 +110,19 @@ public sealed class HeatSolver
     public TrackedRun Solve(double[] u, double t0, double t1, IEnumerable<Tracker<GridField>> trackers)
     {
         ArgumentNullException.ThrowIfNull(u);
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{HeatSolver.t1}}");
+        CheckPlan(t0, t1);
         stepper.Operator.ApplyDirichlet(t0, u);
         return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, u), t0, t1, (from, to, first) => Advance(u, from, to, first && rannacherStartup));
+    }
+
+    /// <summary>Refuses a run that ends before it starts or that has too many steps to finish.</summary>
+    private void CheckPlan(double t0, double t1)
+    {
+        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{HeatSolver.t1}}");
+        double steps = Math.Ceiling((t1 - t0) / TimeStep);
+        WorkLimits.CheckSteps(steps, "the heat solve", "raise {HeatSolver.dt} or lower {HeatSolver.t1}");
+        WorkLimits.CheckUpdates(steps * Problem.Grid.Count, $"the heat solve ({Problem.Grid.Count} points × {steps:G3} steps)",
+            "raise {HeatSolver.dt}, lower {HeatSolver.t1} or use fewer points ({Axis.points})");
     }
 
     private int Advance(Span<double> u, double t0, double t1, bool startup)

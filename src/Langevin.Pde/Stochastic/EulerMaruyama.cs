@@ -1,3 +1,4 @@
+using Langevin.Limits;
 using Langevin.Pde.FokkerPlanck;
 using Langevin.Randomness;
 using Langevin.Tracking;
@@ -41,6 +42,7 @@ public sealed class EulerMaruyama
         if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
         if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix {{EulerMaruyama.tEnd}}");
         if (tEnd == 0) return;
+        CheckPlan(positions.Length, dt, tEnd);
         int steps = (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
         double h = tEnd / steps;
         var noise = new double[positions.Length];
@@ -58,6 +60,7 @@ public sealed class EulerMaruyama
         ArgumentNullException.ThrowIfNull(positions);
         if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
         if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix {{EulerMaruyama.tEnd}}");
+        CheckPlan(positions.Length, dt, tEnd);
         var collection = new TrackerCollection<double[]>(trackers);
         int steps = tEnd == 0 ? 0 : (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
         double h = steps == 0 ? 0 : tEnd / steps, t = 0;
@@ -100,6 +103,15 @@ public sealed class EulerMaruyama
         return rows;
     }
 
+    /// <summary>Refuses a simulation with too many particle steps to finish (or more steps than a counter holds).</summary>
+    private static void CheckPlan(int particles, double dt, double tEnd)
+    {
+        double steps = Math.Ceiling(tEnd / dt);
+        WorkLimits.CheckSteps(steps, "the simulation", "raise {EulerMaruyama.dt} or lower {EulerMaruyama.tEnd}");
+        WorkLimits.CheckUpdates(Math.Max(steps, steps * particles), $"the simulation ({particles} particles × {steps:G3} steps)",
+            "raise {EulerMaruyama.dt}, lower {EulerMaruyama.tEnd} or use fewer particles ({EulerMaruyama.count})");
+    }
+
     private void Step(Span<double> positions, double h, int step, int seed, double[] noise)
     {
         CounterNormal.Fill(noise, SeedTree.Key(seed, step), Math.Sqrt(2 * Diffusion * h));
@@ -121,6 +133,8 @@ public sealed class EulerMaruyama
     public static double[] GaussianPositions(int count, double mean, double std, int seed)
     {
         if (count < 1) throw new UserErrorException($"need at least one particle (got {count}); fix {{EulerMaruyama.count}}");
+        // Positions, the noise of a step and a copy for the histogram.
+        WorkLimits.CheckMemory(3.0 * sizeof(double) * count, $"{count} particles", "use fewer ({EulerMaruyama.count})");
         if (!(std >= 0)) throw new UserErrorException($"initial std must be ≥ 0 (got {std})");
         var x = new double[count];
         CounterNormal.Fill(x, SeedTree.Root(seed), std);

@@ -15,6 +15,7 @@ public sealed class FieldCsvTracker : Tracker<GridField>
 {
     private readonly string path;
     private readonly string valueColumn;
+    private const int MaxCharacters = 1 << 29;
     private readonly StringBuilder text = new();
 
     /// <summary>Writes <paramref name="path"/> with one block of rows per handled time.</summary>
@@ -38,6 +39,9 @@ public sealed class FieldCsvTracker : Tracker<GridField>
     /// <inheritdoc />
     public override TrackerAction Handle(GridField state, double t)
     {
+        // A string holds at most 2³¹ characters: past a quarter of that the file is refused, not an out-of-memory crash.
+        if (text.Length > MaxCharacters)
+            throw new UserErrorException($"the snapshots of {path} pass {MaxCharacters / (1 << 20)} MB of text by t = {t:G6}; write fewer (a larger {{FieldCsvTracker.interval}})");
         state.AppendRows(text, t);
         return TrackerAction.Continue;
     }
