@@ -45,6 +45,9 @@ public static class TorchRuntime
     public static void SetThreads(int threads)
     {
         if (threads < 0) throw new UserErrorException($"{{TorchRuntime.threads}} must be 0 (all cores) or a positive count, got {threads}");
+        // More threads than cores only adds contention; thousands of them make the machine unusable.
+        if (threads > Environment.ProcessorCount)
+            throw new UserErrorException($"{{TorchRuntime.threads}} {threads} is more than the {Environment.ProcessorCount} cores of this machine; give at most {Environment.ProcessorCount} (or 0 for one per core)");
         EnsureLoaded();
         if (threads > 0) torch.set_num_threads(threads);
     }

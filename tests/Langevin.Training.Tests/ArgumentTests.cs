@@ -36,6 +36,10 @@ public sealed class ArgumentTests
     [InlineData("sgld-momentum")]
     [InlineData("sgd-diffusion")]
     [InlineData("validation")]
+    [InlineData("lr-overflow")]
+    [InlineData("threads")]
+    [InlineData("divergence")]
+    [InlineData("batch-over-data")]
     public void Trainer_rejects_bad_configurations(string what)
     {
         var good = new TrainingConfig { Optimizer = OptimizerKind.Sgld, Diffusion = 1e-4, ValidationCount = 10, Epochs = 1 };
@@ -50,6 +54,11 @@ public sealed class ArgumentTests
             "sgld-momentum" => good with { Momentum = 0.9 },
             "sgd-diffusion" => good with { Optimizer = OptimizerKind.Sgd },
             "validation" => good with { ValidationCount = 40 },
+            // Beyond float32: torch could not even apply it (it used to be an overflow trace).
+            "lr-overflow" => good with { LearningRate = 1e300 },
+            "threads" => good with { Threads = Environment.ProcessorCount + 1 },
+            "divergence" => good with { DivergenceFactor = -1 },
+            "batch-over-data" => good with { BatchSize = 31 },
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
         using var train = Helpers.Synthetic(40, seed: 1);

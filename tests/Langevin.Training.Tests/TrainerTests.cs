@@ -111,6 +111,20 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_finite_loss_far_above_a_uniform_guess_is_divergence_unless_the_policy_says_otherwise()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        // lr 100 throws the weights far out at once: the loss is finite but millions of times ln 2.
+        var wild = Tiny(OptimizerKind.Sgd, epochs: 1) with { LearningRate = 100, DiffusionSchedule = "constant" };
+        using (var trainer = new Trainer(wild, train, test, null))
+            Assert.Contains("over 1E+06 × ln 2", Assert.Throws<UserErrorException>(() => trainer.Run()).Message);
+        using var lenient = new Trainer(wild with { DivergenceFactor = 0 }, train, test, null);
+        var result = lenient.Run();
+        Assert.Single(result.Epochs);
+    }
+
+    [Fact]
     public void Divergence_is_a_user_error_and_keeps_the_last_good_checkpoint()
     {
         using var train = Helpers.Synthetic(320, seed: 1);

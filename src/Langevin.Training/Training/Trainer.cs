@@ -65,6 +65,8 @@ public sealed class Trainer : IDisposable
         if (available < 1)
             throw new UserErrorException($"{{TrainingConfig.ValidationCount}} {config.ValidationCount} leaves no training images out of {trainingSet.Count}; use a smaller validation split");
         long trainCount = config.TrainLimit > 0 ? Math.Min(config.TrainLimit, available) : available;
+        if (config.BatchSize > trainCount)
+            throw new UserErrorException($"{{TrainingConfig.BatchSize}} {config.BatchSize} is more than the {trainCount} training images; give at most {trainCount}");
         _train = trainingSet.Slice(0, trainCount);
         _validation = trainingSet.Slice(available, config.ValidationCount);
         _test = testSet;
@@ -161,6 +163,7 @@ public sealed class Trainer : IDisposable
         using var order = tensor(Permutation(n, Config.Seed, epoch));
         double lossSum = 0, roughnessSum = 0, previousLoss = double.NaN, running = 0;
         double lr = Config.LearningRate, diffusion = Config.Diffusion;
+        double divergenceLimit = Config.DivergenceFactor * Math.Log(_train.ClassNames.Count);
         var watch = Stopwatch.StartNew();
         for (long b = 0; b < batches; b++)
         {
@@ -181,7 +184,8 @@ public sealed class Trainer : IDisposable
                 _optimizer.zero_grad();
                 var output = nn.functional.cross_entropy(_model.forward(x), y);
                 loss = output.item<float>();
-                if (!double.IsFinite(loss)) throw Diverged($"the loss became {loss}", epoch, b);
+                if (!double.IsFinite(loss) || (divergenceLimit > 0 && loss > divergenceLimit))
+                    throw Diverged($"the loss became {loss:G4}{(double.IsFinite(loss) ? $" (over {Config.DivergenceFactor:G3} × ln {_train.ClassNames.Count})" : "")}", epoch, b);
                 output.backward();
                 _optimizer.step();
             }

@@ -75,10 +75,20 @@ public sealed record TrainingConfig
     /// <summary>Use at most this many training images (0: all); for quick runs and tests.</summary>
     public int TrainLimit { get; init; }
 
+    /// <summary>
+    /// Divergence policy: a mini-batch loss above this many times ln(classes), the loss of a uniform guess that training
+    /// starts near, stops the run as diverged (keeping the last good checkpoint), as a NaN or infinite loss always does.
+    /// 0 counts only NaN and ∞. A run whose early steps overshoot can reach thousands and recover; the default, 10⁶, means logits of order 10⁶.
+    /// </summary>
+    public double DivergenceFactor { get; init; } = 1e6;
+
     /// <summary>Checks the values; throws <see cref="UserErrorException"/> naming the bad option.</summary>
     public void Validate()
     {
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserErrorException($"{{TrainingConfig.LearningRate}} must be a finite number > 0, got {LearningRate}");
+        // The parameters are float32: a larger factor cannot even be applied to them.
+        if (LearningRate > float.MaxValue || Diffusion > float.MaxValue || WeightDecay > float.MaxValue)
+            throw new UserErrorException($"{{TrainingConfig.LearningRate}}, {{TrainingConfig.Diffusion}} and {{TrainingConfig.WeightDecay}} must be at most {float.MaxValue:G3} (float32 weights), got {LearningRate:G3}, {Diffusion:G3}, {WeightDecay:G3}");
         if (!(Momentum >= 0 && Momentum < 1)) throw new UserErrorException($"{{TrainingConfig.Momentum}} must be in [0, 1), got {Momentum}");
         if (!(Diffusion >= 0) || double.IsInfinity(Diffusion)) throw new UserErrorException($"{{TrainingConfig.Diffusion}} must be a finite number ≥ 0, got {Diffusion}");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new UserErrorException($"{{TrainingConfig.WeightDecay}} must be a finite number ≥ 0, got {WeightDecay}");
@@ -90,6 +100,10 @@ public sealed record TrainingConfig
         if (ThinSteps < 0) throw new UserErrorException($"{{TrainingConfig.ThinSteps}} must be ≥ 0 steps, got {ThinSteps}");
         if (Samples < 0) throw new UserErrorException($"{{TrainingConfig.Samples}} must be ≥ 0, got {Samples}");
         if (Threads < 0) throw new UserErrorException($"{{TrainingConfig.Threads}} must be 0 (one per core) or a positive count, got {Threads}");
+        if (Threads > Environment.ProcessorCount)
+            throw new UserErrorException($"{{TrainingConfig.Threads}} {Threads} is more than the {Environment.ProcessorCount} cores of this machine; give at most {Environment.ProcessorCount} (or 0 for one per core)");
+        if (!(DivergenceFactor >= 0) || double.IsInfinity(DivergenceFactor))
+            throw new UserErrorException($"{{TrainingConfig.DivergenceFactor}} must be a finite number ≥ 0 (0: only NaN and ∞ count as divergence), got {DivergenceFactor}");
         if (TrainLimit < 0) throw new UserErrorException($"{{TrainingConfig.TrainLimit}} must be ≥ 0, got {TrainLimit}");
         _ = Schedule;
     }
