@@ -40,6 +40,19 @@ public sealed record LatentDiffusionConfig
     /// <summary>Tokens per prompt, including [BOS] and [EOS].</summary>
     public int MaxTokens { get; init; } = 16;
 
+    /// <summary>Largest UNet width accepted (parameters grow as its square: 512 is ~800 MB of weights and optimiser state).</summary>
+    public const int MaxUNetWidth = 512;
+
+    /// <summary>Checks the sizes a model can be built with.</summary>
+    /// <exception cref="UserErrorException">For a width the attention heads cannot split, or too large to train.</exception>
+    public void Validate()
+    {
+        if (UNetWidth < UNetHeads || UNetWidth % UNetHeads != 0 || UNetWidth > MaxUNetWidth)
+            throw new UserErrorException($"{{LatentDiffusionConfig.UNetWidth}} must be a multiple of the {UNetHeads} attention heads from {UNetHeads} to {MaxUNetWidth}, got {UNetWidth}");
+        if (TextWidth < TextHeads || TextWidth % TextHeads != 0)
+            throw new UserErrorException($"the text width must be a multiple of the {TextHeads} text attention heads, got {TextWidth}");
+    }
+
     /// <summary>Noise schedule name: linear, scaled-linear or cosine.</summary>
     public string Schedule { get; init; } = "linear";
 

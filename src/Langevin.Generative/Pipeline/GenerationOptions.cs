@@ -40,6 +40,25 @@ public sealed record GenerationOptions
     public void Validate()
     {
         if (!(Guidance >= 0) || double.IsInfinity(Guidance)) throw new UserErrorException($"{{GenerationOptions.Guidance}} must be a finite number ≥ 0, got {Guidance}");
+        // Past a few tens the guided prediction leaves the range the model was trained on: the image is saturated noise.
+        if (Guidance > MaxGuidance) throw new UserErrorException($"{{GenerationOptions.Guidance}} {Guidance:G3} is over {MaxGuidance} (images would be saturated noise; 1–15 is the useful range)");
+        if (Sampler != SamplerKind.Ddim && Eta != 0)
+            throw new UserErrorException($"{{GenerationOptions.Eta}} applies to the DDIM sampler only ({Sampler} has none); drop it or use {{GenerationOptions.Sampler}} ddim");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "at least one image per forward pass");
+    }
+
+    /// <summary>Largest guidance scale accepted.</summary>
+    public const double MaxGuidance = 100;
+
+    /// <summary>Largest number of image-steps (images × sampling steps) one request may plan: minutes of work on a CPU.</summary>
+    public const double MaxImageSteps = 1e6;
+
+    /// <summary>Refuses a request for <paramref name="count"/> images that would not finish.</summary>
+    /// <exception cref="UserErrorException">When count × steps exceeds <see cref="MaxImageSteps"/>.</exception>
+    public void CheckWork(int count)
+    {
+        double imageSteps = (double)count * Steps;
+        if (imageSteps > MaxImageSteps)
+            throw new UserErrorException($"{count} images × {Steps} steps are {imageSteps:G3} image-steps, over the limit of {MaxImageSteps:G1} (it would not finish); lower {{TextToImage.count}} or {{GenerationOptions.Steps}}");
     }
 }

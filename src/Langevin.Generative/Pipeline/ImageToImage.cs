@@ -26,8 +26,9 @@ public static class ImageToImage
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
         if (!(strength is >= 0 and <= 1)) throw new UserErrorException($"{{ImageToImage.strength}} must be between 0 (keep the image) and 1 (ignore it), got {strength}");
-        if (count < 1) throw new UserErrorException($"-n must be at least 1, got {count}");
+        if (count < 1) throw new UserErrorException($"{{TextToImage.count}} must be at least 1, got {count}");
         options.Validate();
+        options.CheckWork(count);
         var config = model.Config;
         long[] expected = [config.ImageChannels, config.ImageSize, config.ImageSize];
         if (!image.shape.SequenceEqual(expected))

@@ -27,6 +27,7 @@ public static class TextToImage
         ArgumentNullException.ThrowIfNull(options);
         if (prompts.Count == 0) throw new UserErrorException("nothing to generate: -n must be at least 1");
         options.Validate();
+        options.CheckWork(prompts.Count);
         var config = model.Config;
         var generator = new Generator((ulong)options.Seed);
         using var noise = randn([prompts.Count, config.LatentChannels, config.LatentSize, config.LatentSize], generator: generator);

@@ -56,6 +56,8 @@ public sealed class DiffusionTrainer
             throw new UserErrorException($"{data.Count} images are fewer than {{DiffusionTrainingOptions.BatchSize}} {options.BatchSize}; lower {{DiffusionTrainingOptions.BatchSize}} to at most {data.Count}");
         if (!resume && (File.Exists(ConfigPath) || File.Exists(CheckpointPath)))
             throw new UserErrorException($"{_run} already holds a training run; pass {{DiffusionTrainer.resume}} to continue it or choose a new {{DiffusionTrainer.runFolder}} folder");
+        if (resume && !File.Exists(ConfigPath) && !File.Exists(AutoencoderPath) && !File.Exists(CheckpointPath))
+            throw new UserErrorException($"{{DiffusionTrainer.resume}}: {_run} holds no run to continue (no config.json, autoencoder.bin or checkpoint.bin); start the run without {{DiffusionTrainer.resume}}");
         if (resume && File.Exists(ConfigPath)) CheckDataMatchesRun();
         Directory.CreateDirectory(_run);
     }

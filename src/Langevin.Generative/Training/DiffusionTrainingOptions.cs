@@ -47,6 +47,7 @@ public sealed record DiffusionTrainingOptions
     /// <summary>Validates the options; throws <see cref="UserErrorException"/> naming the bad one.</summary>
     public void Validate()
     {
+        Model.Validate();
         if (Epochs < 1) throw new UserErrorException($"{{DiffusionTrainingOptions.Epochs}} must be ≥ 1, got {Epochs}");
         if (AutoencoderEpochs < 1) throw new UserErrorException($"{{DiffusionTrainingOptions.AutoencoderEpochs}} must be ≥ 1, got {AutoencoderEpochs}");
         if (BatchSize < 2) throw new UserErrorException($"{{DiffusionTrainingOptions.BatchSize}} must be ≥ 2, got {BatchSize}");
