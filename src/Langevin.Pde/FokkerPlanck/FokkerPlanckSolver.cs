@@ -73,15 +73,7 @@ public sealed class FokkerPlanckSolver
         return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, p), t0, t1, (from, to, _) => Advance(p, from, to));
     }
 
-    /// <summary>Refuses a run that ends before it starts or that has too many steps to finish.</summary>
-    private void CheckPlan(double t0, double t1)
-    {
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{FokkerPlanckSolver.t1}}");
-        double steps = Math.Ceiling((t1 - t0) / TimeStep);
-        WorkLimits.CheckSteps(steps, "the Fokker–Planck solve", "raise {FokkerPlanckSolver.dt} or lower {FokkerPlanckSolver.t1}");
-        WorkLimits.CheckUpdates(steps * Problem.Grid.Count, $"the Fokker–Planck solve ({Problem.Grid.Count} points × {steps:G3} steps)",
-            "raise {FokkerPlanckSolver.dt}, lower {FokkerPlanckSolver.t1} or use fewer points ({Axis.points})");
-    }
+    private void CheckPlan(double t0, double t1) => RunPlan.Check(t0, t1, TimeStep, Problem.Grid.Count, "FokkerPlanckSolver", "the Fokker–Planck solve");
 
     /// <summary>A normalised Gaussian density on a 1D problem's grid, ∫p = 1 by the trapezoid rule.</summary>
     public static double[] Gaussian(Grid grid, double mean, double std)

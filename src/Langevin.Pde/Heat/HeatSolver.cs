@@ -115,15 +115,7 @@ public sealed class HeatSolver
         return new TrackerCollection<GridField>(trackers).Run(new GridField(Problem.Grid, u), t0, t1, (from, to, first) => Advance(u, from, to, first && rannacherStartup));
     }
 
-    /// <summary>Refuses a run that ends before it starts or that has too many steps to finish.</summary>
-    private void CheckPlan(double t0, double t1)
-    {
-        if (!(t1 >= t0)) throw new UserErrorException($"end time {t1} is before start time {t0}; fix {{HeatSolver.t1}}");
-        double steps = Math.Ceiling((t1 - t0) / TimeStep);
-        WorkLimits.CheckSteps(steps, "the heat solve", "raise {HeatSolver.dt} or lower {HeatSolver.t1}");
-        WorkLimits.CheckUpdates(steps * Problem.Grid.Count, $"the heat solve ({Problem.Grid.Count} points × {steps:G3} steps)",
-            "raise {HeatSolver.dt}, lower {HeatSolver.t1} or use fewer points ({Axis.points})");
-    }
+    private void CheckPlan(double t0, double t1) => RunPlan.Check(t0, t1, TimeStep, Problem.Grid.Count, "HeatSolver", "the heat solve");
 
     private int Advance(Span<double> u, double t0, double t1, bool startup)
     {
