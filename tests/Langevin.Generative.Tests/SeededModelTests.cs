@@ -55,6 +55,26 @@ public sealed class SeededModelTests
         Assert.False(a[0].eq(b[0]).all().item<bool>(), "two seeds trained to the same weights");
     }
 
+    [Fact]
+    public async Task Two_generations_running_concurrently_give_what_each_gives_alone()
+    {
+        using var model = Pipeline.LatentDiffusionModel.Load(Pipeline.ShippedModels.Find(Pipeline.ShippedModels.TextToImage));
+        var ddim = new Pipeline.GenerationOptions { Steps = 8, Guidance = 3, Seed = 4 };
+        var ddpm = ddim with { Sampler = Pipeline.SamplerKind.Ddpm, Seed = 9 };
+        Tensor Alone(string prompt, Pipeline.GenerationOptions options) => Pipeline.TextToImage.Generate(model, prompt, 3, options);
+        using var a = Alone("a photo of a sneaker", ddim);
+        using var b = Alone("a bag", ddpm);
+        using var start = new Barrier(2);
+        var together = await Task.WhenAll(new[] { ("a photo of a sneaker", ddim), ("a bag", ddpm) }.Select(job => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            return Alone(job.Item1, job.Item2);
+        }, TaskCreationOptions.LongRunning)));
+        Assert.Equal(0f, (a - together[0]).abs().max().item<float>());
+        Assert.Equal(0f, (b - together[1]).abs().max().item<float>());
+        foreach (var image in together) image.Dispose();
+    }
+
     /// <summary>28×28 images whose class is the row band that is bright, with seeded noise (System.Random: test data only).</summary>
     private static ImageDataset Synthetic(int count)
     {
