@@ -104,14 +104,19 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
         return model;
     }
 
-    /// <summary>Saves the weights atomically.</summary>
-    public void Save(string path) => AtomicFile.Write(path, s => Pipeline.ModuleIO.SaveTo(this, s));
+    /// <summary>Saves the weights atomically, with their checksum beside them (<c>PATH.sha256</c>).</summary>
+    public void Save(string path)
+    {
+        AtomicFile.Write(path, s => Pipeline.ModuleIO.SaveTo(this, s));
+        Pipeline.WeightChecksums.Write(Path.GetDirectoryName(Path.GetFullPath(path))!, path + ".sha256", [Path.GetFileName(path)]);
+    }
 
-    /// <summary>Loads weights saved by <see cref="Save"/>, in evaluation mode.</summary>
+    /// <summary>Loads weights saved by <see cref="Save"/>, in evaluation mode, after checking them against their checksum (when it is there).</summary>
     public static FashionClassifier Load(string path)
     {
         TorchRuntime.EnsureLoaded();
         if (!File.Exists(path)) throw new UserErrorException($"classifier weights {path} not found; train them first (FashionClassifier.Train) or point {{FashionClassifier.path}} at them");
+        Pipeline.WeightChecksums.Verify(Path.GetDirectoryName(Path.GetFullPath(path))!, path + ".sha256");
         using var discarded = new Generator(0); // the weights come from the file
         var model = new FashionClassifier(discarded);
         model.load(path);

@@ -61,6 +61,7 @@ public sealed class LatentDiffusionModel : IDisposable
         if (!File.Exists(configPath))
             throw new UserErrorException($"no model at {folder} ({ConfigFile} missing); point {{LatentDiffusionModel.folder}} at the model/ subfolder of a diffusion training run");
         var config = LatentDiffusionConfig.FromJson(File.ReadAllText(configPath), configPath);
+        WeightChecksums.Verify(folder, Path.Combine(folder, WeightChecksums.FolderFile));
         // The initial weights are overwritten by the files; a fixed generator keeps even the discarded draws off the global one.
         using var discarded = new Generator(0);
         var model = Create(config, discarded);
@@ -86,6 +87,7 @@ public sealed class LatentDiffusionModel : IDisposable
         AtomicFile.Write(Path.Combine(folder, "text_encoder.bin"), s => TextEncoder.SaveTo(s));
         AtomicFile.Write(Path.Combine(folder, "unet.bin"), s => UNet.SaveTo(s));
         AtomicFile.Write(Path.Combine(folder, "autoencoder.bin"), s => Autoencoder.SaveTo(s));
+        WeightChecksums.Write(folder, Path.Combine(folder, WeightChecksums.FolderFile), ["text_encoder.bin", "unet.bin", "autoencoder.bin"]);
         // The config goes last: a folder with a config is a complete model.
         AtomicFile.WriteAllText(Path.Combine(folder, ConfigFile), Config.ToJson());
     }
