@@ -146,4 +146,24 @@ public sealed class GenerateCommandTests : IDisposable
 
     /// <summary>The PNG colour type byte of IHDR: 0 gray, 2 RGB.</summary>
     private static int ColourType(string png) => File.ReadAllBytes(png)[25];
+
+    [Fact]
+    public void Evaluate_writes_the_adherence_and_fid_tables_of_the_protocol()
+    {
+        string report = _folder.Combine("report.md");
+        var (exit, output, error) = Cli.Run("diffusion", "evaluate", "--per-class", "2", "--fid-samples", "20", "--steps", "3",
+            "--guidance", "0,3", "--threads", "1", "--report", report);
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        Assert.Contains("FID ", output);
+        var lines = File.ReadAllLines(report);
+        Assert.StartsWith("Model `", lines[0]);
+        // Header, rule, one row per guidance; then the FID table with the generated row and the real-vs-real floor.
+        Assert.Equal(2, lines.Count(l => l.StartsWith("| 0 |", StringComparison.Ordinal) || l.StartsWith("| 3 |", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("| generated (guidance 3, 20 images, 2/class)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| floor: 20 real train images", StringComparison.Ordinal));
+        var (badExit, _, badError) = Cli.Run("diffusion", "evaluate", "--fid-samples", "5");
+        Assert.Equal(2, badExit);
+        Assert.Contains("--fid-samples must be 0 (skip) or ≥ 20, got 5", badError);
+    }
 }
