@@ -32,17 +32,6 @@ public sealed class SweepTests
         Assert.Equal(result.Rows, again.Rows);
     }
 
-    [Theory]
-    [InlineData("0,1e-5, 1e-4", new[] { 0, 1e-5, 1e-4 })]
-    [InlineData("0.5", new[] { 0.5 })]
-    public void Diffusion_lists_parse(string text, double[] expected) => Assert.Equal(expected, Sweep.ParseList(text));
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("0,-1")]
-    [InlineData("0,x")]
-    public void Bad_diffusion_lists_are_user_errors(string text) => Assert.Throws<UserErrorException>(() => Sweep.ParseList(text));
-
     [Fact]
     public void A_repeated_D_or_a_bad_setting_late_in_the_grid_is_refused_before_any_run()
     {

@@ -11,7 +11,8 @@ internal static class SweepCommand
     public static Command Create()
     {
         var options = new TrainingOptions();
-        var diffusion = new Option<string>("--diffusion") { Description = "Comma-separated values of D, e.g. 0,1e-5,1e-4,1e-3,1e-2.", Required = true };
+        var diffusion = TypedOptions.NumberList("--diffusion", "Comma-separated values of D, e.g. 0,1e-5,1e-4,1e-3,1e-2.", "0", allowZero: true);
+        diffusion.Required = true;
         var seeds = new Option<int>("--seeds") { Description = "Runs per D (seeds --seed, --seed+1, …).", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Sweep directory: one run folder per D and seed, sweep.csv, sweep-runs.csv, sweep.png. Finished runs are reused, interrupted ones resumed.", HelpName = "DIR", Required = true }.WritableFolder();
 
@@ -23,7 +24,7 @@ internal static class SweepCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
-            var values = Sweep.ParseList(parse.GetValue(diffusion)!);
+            var values = parse.GetValue(diffusion)!;
             int seedCount = parse.GetValue(seeds);
             var config = options.ToConfig(parse, values[0]);
             config.Validate();
@@ -32,7 +33,7 @@ internal static class SweepCommand
             using (test)
             {
                 long batchesPerRun = (long)Math.Ceiling((double)(config.TrainLimit > 0 ? Math.Min(config.TrainLimit, train.Count - config.ValidationCount) : train.Count - config.ValidationCount) / config.BatchSize) * config.Epochs;
-                var result = ConsoleProgress.Run(writer, "sweep", batchesPerRun * values.Count * seedCount,
+                var result = ConsoleProgress.Run(writer, "sweep", batchesPerRun * values.Length * seedCount,
                     sink => Sweep.Run(config, values, seedCount, train, test, parse.GetValue(output)!, label => new TrainingProgress(sink, label), cancellationToken));
                 Print(writer, result, config);
             }

@@ -63,20 +63,6 @@ public static class Sweep
         return sweep;
     }
 
-    /// <summary>Parses a comma-separated list of D values, e.g. "0,1e-5,1e-4".</summary>
-    public static IReadOnlyList<double> ParseList(string text)
-    {
-        var values = new List<double>();
-        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) || !(d >= 0) || double.IsInfinity(d))
-                throw new UserErrorException($"{{Sweep.diffusions}} '{part}' is not a number ≥ 0; give a comma-separated list such as 0,1e-5,1e-4");
-            values.Add(d);
-        }
-        if (values.Count == 0) throw new UserErrorException("{Sweep.diffusions} needs at least one value, e.g. 0,1e-5,1e-4");
-        return values;
-    }
-
     /// <summary>Formats a D value for folder names and tables (invariant, shortest round-trip).</summary>
     public static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 
