@@ -108,7 +108,7 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     public void Save(string path)
     {
         AtomicFile.Write(path, s => Pipeline.ModuleIO.SaveTo(this, s));
-        Pipeline.WeightChecksums.Write(Path.GetDirectoryName(Path.GetFullPath(path))!, path + ".sha256", [Path.GetFileName(path)]);
+        Pipeline.WeightChecksums.WriteBeside(path);
     }
 
     /// <summary>Loads weights saved by <see cref="Save"/>, in evaluation mode, after checking them against their checksum (when it is there).</summary>
@@ -116,7 +116,7 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     {
         TorchRuntime.EnsureLoaded();
         if (!File.Exists(path)) throw new UserErrorException($"classifier weights {path} not found; train them first (FashionClassifier.Train) or point {{FashionClassifier.path}} at them");
-        Pipeline.WeightChecksums.Verify(Path.GetDirectoryName(Path.GetFullPath(path))!, path + ".sha256");
+        Pipeline.WeightChecksums.VerifyBeside(path);
         using var discarded = new Generator(0); // the weights come from the file
         var model = new FashionClassifier(discarded);
         model.load(path);

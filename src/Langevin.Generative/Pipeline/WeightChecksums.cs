@@ -36,6 +36,14 @@ internal static class WeightChecksums
         }
     }
 
+    /// <summary>Writes the checksum of one weights file beside it, as <c>PATH.sha256</c>.</summary>
+    public static void WriteBeside(string file) => Write(Folder(file), file + ".sha256", [Path.GetFileName(file)]);
+
+    /// <summary>Checks one weights file against <c>PATH.sha256</c> beside it, when that is there.</summary>
+    public static void VerifyBeside(string file) => Verify(Folder(file), file + ".sha256");
+
+    private static string Folder(string file) => Path.GetDirectoryName(Path.GetFullPath(file))!;
+
     private static string Hash(string path)
     {
         using var stream = File.OpenRead(path);

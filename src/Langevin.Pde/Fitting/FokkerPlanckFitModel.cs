@@ -16,17 +16,16 @@ internal sealed class FokkerPlanckFitModel
     private readonly Snapshots1D data;
     private readonly Grid grid;
     private readonly Potential basePotential;
-    private readonly int substeps;
-    private readonly double[] p, previous;
+    private readonly int[] substeps;
+    private readonly double[] p;
 
     public FokkerPlanckFitModel(Snapshots1D data, Potential basePotential, int substeps)
     {
         this.data = data;
         this.basePotential = basePotential;
-        this.substeps = substeps;
+        this.substeps = Enumerable.Repeat(substeps, data.Times.Length - 1).ToArray();
         grid = Grid.Line(data.Positions[0], data.Positions[^1], data.Positions.Length);
         p = new double[grid.Count];
-        previous = new double[grid.Count];
     }
 
     /// <summary>
@@ -43,25 +42,8 @@ internal sealed class FokkerPlanckFitModel
         {
             var (scale, diffusionDerivative) = problem.BuildOperatorDerivatives();
             derivatives = [scale, diffusionDerivative];
-            foreach (var sj in sensitivities[0]) Array.Clear(sj);
         }
-        double[][] s = [new double[grid.Count], new double[grid.Count]];
         data.Values[0].CopyTo(p, 0);
-        p.CopyTo(values[0], 0);
-        for (int q = 0; q + 1 < data.Times.Length; q++)
-        {
-            double t0 = data.Times[q], h = (data.Times[q + 1] - t0) / substeps;
-            for (int step = 0; step < substeps; step++)
-            {
-                double t = t0 + step * h;
-                p.CopyTo(previous, 0);
-                stepper.Step(p, t, h, StepMethod.Douglas, 0.5);
-                if (derivatives is not null)
-                    for (int j = 0; j < 2; j++) stepper.StepTangent(s[j], previous, p, derivatives[j], t, h, 0.5);
-            }
-            p.CopyTo(values[q + 1], 0);
-            if (sensitivities is not null)
-                for (int j = 0; j < 2; j++) s[j].CopyTo(sensitivities[q + 1][j], 0);
-        }
+        TangentRun.Run(stepper, p, data.Times, substeps, 0.5, derivatives, values, sensitivities);
     }
 }

@@ -13,7 +13,7 @@ namespace Langevin.Pde.Fitting;
 /// interval. log α is piecewise linear between K equally spaced control values ηⱼ (K = 1: a constant α = e^η), so
 /// α > 0 for any parameters; the derivative of the operator along ηⱼ is the same operator built with α(x)·φⱼ(x)
 /// (φⱼ the hat function of control point j), because the operator is linear in α. The sensitivities sⱼ = ∂u/∂ηⱼ are
-/// the tangents of the solver's steps (<see cref="SplitStepper.StepTangent"/>).
+/// the tangents of the solver's steps (<see cref="SplitStepper.StepTangent"/>, run by <see cref="TangentRun"/>).
 /// </summary>
 internal sealed class HeatFitModel
 {
@@ -23,7 +23,7 @@ internal sealed class HeatFitModel
     private readonly int[] substeps;
     private readonly double theta;
     private readonly int n, k;
-    private readonly double[] u, previous;
+    private readonly double[] u;
 
     /// <param name="data">Snapshots on a uniform grid; the first is the initial condition.</param>
     /// <param name="controlPoints">K, the number of control values of log α.</param>
@@ -44,7 +44,6 @@ internal sealed class HeatFitModel
         for (int q = 0; q < substeps.Length; q++)
             substeps[q] = (int)Math.Max(1, Math.Ceiling((times[q + 1] - times[q]) / h * (1 - 1e-12)));
         u = new double[n];
-        previous = new double[n];
     }
 
     public int Parameters => k;
@@ -85,7 +84,6 @@ internal sealed class HeatFitModel
         var op = new HeatProblem(grid, ends) { DiffusivityField = p => Alpha(p[0]) }.BuildOperator();
         var stepper = new SplitStepper(op);
         SplitOperator[]? derivatives = null;
-        double[][]? s = null;
         if (sensitivities is not null)
         {
             derivatives = new SplitOperator[k];
@@ -94,27 +92,9 @@ internal sealed class HeatFitModel
                 int jj = j;
                 derivatives[j] = k == 1 ? op : new HeatProblem(grid, ends) { DiffusivityField = p => Alpha(p[0]) * Hat(jj, p[0]) }.BuildOperator();
             }
-            s = new double[k][];
-            for (int j = 0; j < k; j++) s[j] = new double[n];
-            foreach (var sj in sensitivities[0]) Array.Clear(sj);
         }
         data.Values[0].CopyTo(u, 0);
         op.ApplyDirichlet(data.Times[0], u);
-        u.CopyTo(values[0], 0);
-        for (int q = 0; q < substeps.Length; q++)
-        {
-            double t0 = data.Times[q], h = (data.Times[q + 1] - t0) / substeps[q];
-            for (int step = 0; step < substeps[q]; step++)
-            {
-                double t = t0 + step * h;
-                u.CopyTo(previous, 0);
-                stepper.Step(u, t, h, StepMethod.Douglas, theta);
-                if (s is not null)
-                    for (int j = 0; j < k; j++) stepper.StepTangent(s[j], previous, u, derivatives![j], t, h, theta);
-            }
-            u.CopyTo(values[q + 1], 0);
-            if (s is not null)
-                for (int j = 0; j < k; j++) s[j].CopyTo(sensitivities![q + 1][j], 0);
-        }
+        TangentRun.Run(stepper, u, data.Times, substeps, theta, derivatives, values, sensitivities);
     }
 }

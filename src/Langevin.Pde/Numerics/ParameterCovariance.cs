@@ -13,9 +13,7 @@ public static class ParameterCovariance
     {
         ArgumentNullException.ThrowIfNull(information);
         int k = information.GetLength(0);
-        var factor = DenseAlgebra.TryCholesky(Matrix<double>.Build.DenseOfArray(information));
-        if (factor is null) return Enumerable.Repeat(double.PositiveInfinity, k).ToArray();
-        var inverse = factor.Solve(Matrix<double>.Build.DenseIdentity(k));
+        if (Inverse(information) is not { } inverse) return Enumerable.Repeat(double.PositiveInfinity, k).ToArray();
         return Enumerable.Range(0, k).Select(a => sigma2 * inverse[a, a]).ToArray();
     }
 
@@ -29,10 +27,15 @@ public static class ParameterCovariance
         ArgumentNullException.ThrowIfNull(hessian);
         ArgumentNullException.ThrowIfNull(score);
         int k = hessian.GetLength(0);
-        var factor = DenseAlgebra.TryCholesky(Matrix<double>.Build.DenseOfArray(hessian));
-        if (factor is null) return Enumerable.Repeat(double.PositiveInfinity, k).ToArray();
-        var inverse = factor.Solve(Matrix<double>.Build.DenseIdentity(k));
+        if (Inverse(hessian) is not { } inverse) return Enumerable.Repeat(double.PositiveInfinity, k).ToArray();
         var sandwich = inverse * Matrix<double>.Build.DenseOfArray(score) * inverse;
         return Enumerable.Range(0, k).Select(a => sandwich[a, a]).ToArray();
+    }
+
+    /// <summary>The inverse of a symmetric positive-definite matrix by its Cholesky factor, or null when it is not one.</summary>
+    private static Matrix<double>? Inverse(double[,] matrix)
+    {
+        var factor = DenseAlgebra.TryCholesky(Matrix<double>.Build.DenseOfArray(matrix));
+        return factor?.Solve(Matrix<double>.Build.DenseIdentity(matrix.GetLength(0)));
     }
 }

@@ -39,12 +39,7 @@ public sealed class EulerMaruyama
     /// <exception cref="UserErrorException">For a bad step or a particle that escapes to infinity or NaN.</exception>
     public void Run(Span<double> positions, double dt, double tEnd, int seed)
     {
-        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
-        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix {{EulerMaruyama.tEnd}}");
-        if (tEnd == 0) return;
-        CheckPlan(positions.Length, dt, tEnd);
-        int steps = (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
-        double h = tEnd / steps;
+        var (steps, h) = Plan(positions.Length, dt, tEnd);
         var noise = new double[positions.Length];
         for (int n = 0; n < steps; n++) Step(positions, h, n, seed, noise);
     }
@@ -58,12 +53,9 @@ public sealed class EulerMaruyama
     public TrackedRun Run(double[] positions, double dt, double tEnd, int seed, IEnumerable<Tracker<double[]>> trackers)
     {
         ArgumentNullException.ThrowIfNull(positions);
-        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
-        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix {{EulerMaruyama.tEnd}}");
-        CheckPlan(positions.Length, dt, tEnd);
+        var (steps, h) = Plan(positions.Length, dt, tEnd);
         var collection = new TrackerCollection<double[]>(trackers);
-        int steps = tEnd == 0 ? 0 : (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
-        double h = steps == 0 ? 0 : tEnd / steps, t = 0;
+        double t = 0;
         var noise = new double[positions.Length];
         int n = 0;
         bool stopped = false;
@@ -103,13 +95,21 @@ public sealed class EulerMaruyama
         return rows;
     }
 
-    /// <summary>Refuses a simulation with too many particle steps to finish (or more steps than a counter holds).</summary>
-    private static void CheckPlan(int particles, double dt, double tEnd)
+    /// <summary>
+    /// The ⌈tEnd/dt⌉ equal steps of a run (none for tEnd = 0) and their size, after refusing a bad step or end time and
+    /// a simulation with too many particle steps to finish (or more steps than a counter holds).
+    /// </summary>
+    private static (int Steps, double Size) Plan(int particles, double dt, double tEnd)
     {
-        double steps = Math.Ceiling(tEnd / dt);
-        WorkLimits.CheckSteps(steps, "the simulation", "raise {EulerMaruyama.dt} or lower {EulerMaruyama.tEnd}");
-        WorkLimits.CheckUpdates(Math.Max(steps, steps * particles), $"the simulation ({particles} particles × {steps:G3} steps)",
+        if (!double.IsFinite(dt) || dt <= 0) throw new UserErrorException($"time step dt must be positive (got {dt}); fix {{EulerMaruyama.dt}}");
+        if (!(tEnd >= 0)) throw new UserErrorException($"end time must be ≥ 0 (got {tEnd}); fix {{EulerMaruyama.tEnd}}");
+        if (tEnd == 0) return (0, 0);
+        double planned = Math.Ceiling(tEnd / dt);
+        WorkLimits.CheckSteps(planned, "the simulation", "raise {EulerMaruyama.dt} or lower {EulerMaruyama.tEnd}");
+        WorkLimits.CheckUpdates(Math.Max(planned, planned * particles), $"the simulation ({particles} particles × {planned:G3} steps)",
             "raise {EulerMaruyama.dt}, lower {EulerMaruyama.tEnd} or use fewer particles ({EulerMaruyama.count})");
+        int steps = (int)Math.Max(1, Math.Ceiling(tEnd / dt * (1 - 1e-12)));
+        return (steps, tEnd / steps);
     }
 
     private void Step(Span<double> positions, double h, int step, int seed, double[] noise)
