@@ -1,3 +1,6 @@
+using Langevin.Tracking;
+using Langevin.Runs;
+using Langevin.Training.Reporting;
 using Langevin.Data;
 using Langevin.Training.Metrics;
 using Langevin.Training.Models;
@@ -99,7 +102,7 @@ public sealed class TrainerTests
         using var test = Helpers.Synthetic(200, seed: 2);
         using var trainer = new Trainer(Tiny(OptimizerKind.Sgd, epochs: 4) with { LearningRate = 0.1, Momentum = 0.9 }, train, test, null);
         var lines = new List<string>();
-        var result = trainer.Run(new Recorder(lines));
+        var result = trainer.Run([new RunningLossLog(trainer.Config.LogEvery, trainer.BatchesPerEpoch, lines.Add)]);
         Assert.True(result.Final.Test.Accuracy > 0.9, $"test accuracy {result.Final.Test.Accuracy}");
         Assert.InRange(result.BestEpoch, 1, 4);
         Assert.Equal(2, result.EnsembleSamples);
@@ -141,6 +144,60 @@ public sealed class TrainerTests
         Assert.Contains("epoch 2, batch 1", error.Message);
         Assert.Contains("last good checkpoint", error.Message);
         Assert.Equal(good, File.ReadAllBytes(checkpoint));
+    }
+
+    [Fact]
+    public void The_skip_policy_skips_diverged_batches_and_still_stops_when_every_batch_of_an_epoch_diverged()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        // NaN weights give a NaN loss on every batch: each step is skipped, then the epoch is one of nothing but skips.
+        using var trainer = new Trainer(Tiny(OptimizerKind.Sgd, epochs: 1) with { OnDivergence = DivergencePolicy.SkipStep }, train, test, null);
+        using (no_grad()) trainer.Model.parameters().First().fill_(float.NaN);
+        var batches = new List<double>();
+        var error = Assert.Throws<UserErrorException>(() => trainer.Run([new CallbackTracker<TrainingProgress>(1e-9, (s, _) => batches.Add(s.Loss))]));
+        Assert.Contains("every mini-batch of the epoch diverged", error.Message);
+        Assert.Equal(0, trainer.Steps);
+        // Initialised at batch 0, then shown the 7 batches before the last (the last comes with the epoch's metrics).
+        Assert.Equal(1 + (int)trainer.BatchesPerEpoch - 1, batches.Count);
+        Assert.All(batches.Skip(1), loss => Assert.True(double.IsNaN(loss)));
+    }
+
+    [Fact]
+    public void Two_trainers_cannot_share_a_run_folder()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        using var run = new TempFolder();
+        using var first = Trainer.Open(Tiny(epochs: 1), train, test, run.Path, resume: false);
+        var error = Assert.Throws<UserErrorException>(() => Trainer.Open(Tiny(epochs: 1), train, test, run.Path, resume: false));
+        Assert.Contains("in use by another run", error.Message);
+        first.Run();
+    }
+
+    [Fact]
+    public void A_resume_with_nothing_left_to_train_finishes_the_outputs_a_kill_cut_short()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        using var run = new TempFolder();
+        using (var first = Trainer.Open(Tiny(epochs: 2), train, test, run.Path, resume: false)) first.Run();
+        string metrics = run.Combine("metrics.csv"), plot = run.Combine("loss.png"), summary = run.Combine("summary.json");
+        string complete = File.ReadAllText(metrics), completeSummary = File.ReadAllText(summary);
+        // A kill after the last checkpoint: metrics.csv without its last row, no plot, no summary, a torn temporary.
+        File.WriteAllLines(metrics, File.ReadAllLines(metrics)[..^1]);
+        File.Delete(plot);
+        File.Delete(summary);
+        File.WriteAllText(metrics + ".0badf00d.tmp", "torn");
+        using (var resumed = Trainer.Open(Tiny(epochs: 2), train, test, run.Path, resume: true))
+        {
+            Assert.Equal(2, resumed.CompletedEpochs);
+            resumed.Run();
+        }
+        Assert.Equal(complete, File.ReadAllText(metrics));
+        Assert.Equal(completeSummary, File.ReadAllText(summary));
+        Assert.True(File.Exists(plot));
+        Assert.False(File.Exists(metrics + ".0badf00d.tmp"));
     }
 
     [Fact]
@@ -208,10 +265,5 @@ public sealed class TrainerTests
         Assert.Throws<UserErrorException>(() => Trainer.Open(Tiny(epochs: 1), train, test, run.Path, resume: false));
         File.WriteAllText(Path.Combine(run.Path, "checkpoint.bin"), "garbage");
         Assert.Throws<UserErrorException>(() => Trainer.Open(Tiny(epochs: 2), train, test, run.Path, resume: true));
-    }
-
-    private sealed class Recorder(List<string> lines) : ITrainingObserver
-    {
-        public void Message(string line) => lines.Add(line);
     }
 }

@@ -32,9 +32,9 @@ internal static class SweepCommand
             using (train)
             using (test)
             {
-                long batchesPerRun = (long)Math.Ceiling((double)(config.TrainLimit > 0 ? Math.Min(config.TrainLimit, train.Count - config.ValidationCount) : train.Count - config.ValidationCount) / config.BatchSize) * config.Epochs;
-                var result = ConsoleProgress.Run(writer, "sweep", batchesPerRun * values.Length * seedCount,
-                    sink => Sweep.Run(config, values, seedCount, train, test, parse.GetValue(output)!, label => new TrainingProgress(sink, label), cancellationToken));
+                long batchesPerEpoch = (long)Math.Ceiling((double)(config.TrainLimit > 0 ? Math.Min(config.TrainLimit, train.Count - config.ValidationCount) : train.Count - config.ValidationCount) / config.BatchSize);
+                var result = ConsoleProgress.Run(writer, "sweep", batchesPerEpoch * config.Epochs * values.Length * seedCount,
+                    sink => Sweep.Run(config, values, seedCount, train, test, parse.GetValue(output)!, label => ConsoleTrainingTrackers.For(sink, config, batchesPerEpoch, label), cancellationToken));
                 Print(writer, result, config);
             }
             return Task.FromResult(ExitCodes.Success);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Langevin.Cli.Terminal;
+using Langevin.Runs;
 using Langevin.Training;
 using Langevin.Training.Models;
 
@@ -27,11 +28,12 @@ internal static class TrainCommand
             var config = options.ToConfig(parse, parse.GetValue(diffusion));
             bool isResume = parse.GetValue(resume);
             string dir = parse.GetValue(output)!;
-            if (isResume && File.Exists(new RunDirectory(dir).Config))
+            string savedConfig = new RunFolder(dir).Config;
+            if (isResume && File.Exists(savedConfig))
             {
                 // A resumed run keeps its saved settings (threads included: results depend on them);
                 // only an explicit --epochs may extend it, an explicit --threads change it.
-                var saved = TrainingConfig.FromJson(File.ReadAllText(new RunDirectory(dir).Config), dir);
+                var saved = TrainingConfig.FromJson(File.ReadAllText(savedConfig), dir);
                 bool epochsGiven = parse.GetResult(options.Epochs) is { Implicit: false };
                 bool threadsGiven = parse.GetResult(options.Threads) is { Implicit: false };
                 config = saved with
@@ -50,7 +52,7 @@ internal static class TrainCommand
                     $"{c.Dataset} {c.Model.CommandLineName()} {c.Optimizer.CommandLineName()} lr={c.LearningRate} momentum={c.Momentum} D={c.Diffusion} schedule={c.DiffusionSchedule} batch={c.BatchSize} seed={c.Seed}; {trainer.TrainCount} train / {c.ValidationCount} validation / {test.Count} test images"));
                 if (trainer.CompletedEpochs > 0) writer.WriteLine($"resuming after epoch {trainer.CompletedEpochs} of {c.Epochs}");
                 long remaining = (c.Epochs - trainer.CompletedEpochs) * trainer.BatchesPerEpoch;
-                var result = ConsoleProgress.Run(writer, "training", remaining, sink => trainer.Run(new TrainingProgress(sink), cancellationToken));
+                var result = ConsoleProgress.Run(writer, "training", remaining, sink => trainer.Run(ConsoleTrainingTrackers.For(sink, c, trainer.BatchesPerEpoch), cancellationToken));
                 Report(writer, result, test.Count, trainer.Config);
             }
             return Task.FromResult(ExitCodes.Success);

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Langevin.Data;
 using Langevin.IO;
+using Langevin.Runs;
+using Langevin.Tracking;
 using Langevin.Training.Reporting;
 
 namespace Langevin.Training;
@@ -21,11 +23,11 @@ public static class Sweep
     /// <param name="trainingSet">Full training set.</param>
     /// <param name="testSet">Test set.</param>
     /// <param name="outDirectory">Folder of the sweep.</param>
-    /// <param name="observerFor">Creates the observer of one run from its label, e.g. "D=1e-05 seed=2".</param>
+    /// <param name="trackersFor">Creates the trackers of one run from its label, e.g. "D=1e-05 seed=2".</param>
     /// <param name="cancellationToken">Stops between mini-batches; finished epochs stay checkpointed.</param>
     public static SweepResult Run(TrainingConfig baseConfig, IReadOnlyList<double> diffusions, int seeds,
         ImageDataset trainingSet, ImageDataset testSet, string outDirectory,
-        Func<string, ITrainingObserver>? observerFor = null, CancellationToken cancellationToken = default)
+        Func<string, IEnumerable<Tracker<TrainingProgress>>>? trackersFor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(baseConfig);
         ArgumentNullException.ThrowIfNull(diffusions);
@@ -44,11 +46,10 @@ public static class Sweep
                 config.Validate();
                 string label = $"D={Format(d)} seed={config.Seed}";
                 string folder = Path.Combine(outDirectory, $"D={Format(d)}", $"seed={config.Seed}");
-                var run = new RunDirectory(folder);
-                bool resume = File.Exists(run.Checkpoint);
+                bool resume = new RunFolder(folder).HasCheckpoint;
                 using var trainer = Trainer.Open(config, trainingSet, testSet, folder, resume);
                 // A finished run trains nothing more: Run only recomputes its report from the checkpoint.
-                var result = trainer.Run(observerFor?.Invoke(label), cancellationToken);
+                var result = trainer.Run(trackersFor?.Invoke(label), cancellationToken);
                 runs.Add(new SweepRun(d, config.Seed, result));
             }
         }

@@ -6,10 +6,12 @@ using Langevin.Data;
 using Langevin.IO;
 using Langevin.Optim;
 using Langevin.Randomness;
+using Langevin.Runs;
 using Langevin.Schedules;
 using Langevin.Training.Metrics;
 using Langevin.Training.Models;
 using Langevin.Training.Reporting;
+using Langevin.Tracking;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,7 +32,7 @@ namespace Langevin.Training;
 /// </remarks>
 public sealed class Trainer : IDisposable
 {
-    private const int CheckpointVersion = 1;
+    private const int CheckpointVersion = 2;
     private const int TrainEvaluationImages = 10_000;
     private readonly ImageDataset _train;
     private readonly ImageDataset _validation;
@@ -41,16 +43,17 @@ public sealed class Trainer : IDisposable
     private readonly PosteriorSampler? _sampler;
     private readonly DiffusionSchedule _schedule;
     private readonly List<EpochMetrics> _epochs = [];
-    private readonly RunDirectory? _run;
+    private readonly RunFolder? _run;
     private long _step;
     private int _bestEpoch;
-    private SummaryWriter? _events;
 
     /// <summary>Sets up a run (nothing is trained yet).</summary>
     /// <param name="config">The settings; validated here.</param>
     /// <param name="trainingSet">The full training set (split into train and validation here). Not disposed by the trainer.</param>
     /// <param name="testSet">The test set. Not disposed by the trainer.</param>
-    /// <param name="runDirectory">Where files go; null trains in memory only (no checkpoints).</param>
+    /// <param name="runDirectory">Where files go; null trains in memory only (no checkpoints). The trainer holds the
+    /// folder's lock until it is disposed.</param>
+    /// <exception cref="UserErrorException">Another run holds <paramref name="runDirectory"/>.</exception>
     public Trainer(TrainingConfig config, ImageDataset trainingSet, ImageDataset testSet, string? runDirectory)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -79,7 +82,9 @@ public sealed class Trainer : IDisposable
             long burnIn = (long)Math.Round(config.BurnInEpochs * BatchesPerEpoch);
             _sampler = new PosteriorSampler(burnIn, config.ThinSteps > 0 ? config.ThinSteps : BatchesPerEpoch, config.Samples);
         }
-        _run = runDirectory is null ? null : new RunDirectory(runDirectory);
+        if (runDirectory is null) return;
+        _run = new RunFolder(runDirectory);
+        _run.Open();
     }
 
     /// <summary>The settings of the run.</summary>
@@ -116,54 +121,94 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public static Trainer Open(TrainingConfig config, ImageDataset trainingSet, ImageDataset testSet, string runDirectory, bool resume)
     {
-        var run = new RunDirectory(runDirectory);
+        var run = new RunFolder(runDirectory);
         if (!resume)
         {
-            if (File.Exists(run.Checkpoint))
+            if (run.HasCheckpoint)
                 throw new UserErrorException($"{run.Path} already holds a run (checkpoint.bin); pass {{Trainer.resume}} to continue it or choose another {{Trainer.runDirectory}}");
             return new Trainer(config, trainingSet, testSet, runDirectory);
         }
-        if (!File.Exists(run.Config) || !File.Exists(run.Checkpoint))
+        if (!File.Exists(run.Config) || !run.HasCheckpoint)
             throw new UserErrorException($"{{Trainer.resume}}: {run.Path} holds no config.json and checkpoint.bin; start the run without {{Trainer.resume}}");
         var saved = TrainingConfig.FromJson(File.ReadAllText(run.Config), run.Config);
         saved = saved with { Epochs = Math.Max(saved.Epochs, config.Epochs), Threads = config.Threads };
         var trainer = new Trainer(saved, trainingSet, testSet, runDirectory);
-        trainer.LoadCheckpoint(run.Checkpoint);
+        try
+        {
+            trainer.LoadCheckpoint();
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
         return trainer;
     }
 
-    /// <summary>Trains the remaining epochs and returns the report. Checkpoints after every epoch when a run directory is set.</summary>
+    /// <summary>
+    /// Trains the remaining epochs and returns the report. With a run folder, the run's own trackers come first: the
+    /// checkpoint (and best.bin) after every epoch, then metrics.csv, the PNG plots and TensorBoard (each rewritten at the
+    /// start too, so a resumed run finishes what a kill interrupted); then <paramref name="trackers"/>, at progress t =
+    /// epochs done. A tracker that stops the run ends it at the end of the current epoch, after its checkpoint.
+    /// </summary>
     /// <exception cref="UserErrorException">The loss or the weights became NaN/Inf (the last good checkpoint is kept).</exception>
-    public TrainingResult Run(ITrainingObserver? observer = null, CancellationToken cancellationToken = default)
+    public TrainingResult Run(IEnumerable<Tracker<TrainingProgress>>? trackers = null, CancellationToken cancellationToken = default)
     {
-        observer ??= SilentObserver.Instance;
-        if (_run is not null)
+        var all = new TrackerCollection<TrainingProgress>(RunTrackers().Concat(trackers ?? []));
+        if (_run is not null) _run.WriteText("config.json", Config.ToJson());
+        long batches = BatchesPerEpoch;
+        // Trackers start at the beginning of the next epoch (batch 0), with the epochs a resumed run already has.
+        var state = new TrainingProgress(_epochs.Count + 1, 0, batches, _step, double.NaN, _epochs);
+        double t = _epochs.Count;
+        bool stopped = false;
+        try
         {
-            Directory.CreateDirectory(_run.Path);
-            AtomicFile.WriteAllText(_run.Config, Config.ToJson());
+            stopped = all.Initialise(state, t) == TrackerAction.Stop;
+            for (int epoch = _epochs.Count; epoch < Config.Epochs && !stopped; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (state, stopped) = TrainEpoch(epoch, all, cancellationToken);
+                t = epoch + 1;
+            }
         }
-        observer.Started(_epochs.Count, Config.Epochs, BatchesPerEpoch);
-        for (int epoch = _epochs.Count; epoch < Config.Epochs; epoch++)
+        finally
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var metrics = TrainEpoch(epoch, observer, cancellationToken);
-            _epochs.Add(metrics);
-            if (IsBetter(metrics)) _bestEpoch = metrics.Epoch;
-            if (_run is not null) WriteEpochFiles(metrics);
-            observer.EpochDone(metrics);
+            all.Finalise(state, t);
         }
         return Finish();
     }
 
-    /// <summary>Runs one epoch (0-based <paramref name="epoch"/>) and evaluates the model after it.</summary>
-    private EpochMetrics TrainEpoch(int epoch, ITrainingObserver observer, CancellationToken cancellationToken)
+    /// <summary>The trackers of the run folder, in the order they must run (the checkpoint before what reports the epoch).</summary>
+    private IEnumerable<Tracker<TrainingProgress>> RunTrackers()
+    {
+        if (_run is null) return [];
+        return
+        [
+            new CallbackTracker<TrainingProgress>(1, (state, _) =>
+            {
+                if (state.Completed is not null) WriteCheckpoint();
+            }),
+            new MetricsCsvTracker(_run),
+            new RunPlotsTracker(_run),
+            new TensorBoardTracker(_run.File("tensorboard")),
+        ];
+    }
+
+    /// <summary>
+    /// Runs one epoch (0-based <paramref name="epoch"/>), evaluates the model after it, and shows both to the trackers;
+    /// returns the epoch-end state and whether a tracker stopped the run.
+    /// </summary>
+    private (TrainingProgress State, bool Stopped) TrainEpoch(int epoch, TrackerCollection<TrainingProgress> trackers, CancellationToken cancellationToken)
     {
         _model.train();
         long n = _train.Count, batches = BatchesPerEpoch;
         using var order = tensor(Permutation(n, Config.Seed, epoch));
-        double lossSum = 0, roughnessSum = 0, previousLoss = double.NaN, running = 0;
+        double lossSum = 0, roughnessSum = 0, previousLoss = double.NaN;
         double lr = Config.LearningRate, diffusion = Config.Diffusion;
         double divergenceLimit = Config.DivergenceFactor * Math.Log(_train.ClassNames.Count);
+        double last = double.NaN;
+        long taken = 0;
+        bool stop = false;
         var watch = Stopwatch.StartNew();
         for (long b = 0; b < batches; b++)
         {
@@ -175,6 +220,7 @@ public sealed class Trainer : IDisposable
             if (_optimizer is ILangevinOptimizer langevin) langevin.Diffusion = diffusion;
 
             double loss;
+            bool diverged;
             using (NewDisposeScope())
             {
                 long start = b * Config.BatchSize, length = Math.Min(Config.BatchSize, n - start);
@@ -184,37 +230,48 @@ public sealed class Trainer : IDisposable
                 _optimizer.zero_grad();
                 var output = nn.functional.cross_entropy(_model.forward(x), y);
                 loss = output.item<float>();
-                if (!double.IsFinite(loss) || (divergenceLimit > 0 && loss > divergenceLimit))
+                diverged = !double.IsFinite(loss) || (divergenceLimit > 0 && loss > divergenceLimit);
+                if (diverged && Config.OnDivergence == DivergencePolicy.Stop)
                     throw Diverged($"the loss became {loss:G4}{(double.IsFinite(loss) ? $" (over {Config.DivergenceFactor:G3} × ln {_train.ClassNames.Count})" : "")}", epoch, b);
-                output.backward();
-                _optimizer.step();
+                if (!diverged)
+                {
+                    output.backward();
+                    _optimizer.step();
+                }
             }
-            _step++;
-            // Cyclical SG-MCMC keeps samples only from the sampling phase (noise on), not from exploration.
-            if (_schedule.DiffusionFactor(t) > 0) _sampler?.Observe(_model, _step);
-
-            lossSum += loss;
-            if (b > 0) roughnessSum += (loss - previousLoss) * (loss - previousLoss);
-            previousLoss = loss;
-            running += loss;
-            if ((b + 1) % Config.LogEvery == 0)
+            if (!diverged)
             {
-                observer.Message(string.Create(CultureInfo.InvariantCulture, $"[{epoch + 1}, {b + 1,5}] loss: {running / Config.LogEvery:F3}"));
-                running = 0;
+                _step++;
+                taken++;
+                // Cyclical SG-MCMC keeps samples only from the sampling phase (noise on), not from exploration.
+                if (_schedule.DiffusionFactor(t) > 0) _sampler?.Observe(_model, _step);
+                lossSum += loss;
+                if (taken > 1) roughnessSum += (loss - previousLoss) * (loss - previousLoss);
+                previousLoss = loss;
             }
-            observer.BatchDone();
+            last = loss;
+            // The last batch is shown with the epoch's metrics, below. A stop asked for mid-epoch takes effect at its end,
+            // where the checkpoint is.
+            if (b + 1 < batches && trackers.Handle(new TrainingProgress(epoch + 1, b + 1, batches, _step, loss, _epochs), epoch + (double)(b + 1) / batches) == TrackerAction.Stop)
+                stop = true;
         }
         watch.Stop();
 
+        if (taken == 0) throw Diverged("every mini-batch of the epoch diverged (all were skipped)", epoch, batches - 1);
         if (!ParametersAreFinite()) throw Diverged("the weights became NaN or infinite", epoch, batches - 1);
         var trainMetrics = Evaluation.Evaluate(_model, _trainSubset);
         var validation = Config.ValidationCount > 0 ? Evaluation.Evaluate(_model, _validation) : new ClassificationMetrics(0, 0, 0, 0);
         var test = Evaluation.Evaluate(_model, _test);
         using var process = Process.GetCurrentProcess();
-        return new EpochMetrics(
-            epoch + 1, lr, diffusion, lossSum / batches, batches > 1 ? Math.Sqrt(roughnessSum / (batches - 1)) : 0,
+        var metrics = new EpochMetrics(
+            epoch + 1, lr, diffusion, lossSum / taken, taken > 1 ? Math.Sqrt(roughnessSum / (taken - 1)) : 0,
             trainMetrics, validation, test, watch.Elapsed.TotalSeconds, n / watch.Elapsed.TotalSeconds,
             process.WorkingSet64 / 1048576.0, _sampler?.Count ?? 0);
+        _epochs.Add(metrics);
+        if (IsBetter(metrics)) _bestEpoch = metrics.Epoch;
+        var end = new TrainingProgress(epoch + 1, batches, batches, _step, last, _epochs);
+        stop |= trackers.Handle(end, epoch + 1) == TrackerAction.Stop;
+        return (end, stop && epoch + 1 < Config.Epochs);
     }
 
     /// <summary>
@@ -235,7 +292,7 @@ public sealed class Trainer : IDisposable
 
     private UserErrorException Diverged(string what, int epoch, long batch)
     {
-        string kept = _run is not null && File.Exists(_run.Checkpoint)
+        string kept = _run is { HasCheckpoint: true }
             ? $"the last good checkpoint ({_run.Checkpoint}, epoch {_epochs.Count}) is kept"
             : "no checkpoint had been written yet";
         return new UserErrorException(
@@ -249,42 +306,20 @@ public sealed class Trainer : IDisposable
         return m.Validation.Accuracy > best.Accuracy || (m.Validation.Accuracy == best.Accuracy && m.Validation.Nll < best.Nll);
     }
 
-    private void WriteEpochFiles(EpochMetrics metrics)
+    /// <summary>Writes best.bin when the epoch just done is the best so far, then the checkpoint.</summary>
+    private void WriteCheckpoint()
     {
         var run = _run!;
-        if (_bestEpoch == metrics.Epoch) AtomicFile.Write(run.BestModel, stream =>
+        if (_bestEpoch == _epochs.Count) AtomicFile.Write(run.File("best.bin"), stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             _model.save(writer);
         });
-        AtomicFile.Write(run.Checkpoint, stream =>
+        run.WriteCheckpoint(stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             SaveCheckpoint(writer);
         });
-        AtomicFile.WriteAllText(run.Metrics, EpochMetrics.ToCsvFile(_epochs));
-        RunPlots.Write(run, _epochs);
-        WriteTensorBoard(run, metrics);
-    }
-
-    /// <summary>
-    /// Appends the epoch's scalars to TensorBoard event files in <c>tensorboard/</c> (TorchSharp's SummaryWriter).
-    /// A resumed run starts a new event file; TensorBoard merges the files of a folder.
-    /// </summary>
-    private void WriteTensorBoard(RunDirectory run, EpochMetrics m)
-    {
-        _events ??= torch.utils.tensorboard.SummaryWriter(run.File("tensorboard"));
-        int step = m.Epoch;
-        _events.add_scalar("loss/train", (float)m.TrainLoss, step);
-        _events.add_scalar("loss/validation_nll", (float)m.Validation.Nll, step);
-        _events.add_scalar("loss/test_nll", (float)m.Test.Nll, step);
-        _events.add_scalar("accuracy/train_subset", (float)m.Train.Accuracy, step);
-        _events.add_scalar("accuracy/validation", (float)m.Validation.Accuracy, step);
-        _events.add_scalar("accuracy/test", (float)m.Test.Accuracy, step);
-        _events.add_scalar("ece/validation", (float)m.Validation.Ece, step);
-        _events.add_scalar("ece/test", (float)m.Test.Ece, step);
-        _events.add_scalar("schedule/lr", (float)m.LearningRate, step);
-        _events.add_scalar("schedule/diffusion", (float)m.Diffusion, step);
     }
 
     /// <summary>Writes everything needed to resume: counters, metrics so far, model, optimizer state, posterior samples.</summary>
@@ -302,18 +337,22 @@ public sealed class Trainer : IDisposable
         _sampler?.Save(writer);
     }
 
-    /// <summary>Restores the state written by <see cref="SaveCheckpoint"/>.</summary>
-    internal void LoadCheckpoint(string path)
+    /// <summary>Restores the state written by <see cref="SaveCheckpoint"/> from the run folder's checkpoint (its checksum checked first).</summary>
+    private void LoadCheckpoint()
     {
+        var run = _run!;
         try
         {
-            using var stream = File.OpenRead(path);
-            using var reader = new BinaryReader(stream);
-            LoadCheckpoint(reader);
+            run.ReadCheckpoint(stream =>
+            {
+                using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+                LoadCheckpoint(reader);
+                return true;
+            });
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException or ArgumentException or ExternalException)
         {
-            throw new UserErrorException($"{path} is not a readable checkpoint ({e.Message}); start a new run in another {{Trainer.runDirectory}} folder", e);
+            throw new UserErrorException($"{run.Checkpoint} is not a readable checkpoint ({e.Message}); start a new run in another {{Trainer.runDirectory}} folder", e);
         }
     }
 
@@ -347,13 +386,14 @@ public sealed class Trainer : IDisposable
         }
         var result = new TrainingResult(_epochs.ToArray(), _bestEpoch, _epochs[^1], _epochs[_bestEpoch - 1],
             ensembleValidation, ensembleTest, _sampler?.Count ?? 0);
-        if (_run is not null) AtomicFile.WriteAllText(_run.Summary, JsonSerializer.Serialize(result, TrainingConfig.JsonOptions));
+        _run?.WriteText("summary.json", JsonSerializer.Serialize(result, TrainingConfig.JsonOptions));
         return result;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        _run?.Dispose();
         _sampler?.Dispose();
         _optimizer.Dispose();
         _model.Dispose();

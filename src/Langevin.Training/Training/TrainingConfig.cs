@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using Langevin.Runs;
 using Langevin.Data;
 using Langevin.Schedules;
 using Langevin.Training.Models;
@@ -81,6 +82,12 @@ public sealed record TrainingConfig
     /// 0 counts only NaN and ∞. A run whose early steps overshoot can reach thousands and recover; the default, 10⁶, means logits of order 10⁶.
     /// </summary>
     public double DivergenceFactor { get; init; } = 1e6;
+
+    /// <summary>
+    /// What a diverged mini-batch (non-finite loss, or above <see cref="DivergenceFactor"/>) does: stop the run (the
+    /// default) or skip that step. Non-finite weights always stop it.
+    /// </summary>
+    public DivergencePolicy OnDivergence { get; init; } = DivergencePolicy.Stop;
 
     /// <summary>Checks the values; throws <see cref="UserErrorException"/> naming the bad option.</summary>
     public void Validate()

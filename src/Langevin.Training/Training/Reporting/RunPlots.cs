@@ -1,4 +1,5 @@
 using Langevin.IO;
+using Langevin.Runs;
 using ScottPlot;
 
 namespace Langevin.Training.Reporting;
@@ -7,7 +8,7 @@ namespace Langevin.Training.Reporting;
 public static class RunPlots
 {
     /// <summary>Writes (atomically, overwriting) the plots of <paramref name="epochs"/> into the run directory.</summary>
-    public static void Write(RunDirectory run, IReadOnlyList<EpochMetrics> epochs)
+    public static void Write(RunFolder run, IReadOnlyList<EpochMetrics> epochs)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (epochs.Count == 0) return;
