@@ -1,5 +1,6 @@
 using Langevin.Data;
 using Langevin.IO;
+using Langevin.Randomness;
 using Langevin.Torch;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -77,10 +78,11 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     public static FashionClassifier Train(ImageDataset train, int epochs, long seed, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         TorchRuntime.EnsureLoaded();
-        using var initial = new Generator((ulong)seed);
+        // Two generators from the seed tree: branch 0 draws the weights, branch 1 the order of the batches.
+        using var initial = new Generator(SeedTree.Key(seed, 0));
         var model = new FashionClassifier(initial);
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator(SeedTree.Key(seed, 1));
         const int batch = 128;
         long steps = train.Count / batch;
         model.train();

@@ -6,6 +6,7 @@ using Langevin.Generative.Pipeline;
 using Langevin.Generative.Schedulers;
 using Langevin.Generative.Text;
 using Langevin.IO;
+using Langevin.Randomness;
 using Langevin.Schedules;
 using Langevin.Torch;
 using TorchSharp;
@@ -32,6 +33,16 @@ public sealed class DiffusionTrainer
 {
     /// <summary>Optimiser steps between two per-step loss points in TensorBoard.</summary>
     public const int StepLogInterval = 20;
+
+    /// <summary>The branches of the run's seed tree: each random stream of the run is keyed below one of them.</summary>
+    private enum RandomStream
+    {
+        AutoencoderWeights,
+        AutoencoderBatches,
+        DiffusionWeights,
+        DiffusionBatches,
+        Captions,
+    }
 
     private const string CheckpointMagic = "langevin-ldm-checkpoint-v1";
     private readonly string _run;
@@ -102,11 +113,10 @@ public sealed class DiffusionTrainer
         KeepMetrics(_ => false);
         var tokenizer = WordTokenizer.FromTexts(_data.AllCaptions, _options.Model.MaxTokens);
         var config = _options.Model with { Vocabulary = tokenizer.Vocabulary.Skip(WordTokenizer.SpecialTokens.Count).ToList() };
-        // Two generators of the run's seed, as before: one for the weights (what manual_seed(seed) gave them), one for the
-        // batches and the reparameterisation noise.
-        using var initial = new Generator((ulong)_options.Seed);
+        // Two generators from the run's seed tree: one for the weights, one for the batches and the reparameterisation noise.
+        using var initial = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.AutoencoderWeights));
         using var autoencoder = Autoencoder.Create(config, initial);
-        var generator = new Generator((ulong)_options.Seed);
+        using var generator = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.AutoencoderBatches));
         using var optimizer = optim.Adam(autoencoder.parameters(), _options.AutoencoderLearningRate);
         int batch = _options.BatchSize;
         long n = _data.Count, stepsPerEpoch = n / batch, step = 0;
@@ -158,7 +168,7 @@ public sealed class DiffusionTrainer
         if (!File.Exists(ConfigPath) || !File.Exists(AutoencoderPath))
             throw new InvalidOperationException("train the autoencoder first");
         var config = LatentDiffusionConfig.FromJson(File.ReadAllText(ConfigPath), ConfigPath);
-        using var initial = new Generator((ulong)(_options.Seed + 1));
+        using var initial = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.DiffusionWeights));
         using var model = LatentDiffusionModel.Create(config, initial);
         model.Autoencoder.load(AutoencoderPath);
         model.Autoencoder.eval();
@@ -205,10 +215,9 @@ public sealed class DiffusionTrainer
         var clock = Stopwatch.StartNew();
         for (int epoch = startEpoch; epoch < _options.Epochs; epoch++)
         {
-            // Seeded per epoch, so a run resumed at an epoch boundary draws what an uninterrupted run would.
-            long epochSeed = _options.Seed * 1000 + epoch;
-            var generator = new Generator((ulong)epochSeed);
-            var random = new Random((int)(epochSeed % int.MaxValue));
+            // Keyed by the epoch, so a run resumed at an epoch boundary draws what an uninterrupted run would.
+            using var generator = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.DiffusionBatches, epoch));
+            ulong captionKey = SeedTree.Key(_options.Seed, (long)RandomStream.Captions, epoch);
             using var permutation = randperm(n, generator: generator);
             long[] order = permutation.data<long>().ToArray();
             model.TextEncoder.train();
@@ -222,10 +231,13 @@ public sealed class DiffusionTrainer
                 var captionIds = new long[batch];
                 for (int i = 0; i < batch; i++)
                 {
-                    int group = (int)_data.GroupOfImage[order[b * batch + i]];
-                    captionIds[i] = random.NextDouble() < _options.CaptionDropout
+                    // Two uniforms per batch position of the epoch: drop the caption or not, and which of the image's captions.
+                    long position = b * batch + i;
+                    int group = (int)_data.GroupOfImage[order[position]];
+                    int count = _data.CaptionGroups[group].Count;
+                    captionIds[i] = CounterUniform.Double(captionKey, 2 * position) < _options.CaptionDropout
                         ? emptyCaption
-                        : groupStart[group] + random.Next(_data.CaptionGroups[group].Count);
+                        : groupStart[group] + Math.Min(count - 1, (int)(CounterUniform.Double(captionKey, 2 * position + 1) * count));
                 }
                 var index = permutation.narrow(0, b * batch, batch);
                 var x0 = latents.index_select(0, index);
