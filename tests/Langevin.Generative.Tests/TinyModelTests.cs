@@ -1,7 +1,9 @@
 using Langevin.Generative.Models;
 using Langevin.Generative.Pipeline;
 using Langevin.Generative.Training;
+using Langevin.Tests;
 using Langevin.Torch;
+using Langevin.Tracking;
 using static TorchSharp.torch;
 
 namespace Langevin.Generative.Tests;
@@ -42,34 +44,40 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
                 GridSteps = 5,
                 GridColumns = 2,
             };
-            var first = new DiffusionTrainer(Folder, Options, data, resume: false);
-            first.TrainAutoencoder(new Progress<TrainingStep>());
-            first.TrainDiffusion(new Progress<TrainingStep>(), _ => { });
-            FirstCheckpointEpochs = new DiffusionTrainer(Folder, Options with { Epochs = 2 }, data, resume: true).DiffusionEpochsDone;
+            using (var first = new DiffusionTrainer(Folder, Options, data, resume: false))
+            {
+                first.TrainAutoencoder();
+                first.TrainDiffusion();
+            }
+            using (var check = new DiffusionTrainer(Folder, Options with { Epochs = 2 }, data, resume: true)) FirstCheckpointEpochs = check.DiffusionEpochsDone;
             // A kill between epoch 2's metrics row and its checkpoint leaves a row for an epoch the resume redoes.
             File.AppendAllText(Path.Combine(Folder, "metrics.csv"), "diffusion,2,8,0.5,0.001,1.0\n");
-            var resumed = new DiffusionTrainer(Folder, Options with { Epochs = 2 }, data, resume: true);
-            resumed.TrainAutoencoder(new Progress<TrainingStep>()); // skipped: already done
-            resumed.TrainDiffusion(new Progress<TrainingStep>(), line => Log.Add(line));
-            Model = LatentDiffusionModel.Load(resumed.ModelFolder);
+            using (var resumed = new DiffusionTrainer(Folder, Options with { Epochs = 2 }, data, resume: true))
+            {
+                resumed.TrainAutoencoder(); // skipped: already done
+                resumed.TrainDiffusion([new CallbackTracker<DiffusionProgress>(1, (_, t) => ResumedAt ??= t)]);
+                Model = LatentDiffusionModel.Load(resumed.ModelFolder);
+            }
             Data = data;
             // Two epochs in one go, and the same run killed (cancelled) during its second epoch and resumed.
             Straight = Folder + "-straight";
-            var straight = new DiffusionTrainer(Straight, Options with { Epochs = 2 }, data, resume: false);
-            straight.TrainAutoencoder(new Progress<TrainingStep>());
-            straight.TrainDiffusion(new Progress<TrainingStep>(), _ => { });
-            Killed = Folder + "-killed";
-            var killed = new DiffusionTrainer(Killed, Options with { Epochs = 2 }, data, resume: false);
-            killed.TrainAutoencoder(new Progress<TrainingStep>());
-            using (var kill = new CancellationTokenSource())
+            using (var straight = new DiffusionTrainer(Straight, Options with { Epochs = 2 }, data, resume: false))
             {
-                // The first epoch's line comes after its checkpoint: the kill lands in the second epoch.
-                Assert.Throws<OperationCanceledException>(() => killed.TrainDiffusion(new Progress<TrainingStep>(), line =>
-                {
-                    if (line.StartsWith("epoch 1/2", StringComparison.Ordinal)) kill.Cancel();
-                }, kill.Token));
+                straight.TrainAutoencoder();
+                straight.TrainDiffusion();
             }
-            new DiffusionTrainer(Killed, Options with { Epochs = 2 }, data, resume: true).TrainDiffusion(new Progress<TrainingStep>(), _ => { });
+            Killed = Folder + "-killed";
+            using (var killed = new DiffusionTrainer(Killed, Options with { Epochs = 2 }, data, resume: false))
+            {
+                killed.TrainAutoencoder();
+                using var kill = new CancellationTokenSource();
+                // The caller's trackers come after the run's checkpoint: the kill lands in the second epoch.
+                Assert.Throws<OperationCanceledException>(() => killed.TrainDiffusion([new CallbackTracker<DiffusionProgress>(1, (state, _) =>
+                {
+                    if (state.Completed?.Epoch == 1) kill.Cancel();
+                })], kill.Token));
+            }
+            using (var again = new DiffusionTrainer(Killed, Options with { Epochs = 2 }, data, resume: true)) again.TrainDiffusion();
         }
 
         public string Straight { get; }
@@ -80,7 +88,8 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
         public CaptionedImages Data { get; }
         public DiffusionTrainingOptions Options { get; }
         public int FirstCheckpointEpochs { get; }
-        public List<string> Log { get; } = [];
+        /// <summary>The progress at which the resumed run's trackers first saw it (epochs already done).</summary>
+        public double? ResumedAt { get; private set; }
         public LatentDiffusionModel Model { get; }
 
         public void Dispose()
@@ -97,7 +106,7 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
     public void Run_folder_holds_checkpoint_metrics_grids_and_a_loadable_model()
     {
         Assert.Equal(1, _run.FirstCheckpointEpochs);
-        Assert.Contains(_run.Log, l => l.Contains("resumed", StringComparison.Ordinal));
+        Assert.Equal(1.0, _run.ResumedAt);
         foreach (string file in new[] { "config.json", "autoencoder.bin", "checkpoint.bin", "metrics.csv", "samples/epoch-001.png", "samples/epoch-002.png", "model/config.json", "model/unet.bin" })
             Assert.True(File.Exists(Path.Combine(_run.Folder, file)), file);
         var lines = File.ReadAllLines(Path.Combine(_run.Folder, "metrics.csv"));
@@ -129,6 +138,77 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
     {
         var e = Assert.Throws<UserErrorException>(() => new DiffusionTrainer(_run.Folder, _run.Options, _run.Data, resume: false));
         Assert.Contains("DiffusionTrainer.resume", e.Parameters);
+    }
+
+    [Fact]
+    public void A_folder_in_use_by_another_trainer_is_refused()
+    {
+        using var copy = CopyOf(_run.Straight);
+        using var holder = new DiffusionTrainer(copy.Path, _run.Options with { Epochs = 2 }, _run.Data, resume: true);
+        var e = Assert.Throws<UserErrorException>(() => new DiffusionTrainer(copy.Path, _run.Options with { Epochs = 2 }, _run.Data, resume: true));
+        Assert.Contains("in use by another run", e.Message);
+    }
+
+    [Fact]
+    public void A_resume_with_nothing_left_to_train_finishes_what_a_kill_cut_short()
+    {
+        using var copy = CopyOf(_run.Straight);
+        string metrics = copy.Combine("metrics.csv"), model = copy.Combine("model"), grid = copy.Combine("samples", "epoch-002.png");
+        string complete = File.ReadAllText(metrics), checksums = File.ReadAllText(Path.Combine(model, "weights.sha256"));
+        // A kill after the last checkpoint: metrics.csv without its last row, the model folder gone between the two
+        // renames that replace it, no grid, a torn temporary file.
+        File.WriteAllLines(metrics, File.ReadAllLines(metrics)[..^1]);
+        Directory.Delete(model, recursive: true);
+        File.Delete(grid);
+        File.WriteAllText(copy.Combine("checkpoint.bin.0badf00d.tmp"), "torn");
+        using (var resumed = new DiffusionTrainer(copy.Path, _run.Options with { Epochs = 2 }, _run.Data, resume: true))
+        {
+            Assert.Equal(2, resumed.DiffusionEpochsDone);
+            resumed.TrainDiffusion();
+        }
+        Assert.Equal(complete, File.ReadAllText(metrics));
+        Assert.Equal(checksums, File.ReadAllText(Path.Combine(model, "weights.sha256"))); // the same EMA weights, bit for bit
+        Assert.True(File.Exists(grid));
+        Assert.False(File.Exists(copy.Combine("checkpoint.bin.0badf00d.tmp")));
+    }
+
+    [Fact]
+    public void A_damaged_checkpoint_is_refused_in_one_line()
+    {
+        using var copy = CopyOf(_run.Straight);
+        byte[] bytes = File.ReadAllBytes(copy.Combine("checkpoint.bin"));
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(copy.Combine("checkpoint.bin"), bytes);
+        using var resumed = new DiffusionTrainer(copy.Path, _run.Options with { Epochs = 3 }, _run.Data, resume: true);
+        var e = Assert.Throws<UserErrorException>(() => resumed.TrainDiffusion());
+        Assert.Contains("damaged", e.Message);
+    }
+
+    [Fact]
+    public void The_stop_policy_ends_a_diverging_run_at_its_first_non_finite_step()
+    {
+        using var folder = new TempFolder();
+        // An absurd learning rate: after the first AdamW step the weights are ~1e28 and the next loss is not finite.
+        var options = _run.Options with { LearningRate = 1e30, OnDivergence = Langevin.Runs.DivergencePolicy.Stop };
+        using var trainer = new DiffusionTrainer(folder.Path, options, _run.Data, resume: false);
+        trainer.TrainAutoencoder();
+        var e = Assert.Throws<UserErrorException>(() => trainer.TrainDiffusion());
+        Assert.Contains("diffusion training diverged at epoch 1", e.Message);
+        Assert.Contains("no checkpoint had been written yet", e.Message);
+        Assert.False(File.Exists(folder.Combine("checkpoint.bin")));
+    }
+
+    /// <summary>A copy of a finished run folder, so that a test may damage it without touching the shared ones.</summary>
+    private static TempFolder CopyOf(string run)
+    {
+        var copy = new TempFolder();
+        foreach (string file in Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(copy.Path, Path.GetRelativePath(run, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return copy;
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Langevin.Cli.Terminal;
 using Langevin.Data;
 using Langevin.Generative.Models;
 using Langevin.Generative.Training;
 using Langevin.Torch;
+using Langevin.Tracking;
 
 namespace Langevin.Cli.Commands;
 
@@ -77,19 +79,20 @@ internal static class DiffusionCommand
                 Seed = parse.GetValue(seed),
             };
             _ = Langevin.Schedules.NoiseSchedule.Parse(options.Model.Schedule); // fail early on a bad name
-            var trainer = new DiffusionTrainer(parse.GetValue(outDir)!, options, subset, parse.GetValue(resume));
+            using var trainer = new DiffusionTrainer(parse.GetValue(outDir)!, options, subset, parse.GetValue(resume));
             output.WriteLine($"training on {subset.Count} images ({colours}×{size}×{size}) into {parse.GetValue(outDir)}");
 
             if (!trainer.AutoencoderDone)
                 ConsoleProgress.Run(output, "autoencoder", trainer.StepsPerEpoch * options.AutoencoderEpochs, sink =>
                 {
-                    trainer.TrainAutoencoder(new Progress(sink), cancellationToken);
+                    trainer.TrainAutoencoder([ConsoleTracker(sink, trainer)], cancellationToken);
                     return 0;
                 });
-            int remaining = options.Epochs - trainer.DiffusionEpochsDone;
-            ConsoleProgress.Run(output, "diffusion", trainer.StepsPerEpoch * Math.Max(remaining, 0), sink =>
+            int done = trainer.DiffusionEpochsDone;
+            if (done > 0) output.WriteLine($"resuming after epoch {done} of {options.Epochs}");
+            ConsoleProgress.Run(output, "diffusion", trainer.StepsPerEpoch * Math.Max(options.Epochs - done, 0), sink =>
             {
-                trainer.TrainDiffusion(new Progress(sink), sink.Message, cancellationToken);
+                trainer.TrainDiffusion([ConsoleTracker(sink, trainer)], cancellationToken);
                 return 0;
             });
             output.WriteLine($"model: {trainer.ModelFolder}  (try: langevin generate \"a photo of an ankle boot\" --model {trainer.ModelFolder})");
@@ -110,9 +113,14 @@ internal static class DiffusionCommand
         return CaptionedImages.FromFashionMnist(dataset);
     }
 
-    /// <summary>Synchronous adapter from the library's progress reports to the console sink.</summary>
-    private sealed class Progress(IProgressSink sink) : IProgress<TrainingStep>
-    {
-        public void Report(TrainingStep value) => sink.Advance(value.Steps, value.Status);
-    }
+    /// <summary>The console's tracker of a diffusion run: one progress unit per mini-batch with the loss, a line per diffusion epoch.</summary>
+    private static CallbackTracker<DiffusionProgress> ConsoleTracker(IProgressSink sink, DiffusionTrainer trainer) =>
+        new(1.0 / trainer.StepsPerEpoch, (state, _) =>
+        {
+            string phase = state.Phase == DiffusionPhase.Autoencoder ? "autoencoder " : "";
+            if (state.Batch > 0) sink.Advance(1, string.Create(CultureInfo.InvariantCulture, $"{phase}epoch {state.Epoch}/{state.Epochs} loss {state.Loss:F4}"));
+            if (state is { Phase: DiffusionPhase.Diffusion, Completed: { } row })
+                sink.Message(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {row.Epoch}/{state.Epochs}: loss {row.Loss:F4}, {row.Seconds:F0} s trained{(row.Skipped > 0 ? $", {row.Skipped} steps with non-finite gradients skipped" : "")}; wrote {trainer.ModelFolder} and {trainer.SampleGrid(row.Epoch)}"));
+        });
 }

@@ -5,31 +5,30 @@ using Langevin.Generative.Models;
 using Langevin.Generative.Pipeline;
 using Langevin.Generative.Schedulers;
 using Langevin.Generative.Text;
+using Langevin.Generative.Training.Reporting;
 using Langevin.IO;
 using Langevin.Randomness;
+using Langevin.Runs;
 using Langevin.Schedules;
 using Langevin.Torch;
+using Langevin.Tracking;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Langevin.Generative.Training;
 
-/// <summary>One unit of training progress: steps done since the last report and a short status.</summary>
-/// <param name="Steps">Optimiser steps completed since the previous report.</param>
-/// <param name="Status">Short status, e.g. "epoch 2/6 loss 0.0912".</param>
-public readonly record struct TrainingStep(long Steps, string Status);
-
 /// <summary>
-/// Trains a latent diffusion model into a run folder, in two phases:
-/// (1) the autoencoder (then frozen; the latent scale is measured on the training set),
-/// (2) the text encoder and UNet on ε-prediction with caption dropout, EMA weights.
-/// The run folder holds <c>config.json</c>, <c>autoencoder.bin</c>, <c>checkpoint.bin</c> (atomic, written
-/// after every epoch; <c>resume</c> continues from it), <c>metrics.csv</c>, TensorBoard event files in
-/// <c>tensorboard/</c> (per-epoch loss and learning rate, and the loss every <see cref="StepLogInterval"/>
-/// steps), <c>samples/epoch-NNN.png</c> and <c>model/</c> (the EMA model, loadable by <see cref="LatentDiffusionModel.Load"/>).
+/// Trains a latent diffusion model into a run folder (<see cref="RunFolder"/>: locked while the trainer lives), in two
+/// phases: (1) the autoencoder (then frozen; the latent scale is measured on the training set), (2) the text encoder and
+/// UNet on ε-prediction with caption dropout, EMA weights. The folder holds <c>config.json</c>, <c>autoencoder.bin</c>,
+/// <c>checkpoint.bin</c> (with its SHA-256, written after every diffusion epoch; <c>resume</c> continues from it),
+/// <c>metrics.csv</c>, TensorBoard event files in <c>tensorboard/</c> (per-epoch loss and learning rate, and the loss
+/// every <see cref="StepLogInterval"/> steps), <c>samples/epoch-NNN.png</c> and <c>model/</c> (the EMA model, loadable
+/// by <see cref="LatentDiffusionModel.Load"/>, replaced as one unit after every epoch). The checkpoint, metrics,
+/// TensorBoard curves, model export and sample grid are trackers of the run; a caller adds its own.
 /// </summary>
-public sealed class DiffusionTrainer
+public sealed class DiffusionTrainer : IDisposable
 {
     /// <summary>Optimiser steps between two per-step loss points in TensorBoard.</summary>
     public const int StepLogInterval = 20;
@@ -44,33 +43,34 @@ public sealed class DiffusionTrainer
         Captions,
     }
 
-    private const string CheckpointMagic = "langevin-ldm-checkpoint-v1";
-    private readonly string _run;
+    private const string CheckpointMagic = "langevin-ldm-checkpoint-v2";
+    private readonly RunFolder _run;
     private readonly DiffusionTrainingOptions _options;
     private readonly CaptionedImages _data;
     private readonly bool _resume;
-    private SummaryWriter? _events;
 
     /// <summary>Prepares a run in <paramref name="runFolder"/>; with <paramref name="resume"/> it continues a previous one.</summary>
-    /// <exception cref="UserErrorException">The folder already holds a run and <paramref name="resume"/> is false.</exception>
+    /// <exception cref="UserErrorException">
+    /// The folder already holds a run and <paramref name="resume"/> is false, holds none to resume, or is in use by another run.
+    /// </exception>
     public DiffusionTrainer(string runFolder, DiffusionTrainingOptions options, CaptionedImages data, bool resume)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         options.Validate();
-        _run = Path.GetFullPath(runFolder);
+        _run = new RunFolder(runFolder);
         _options = options;
         _data = data;
         _resume = resume;
         if (data.Count < 2) throw new UserErrorException($"{data.Count} image(s) are too few to train on; give at least 2 (and at least {{DiffusionTrainingOptions.BatchSize}})");
         if (data.Count < options.BatchSize)
             throw new UserErrorException($"{data.Count} images are fewer than {{DiffusionTrainingOptions.BatchSize}} {options.BatchSize}; lower {{DiffusionTrainingOptions.BatchSize}} to at most {data.Count}");
-        if (!resume && (File.Exists(ConfigPath) || File.Exists(CheckpointPath)))
-            throw new UserErrorException($"{_run} already holds a training run; pass {{DiffusionTrainer.resume}} to continue it or choose a new {{DiffusionTrainer.runFolder}} folder");
-        if (resume && !File.Exists(ConfigPath) && !File.Exists(AutoencoderPath) && !File.Exists(CheckpointPath))
-            throw new UserErrorException($"{{DiffusionTrainer.resume}}: {_run} holds no run to continue (no config.json, autoencoder.bin or checkpoint.bin); start the run without {{DiffusionTrainer.resume}}");
+        if (!resume && (File.Exists(ConfigPath) || _run.HasCheckpoint))
+            throw new UserErrorException($"{_run.Path} already holds a training run; pass {{DiffusionTrainer.resume}} to continue it or choose a new {{DiffusionTrainer.runFolder}} folder");
+        if (resume && !File.Exists(ConfigPath) && !File.Exists(AutoencoderPath) && !_run.HasCheckpoint)
+            throw new UserErrorException($"{{DiffusionTrainer.resume}}: {_run.Path} holds no run to continue (no config.json, autoencoder.bin or checkpoint.bin); start the run without {{DiffusionTrainer.resume}}");
         if (resume && File.Exists(ConfigPath)) CheckDataMatchesRun();
-        Directory.CreateDirectory(_run);
+        _run.Open();
     }
 
     /// <summary>A resumed run must see images of the shape it was started with, or its autoencoder cannot read them.</summary>
@@ -80,12 +80,15 @@ public sealed class DiffusionTrainer
         long channels = _data.Images.shape[1], size = _data.Images.shape[2];
         if (saved.ImageChannels != channels || saved.ImageSize != size)
             throw new UserErrorException(
-                $"{_run} was trained on {saved.ImageChannels}×{saved.ImageSize}×{saved.ImageSize} images, not {channels}×{size}×{size}; " +
+                $"{_run.Path} was trained on {saved.ImageChannels}×{saved.ImageSize}×{saved.ImageSize} images, not {channels}×{size}×{size}; " +
                 $"resume with {{CaptionedImages.channels}} {saved.ImageChannels} {{CaptionedImages.size}} {saved.ImageSize} or choose a new {{DiffusionTrainer.runFolder}} folder");
     }
 
-    /// <summary>The EMA model folder, refreshed after every epoch.</summary>
-    public string ModelFolder => Path.Combine(_run, "model");
+    /// <summary>The EMA model folder, replaced after every epoch.</summary>
+    public string ModelFolder => _run.File("model");
+
+    /// <summary>The sample grid written after diffusion epoch <paramref name="epoch"/> (1-based).</summary>
+    public string SampleGrid(int epoch) => _run.File(Path.Combine("samples", $"epoch-{epoch:D3}.png"));
 
     /// <summary>Steps per epoch (the last partial batch is dropped).</summary>
     public long StepsPerEpoch => _data.Count / _options.BatchSize;
@@ -94,23 +97,22 @@ public sealed class DiffusionTrainer
     public bool AutoencoderDone => _resume && File.Exists(ConfigPath) && File.Exists(AutoencoderPath);
 
     /// <summary>Epochs of the diffusion phase already in the checkpoint.</summary>
-    public int DiffusionEpochsDone => _resume && File.Exists(CheckpointPath) ? ReadCheckpointHeader(CheckpointPath).Epoch : 0;
+    public int DiffusionEpochsDone => _resume && _run.HasCheckpoint ? ReadCheckpoint(reader => ReadHeader(reader).Epoch) : 0;
 
-    private string ConfigPath => Path.Combine(_run, "config.json");
-    private string AutoencoderPath => Path.Combine(_run, "autoencoder.bin");
-    private string CheckpointPath => Path.Combine(_run, "checkpoint.bin");
-    private string MetricsPath => Path.Combine(_run, "metrics.csv");
+    private string ConfigPath => _run.File("config.json");
+    private string AutoencoderPath => _run.File("autoencoder.bin");
 
     /// <summary>
     /// Phase 1: trains the autoencoder (reconstruction BCE + KL), measures the latent scale, writes
-    /// <c>autoencoder.bin</c> and <c>config.json</c>. Skipped when a resumed run already has them.
+    /// <c>autoencoder.bin</c> and <c>config.json</c>. Skipped when a resumed run already has them; a run killed during
+    /// this phase starts it over. The phase has no checkpoint, so it runs to its end whatever its trackers return.
     /// </summary>
-    public void TrainAutoencoder(IProgress<TrainingStep> progress, CancellationToken cancellationToken = default)
+    /// <param name="trackers">The caller's trackers, shown every mini-batch's state after the run's own.</param>
+    /// <param name="cancellationToken">Stops between mini-batches.</param>
+    public void TrainAutoencoder(IEnumerable<Tracker<DiffusionProgress>>? trackers = null, CancellationToken cancellationToken = default)
     {
         TorchRuntime.EnsureLoaded();
         if (AutoencoderDone) return;
-        // A run killed during this phase kept rows of epochs whose weights were never saved: the phase starts over.
-        KeepMetrics(_ => false);
         var tokenizer = WordTokenizer.FromTexts(_data.AllCaptions, _options.Model.MaxTokens);
         var config = _options.Model with { Vocabulary = tokenizer.Vocabulary.Skip(WordTokenizer.SpecialTokens.Count).ToList() };
         // Two generators from the run's seed tree: one for the weights, one for the batches and the reparameterisation noise.
@@ -118,37 +120,59 @@ public sealed class DiffusionTrainer
         using var autoencoder = Autoencoder.Create(config, initial);
         using var generator = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.AutoencoderBatches));
         using var optimizer = optim.Adam(autoencoder.parameters(), _options.AutoencoderLearningRate);
-        int batch = _options.BatchSize;
-        long n = _data.Count, stepsPerEpoch = n / batch, step = 0;
+        int batch = _options.BatchSize, epochs = _options.AutoencoderEpochs;
+        long n = _data.Count, batches = StepsPerEpoch, step = 0;
+        var rows = new List<DiffusionEpochMetrics>();
+        var all = new TrackerCollection<DiffusionProgress>(RunTrackers().Concat(trackers ?? []));
+        var state = new DiffusionProgress(DiffusionPhase.Autoencoder, 1, epochs, 0, batches, 0, double.NaN, rows);
+        double t = 0;
         var clock = Stopwatch.StartNew();
         autoencoder.train();
-        for (int epoch = 0; epoch < _options.AutoencoderEpochs; epoch++)
+        try
         {
-            using var permutation = randperm(n, generator: generator);
-            double lossSum = 0;
-            for (long b = 0; b < stepsPerEpoch; b++)
+            all.Initialise(state, t);
+            for (int epoch = 0; epoch < epochs; epoch++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var images = Data.ImageDataset.ToFloat(_data.Images.index_select(0, permutation.narrow(0, b * batch, batch)));
-                var (mean, logVariance) = autoencoder.Encode(images);
-                var z = mean + (0.5 * logVariance).exp() * randn(mean.shape, generator: generator);
-                var logits = autoencoder.DecodeLogits(z);
-                // BCE with logits written out (softplus(l) − y·l): TorchSharp 0.107's binary_cross_entropy_with_logits
-                // returns NaN gradients for targets that are exactly 0 or 1 (most Fashion-MNIST pixels).
-                var reconstruction = (nn.functional.softplus(logits) - images * logits).mean();
-                var kl = (0.5 * (mean.pow(2) + logVariance.exp() - 1 - logVariance)).mean();
-                var loss = reconstruction + kl * _options.KlWeight;
-                optimizer.zero_grad();
-                loss.backward();
-                double value = loss.item<float>();
-                if (!StepIfFinite(optimizer, autoencoder.parameters(), 10.0, value)) continue;
-                lossSum += value;
-                step++;
-                if (step % StepLogInterval == 0) Events.add_scalar("autoencoder/step_loss", (float)value, (int)step);
-                progress.Report(new TrainingStep(1, $"autoencoder epoch {epoch + 1}/{_options.AutoencoderEpochs} loss {value:F4}"));
+                using var permutation = randperm(n, generator: generator);
+                double lossSum = 0;
+                long skipped = 0;
+                for (long b = 0; b < batches; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    double value;
+                    using (NewDisposeScope())
+                    {
+                        var images = Data.ImageDataset.ToFloat(_data.Images.index_select(0, permutation.narrow(0, b * batch, batch)));
+                        var (mean, logVariance) = autoencoder.Encode(images);
+                        var z = mean + (0.5 * logVariance).exp() * randn(mean.shape, generator: generator);
+                        var logits = autoencoder.DecodeLogits(z);
+                        // BCE with logits written out (softplus(l) − y·l): TorchSharp 0.107's binary_cross_entropy_with_logits
+                        // returns NaN gradients for targets that are exactly 0 or 1 (most Fashion-MNIST pixels).
+                        var reconstruction = (nn.functional.softplus(logits) - images * logits).mean();
+                        var kl = (0.5 * (mean.pow(2) + logVariance.exp() - 1 - logVariance)).mean();
+                        var loss = reconstruction + kl * _options.KlWeight;
+                        optimizer.zero_grad();
+                        loss.backward();
+                        value = loss.item<float>();
+                        if (StepIfFinite(optimizer, autoencoder.parameters(), 10.0, value, DiffusionPhase.Autoencoder, epoch, b))
+                        {
+                            lossSum += value;
+                            step++;
+                        }
+                        else skipped++;
+                    }
+                    state = new DiffusionProgress(DiffusionPhase.Autoencoder, epoch + 1, epochs, b + 1, batches, step, value, rows);
+                    if (b + 1 < batches) all.Handle(state, epoch + (double)(b + 1) / batches);
+                }
+                EndEpoch(rows, new DiffusionEpochMetrics(DiffusionPhase.Autoencoder, epoch + 1, step, lossSum / Math.Max(1, batches - skipped),
+                    _options.AutoencoderLearningRate, clock.Elapsed.TotalSeconds, skipped));
+                state = state with { Batch = batches };
+                all.Handle(state, t = epoch + 1);
             }
-            AppendMetrics("autoencoder", epoch + 1, step, lossSum / Math.Max(1, step - epoch * stepsPerEpoch), _options.AutoencoderLearningRate, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            all.Finalise(state, t);
         }
 
         autoencoder.eval();
@@ -159,10 +183,18 @@ public sealed class DiffusionTrainer
     }
 
     /// <summary>
-    /// Phase 2: trains the text encoder and UNet on the frozen autoencoder's scaled latents, for the
-    /// remaining epochs. After each epoch: checkpoint, metrics line, EMA model export, sample grid.
+    /// Phase 2: trains the text encoder and UNet on the frozen autoencoder's scaled latents, for the remaining epochs.
+    /// After each epoch: checkpoint, metrics.csv, TensorBoard, EMA model export and sample grid, then the caller's
+    /// trackers. A resumed run first finishes what a kill after its last checkpoint cut short (metrics.csv, the model
+    /// folder, the last grid). A tracker that stops the run ends it at the end of the current epoch, after its checkpoint.
     /// </summary>
-    public void TrainDiffusion(IProgress<TrainingStep> progress, Action<string> log, CancellationToken cancellationToken = default)
+    /// <param name="trackers">The caller's trackers, shown every mini-batch's state after the run's own.</param>
+    /// <param name="cancellationToken">Stops between mini-batches; finished epochs stay checkpointed.</param>
+    /// <exception cref="UserErrorException">
+    /// Training diverged: with <see cref="DivergencePolicy.Stop"/> at the first non-finite step, with
+    /// <see cref="DivergencePolicy.SkipStep"/> when every step of an epoch was skipped (the last checkpoint is kept).
+    /// </exception>
+    public void TrainDiffusion(IEnumerable<Tracker<DiffusionProgress>>? trackers = null, CancellationToken cancellationToken = default)
     {
         TorchRuntime.EnsureLoaded();
         if (!File.Exists(ConfigPath) || !File.Exists(AutoencoderPath))
@@ -181,113 +213,146 @@ public sealed class DiffusionTrainer
         var parameters = model.TextEncoder.parameters().Concat(model.UNet.parameters()).ToList();
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, weight_decay: 0.0);
 
+        var weights = new DiffusionWeights(config, model, emaText, emaUNet, optimizer);
         int startEpoch = 0;
         long step = 0;
         double trainedSeconds = 0;
-        if (_resume && File.Exists(CheckpointPath))
+        List<DiffusionEpochMetrics> rows;
+        if (_resume && _run.HasCheckpoint)
         {
-            (startEpoch, step, trainedSeconds) = LoadCheckpoint(model, emaText, emaUNet, optimizer);
-            log($"resumed from {CheckpointPath}: {startEpoch} epochs, {step} steps done");
+            (startEpoch, step, trainedSeconds, rows) = LoadCheckpoint(weights);
+            // A kill after the checkpoint may have cut the model folder or the grid short: they are written again.
+            if (startEpoch > 0 && (!File.Exists(Path.Combine(ModelFolder, LatentDiffusionModel.ConfigFile)) || !File.Exists(SampleGrid(startEpoch))))
+                Export(weights, initial, startEpoch);
         }
-        // Rows of diffusion epochs after the checkpoint were written by a run killed before it saved them: they are redone.
-        int checkpointed = startEpoch;
-        KeepMetrics(row => row.Phase != "diffusion" || row.Epoch <= checkpointed);
-        if (startEpoch >= _options.Epochs)
+        else rows = DiffusionEpochMetrics.ReadCsv(_run.Metrics, DiffusionPhase.Autoencoder).ToList();
+
+        int epochs = _options.Epochs;
+        long batches = StepsPerEpoch, totalSteps = batches * epochs;
+        var all = new TrackerCollection<DiffusionProgress>(RunTrackers(new CallbackTracker<DiffusionProgress>(1, (s, _) =>
         {
-            log($"nothing to do: {startEpoch} of {_options.Epochs} epochs already trained");
-            return;
+            if (s.Completed is not { } row) return;
+            SaveCheckpoint(weights, row.Epoch, row.Step, row.Seconds, rows);
+            Export(weights, initial, row.Epoch);
+        })).Concat(trackers ?? []));
+        var state = new DiffusionProgress(DiffusionPhase.Diffusion, startEpoch + 1, epochs, 0, batches, step, double.NaN, rows);
+        double t = startEpoch;
+        try
+        {
+            if (all.Initialise(state, t) == TrackerAction.Stop || startEpoch >= epochs) return;
+            using var latents = EncodeAll(model);
+            var tokenizer = model.Tokenizer;
+            // Every caption once, plus the empty caption last (the unconditional / dropped caption).
+            var captionList = _data.CaptionGroups.SelectMany(g => g).Append("").ToList();
+            var groupStart = new int[_data.CaptionGroups.Count];
+            for (int g = 1; g < groupStart.Length; g++) groupStart[g] = groupStart[g - 1] + _data.CaptionGroups[g - 1].Count;
+            int emptyCaption = captionList.Count - 1;
+            using var tokenTable = tensor(tokenizer.EncodeBatch(captionList), [captionList.Count, config.MaxTokens], ScalarType.Int64);
+
+            var schedule = NoiseSchedule.Parse(config.Schedule, config.TrainSteps);
+            var forward = new DdpmScheduler(schedule);
+            int batch = _options.BatchSize;
+            long n = _data.Count;
+            var clock = Stopwatch.StartNew();
+            bool stop = false;
+            for (int epoch = startEpoch; epoch < epochs && !stop; epoch++)
+            {
+                // Keyed by the epoch, so a run resumed at an epoch boundary draws what an uninterrupted run would.
+                using var generator = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.DiffusionBatches, epoch));
+                ulong captionKey = SeedTree.Key(_options.Seed, (long)RandomStream.Captions, epoch);
+                using var permutation = randperm(n, generator: generator);
+                long[] order = permutation.data<long>().ToArray();
+                model.TextEncoder.train();
+                model.UNet.train();
+                double lossSum = 0;
+                long skipped = 0;
+                for (long b = 0; b < batches; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    double value;
+                    using (NewDisposeScope())
+                    {
+                        var captionIds = new long[batch];
+                        for (int i = 0; i < batch; i++)
+                        {
+                            // Two uniforms per batch position of the epoch: drop the caption or not, and which of the image's captions.
+                            long position = b * batch + i;
+                            int group = (int)_data.GroupOfImage[order[position]];
+                            int count = _data.CaptionGroups[group].Count;
+                            captionIds[i] = CounterUniform.Double(captionKey, 2 * position) < _options.CaptionDropout
+                                ? emptyCaption
+                                : groupStart[group] + Math.Min(count - 1, (int)(CounterUniform.Double(captionKey, 2 * position + 1) * count));
+                        }
+                        var index = permutation.narrow(0, b * batch, batch);
+                        var x0 = latents.index_select(0, index);
+                        var tokens = tokenTable.index_select(0, tensor(captionIds));
+                        var timesteps = randint(0, config.TrainSteps, [batch], generator: generator);
+                        var noise = randn(x0.shape, generator: generator);
+                        var xt = forward.AddNoise(x0, noise, timesteps);
+                        var predicted = model.UNet.forward(xt, timesteps, model.TextEncoder.forward(tokens));
+                        var loss = nn.functional.mse_loss(predicted, noise);
+                        double lr = LearningRate(step, totalSteps);
+                        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                        optimizer.zero_grad();
+                        loss.backward();
+                        value = loss.item<float>();
+                        if (StepIfFinite(optimizer, parameters, 1.0, value, DiffusionPhase.Diffusion, epoch, b))
+                        {
+                            step++;
+                            emaT.Update(step);
+                            emaU.Update(step);
+                            lossSum += value;
+                        }
+                        else skipped++;
+                    }
+                    state = new DiffusionProgress(DiffusionPhase.Diffusion, epoch + 1, epochs, b + 1, batches, step, value, rows);
+                    // A stop asked for mid-epoch takes effect at its end, where the checkpoint is.
+                    if (b + 1 < batches && all.Handle(state, epoch + (double)(b + 1) / batches) == TrackerAction.Stop) stop = true;
+                }
+
+                trainedSeconds += clock.Elapsed.TotalSeconds;
+                clock.Restart();
+                EndEpoch(rows, new DiffusionEpochMetrics(DiffusionPhase.Diffusion, epoch + 1, step, lossSum / Math.Max(1, batches - skipped),
+                    LearningRate(step, totalSteps), trainedSeconds, skipped));
+                state = state with { Batch = batches };
+                stop |= all.Handle(state, t = epoch + 1) == TrackerAction.Stop;
+            }
         }
-
-        log("encoding the training images to latents");
-        using var latents = EncodeAll(model);
-        var tokenizer = model.Tokenizer;
-        // Every caption once, plus the empty caption last (the unconditional / dropped caption).
-        var captionList = _data.CaptionGroups.SelectMany(g => g).Append("").ToList();
-        var groupStart = new int[_data.CaptionGroups.Count];
-        for (int g = 1; g < groupStart.Length; g++) groupStart[g] = groupStart[g - 1] + _data.CaptionGroups[g - 1].Count;
-        int emptyCaption = captionList.Count - 1;
-        using var tokenTable = tensor(tokenizer.EncodeBatch(captionList), [captionList.Count, config.MaxTokens], ScalarType.Int64);
-
-        var schedule = NoiseSchedule.Parse(config.Schedule, config.TrainSteps);
-        var forward = new DdpmScheduler(schedule);
-        int batch = _options.BatchSize;
-        long n = _data.Count, stepsPerEpoch = StepsPerEpoch, totalSteps = stepsPerEpoch * _options.Epochs;
-        var clock = Stopwatch.StartNew();
-        for (int epoch = startEpoch; epoch < _options.Epochs; epoch++)
+        finally
         {
-            // Keyed by the epoch, so a run resumed at an epoch boundary draws what an uninterrupted run would.
-            using var generator = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.DiffusionBatches, epoch));
-            ulong captionKey = SeedTree.Key(_options.Seed, (long)RandomStream.Captions, epoch);
-            using var permutation = randperm(n, generator: generator);
-            long[] order = permutation.data<long>().ToArray();
-            model.TextEncoder.train();
-            model.UNet.train();
-            double lossSum = 0;
-            long skipped = 0;
-            for (long b = 0; b < stepsPerEpoch; b++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var captionIds = new long[batch];
-                for (int i = 0; i < batch; i++)
-                {
-                    // Two uniforms per batch position of the epoch: drop the caption or not, and which of the image's captions.
-                    long position = b * batch + i;
-                    int group = (int)_data.GroupOfImage[order[position]];
-                    int count = _data.CaptionGroups[group].Count;
-                    captionIds[i] = CounterUniform.Double(captionKey, 2 * position) < _options.CaptionDropout
-                        ? emptyCaption
-                        : groupStart[group] + Math.Min(count - 1, (int)(CounterUniform.Double(captionKey, 2 * position + 1) * count));
-                }
-                var index = permutation.narrow(0, b * batch, batch);
-                var x0 = latents.index_select(0, index);
-                var tokens = tokenTable.index_select(0, tensor(captionIds));
-                var t = randint(0, config.TrainSteps, [batch], generator: generator);
-                var noise = randn(x0.shape, generator: generator);
-                var xt = forward.AddNoise(x0, noise, t);
-                var predicted = model.UNet.forward(xt, t, model.TextEncoder.forward(tokens));
-                var loss = nn.functional.mse_loss(predicted, noise);
-                double lr = LearningRate(step, totalSteps);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                optimizer.zero_grad();
-                loss.backward();
-                double value = loss.item<float>();
-                if (!StepIfFinite(optimizer, parameters, 1.0, value))
-                {
-                    skipped++;
-                    continue;
-                }
-                step++;
-                emaT.Update(step);
-                emaU.Update(step);
-                lossSum += value;
-                if (step % StepLogInterval == 0) Events.add_scalar("diffusion/step_loss", (float)value, (int)step);
-                progress.Report(new TrainingStep(1, $"epoch {epoch + 1}/{_options.Epochs} loss {value:F4}"));
-            }
-
-            trainedSeconds += clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            double meanLoss = lossSum / Math.Max(1, stepsPerEpoch - skipped);
-            if (skipped > 0) log($"epoch {epoch + 1}: skipped {skipped} steps with non-finite gradients");
-            if (skipped == stepsPerEpoch) throw new UserErrorException("every step of the epoch had non-finite gradients (diverged); lower {DiffusionTrainingOptions.LearningRate} and start a new run");
-            AppendMetrics("diffusion", epoch + 1, step, meanLoss, LearningRate(step, totalSteps), trainedSeconds);
-            SaveCheckpoint(epoch + 1, step, trainedSeconds, model, emaText, emaUNet, optimizer);
-            using (var shipped = new LatentDiffusionModel(config, TextEncoder.Create(config, initial), UNet.Create(config, initial), Autoencoder.Create(config, initial)))
-            {
-                CopyWeights(emaText, shipped.TextEncoder);
-                CopyWeights(emaUNet, shipped.UNet);
-                CopyWeights(model.Autoencoder, shipped.Autoencoder);
-                shipped.Eval();
-                shipped.Save(ModelFolder);
-                string grid = Path.Combine(_run, "samples", $"epoch-{epoch + 1:D3}.png");
-                SampleGrid(shipped, grid);
-                log($"epoch {epoch + 1}/{_options.Epochs}: loss {meanLoss:F4}, {trainedSeconds:F0} s trained; wrote {ModelFolder} and {grid}");
-            }
+            all.Finalise(state, t);
         }
     }
 
+    /// <summary>The run's own trackers of a phase: its checkpoint (phase 2), then metrics.csv and TensorBoard.</summary>
+    private IEnumerable<Tracker<DiffusionProgress>> RunTrackers(Tracker<DiffusionProgress>? checkpoint = null) =>
+        (checkpoint is null ? [] : new[] { checkpoint })
+            .Append(new DiffusionMetricsCsvTracker(_run))
+            .Append(new DiffusionTensorBoardTracker(_run.File("tensorboard"), StepsPerEpoch, StepLogInterval));
+
+    /// <summary>Adds an epoch's row, unless every step of it diverged (then the run stops; nothing of the epoch is kept).</summary>
+    private void EndEpoch(List<DiffusionEpochMetrics> rows, DiffusionEpochMetrics row)
+    {
+        if (row.Skipped == StepsPerEpoch)
+            throw new UserErrorException($"every step of {DiffusionEpochMetrics.PhaseName(row.Phase)} epoch {row.Epoch} had a non-finite loss or gradient (diverged); {Kept()}; lower {{DiffusionTrainingOptions.LearningRate}} and start a new run");
+        rows.Add(row);
+    }
+
+    /// <summary>The EMA model as the run ships it: into <c>model/</c> (replaced as one unit), then the epoch's sample grid.</summary>
+    private void Export(DiffusionWeights weights, Generator initial, int epoch)
+    {
+        var config = weights.Config;
+        using var shipped = new LatentDiffusionModel(config, TextEncoder.Create(config, initial), UNet.Create(config, initial), Autoencoder.Create(config, initial));
+        CopyWeights(weights.EmaText, shipped.TextEncoder);
+        CopyWeights(weights.EmaUNet, shipped.UNet);
+        CopyWeights(weights.Model.Autoencoder, shipped.Autoencoder);
+        shipped.Eval();
+        _run.ReplaceFolder("model", shipped.Save);
+        DrawSampleGrid(shipped, SampleGrid(epoch));
+    }
+
     /// <summary>The 10×8 style grid: one row per grid prompt, columns of seeds, DDIM at guidance 3.</summary>
-    private void SampleGrid(LatentDiffusionModel model, string path)
+    private void DrawSampleGrid(LatentDiffusionModel model, string path)
     {
         var prompts = _data.GridPrompts.SelectMany(p => Enumerable.Repeat(p, _options.GridColumns)).ToList();
         var options = new GenerationOptions { Steps = _options.GridSteps, Guidance = 3, Seed = _options.Seed };
@@ -296,15 +361,19 @@ public sealed class DiffusionTrainer
     }
 
     /// <summary>
-    /// Clips the gradient norm and steps, unless the loss or a gradient is not finite: then the step is
-    /// skipped. libtorch 2.10 on this 2-core box occasionally returned NaN gradients from multi-threaded
-    /// conv backward passes (not reproducible with 1 thread); one bad batch must not poison the weights.
+    /// Clips the gradient norm and steps, unless the loss or a gradient is not finite: then the step is skipped
+    /// (<see cref="DivergencePolicy.SkipStep"/>, the default: libtorch 2.10 on a 2-core box occasionally returned NaN
+    /// gradients from multi-threaded conv backward passes, not reproducible with 1 thread, and one bad batch must not
+    /// poison the weights) or the run stops (<see cref="DivergencePolicy.Stop"/>).
     /// </summary>
-    private static bool StepIfFinite(OptimizerHelper optimizer, IEnumerable<Parameter> parameters, double maxNorm, double loss)
+    private bool StepIfFinite(OptimizerHelper optimizer, IEnumerable<Parameter> parameters, double maxNorm, double loss, DiffusionPhase phase, int epoch, long batch)
     {
         double norm = nn.utils.clip_grad_norm_(parameters, maxNorm);
         if (!double.IsFinite(loss) || !double.IsFinite(norm))
         {
+            if (_options.OnDivergence == DivergencePolicy.Stop)
+                throw new UserErrorException(string.Create(CultureInfo.InvariantCulture,
+                    $"{DiffusionEpochMetrics.PhaseName(phase)} training diverged at epoch {epoch + 1}, mini-batch {batch + 1}: the loss or gradient became {(double.IsFinite(loss) ? norm : loss):G4}; {Kept()}; lower {{DiffusionTrainingOptions.LearningRate}} and start a new run"));
             optimizer.zero_grad();
             return false;
         }
@@ -354,87 +423,70 @@ public sealed class DiffusionTrainer
         return all;
     }
 
-    /// <summary>
-    /// TensorBoard writer of this run (TorchSharp's SummaryWriter). A resumed run starts a new event file;
-    /// TensorBoard merges the files of a folder.
-    /// </summary>
-    private SummaryWriter Events => _events ??= torch.utils.tensorboard.SummaryWriter(Path.Combine(_run, "tensorboard"));
+    /// <summary>What a divergence leaves behind, for its message.</summary>
+    private string Kept() => _run.HasCheckpoint ? $"the last good checkpoint ({_run.Checkpoint}) is kept" : "no checkpoint had been written yet";
 
-    /// <summary>
-    /// Appends one row to metrics.csv by rewriting the file atomically: a kill leaves the old file or the new one,
-    /// never a torn row.
-    /// </summary>
-    private void AppendMetrics(string phase, int epoch, long step, double loss, double learningRate, double seconds)
-    {
-        string existing = File.Exists(MetricsPath) ? File.ReadAllText(MetricsPath) : MetricsHeader + "\n";
-        AtomicFile.WriteAllText(MetricsPath, existing + string.Create(CultureInfo.InvariantCulture, $"{phase},{epoch},{step},{loss:G6},{learningRate:G6},{seconds:F1}\n"));
-        Events.add_scalar($"{phase}/epoch_loss", (float)loss, epoch);
-        Events.add_scalar($"{phase}/learning_rate", (float)learningRate, epoch);
-    }
+    /// <summary>What the diffusion phase trains and checkpoints.</summary>
+    private sealed record DiffusionWeights(LatentDiffusionConfig Config, LatentDiffusionModel Model, TextEncoder EmaText, UNet EmaUNet, OptimizerHelper Optimizer);
 
-    private const string MetricsHeader = "phase,epoch,step,loss,learning_rate,seconds";
-
-    /// <summary>Rewrites metrics.csv (atomically) with only the rows that <paramref name="keep"/> accepts.</summary>
-    private void KeepMetrics(Func<(string Phase, int Epoch), bool> keep)
-    {
-        if (!File.Exists(MetricsPath)) return;
-        var rows = File.ReadAllLines(MetricsPath).Skip(1).Where(line => line.Length > 0).ToList();
-        var kept = rows.Where(line =>
-        {
-            var cells = line.Split(',');
-            return cells.Length > 1 && int.TryParse(cells[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch) && keep((cells[0], epoch));
-        }).ToList();
-        if (kept.Count != rows.Count) AtomicFile.WriteAllText(MetricsPath, string.Join("\n", kept.Prepend(MetricsHeader)) + "\n");
-    }
-
-    private void SaveCheckpoint(int epoch, long step, double seconds, LatentDiffusionModel model, TextEncoder emaText, UNet emaUNet, OptimizerHelper optimizer) =>
-        AtomicFile.Write(CheckpointPath, stream =>
+    /// <summary>Writes the diffusion phase's state and every metrics row so far (both phases) into the run folder's checkpoint.</summary>
+    private void SaveCheckpoint(DiffusionWeights weights, int epoch, long step, double seconds, IReadOnlyList<DiffusionEpochMetrics> rows) =>
+        _run.WriteCheckpoint(stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             writer.Write(CheckpointMagic);
             writer.Write(epoch);
             writer.Write(step);
             writer.Write(seconds);
-            model.TextEncoder.save(writer);
-            model.UNet.save(writer);
-            emaText.save(writer);
-            emaUNet.save(writer);
-            optimizer.save_state_dict(writer);
+            writer.Write(rows.Count);
+            foreach (var row in rows) row.Write(writer);
+            weights.Model.TextEncoder.save(writer);
+            weights.Model.UNet.save(writer);
+            weights.EmaText.save(writer);
+            weights.EmaUNet.save(writer);
+            weights.Optimizer.save_state_dict(writer);
             writer.Flush();
         });
 
-    private (int Epoch, long Step, double Seconds) LoadCheckpoint(LatentDiffusionModel model, TextEncoder emaText, UNet emaUNet, OptimizerHelper optimizer)
-    {
-        using var stream = File.OpenRead(CheckpointPath);
-        using var reader = new BinaryReader(stream);
-        var header = ReadHeader(reader, CheckpointPath);
-        model.TextEncoder.load(reader);
-        model.UNet.load(reader);
-        emaText.load(reader);
-        emaUNet.load(reader);
-        optimizer.load_state_dict(reader);
-        return header;
-    }
+    /// <summary>Restores what <see cref="SaveCheckpoint"/> wrote.</summary>
+    private (int Epoch, long Step, double Seconds, List<DiffusionEpochMetrics> Rows) LoadCheckpoint(DiffusionWeights weights) =>
+        ReadCheckpoint(reader =>
+        {
+            var (epoch, step, seconds) = ReadHeader(reader);
+            int count = reader.ReadInt32();
+            var rows = new List<DiffusionEpochMetrics>(count);
+            for (int i = 0; i < count; i++) rows.Add(DiffusionEpochMetrics.Read(reader));
+            weights.Model.TextEncoder.load(reader);
+            weights.Model.UNet.load(reader);
+            weights.EmaText.load(reader);
+            weights.EmaUNet.load(reader);
+            weights.Optimizer.load_state_dict(reader);
+            return (epoch, step, seconds, rows);
+        });
 
-    private static (int Epoch, long Step, double Seconds) ReadCheckpointHeader(string path)
+    /// <summary>Reads the checkpoint (its SHA-256 checked by the run folder); a file of another kind is one user error.</summary>
+    private T ReadCheckpoint<T>(Func<BinaryReader, T> read) => _run.ReadCheckpoint(stream =>
     {
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
-        return ReadHeader(reader, path);
-    }
-
-    private static (int Epoch, long Step, double Seconds) ReadHeader(BinaryReader reader, string path)
-    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         try
         {
-            if (reader.ReadString() != CheckpointMagic) throw new UserErrorException($"{path} is not a Langevin diffusion checkpoint; delete it or choose a new {{DiffusionTrainer.runFolder}} folder");
-            return (reader.ReadInt32(), reader.ReadInt64(), reader.ReadDouble());
+            return read(reader);
         }
-        catch (EndOfStreamException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or System.Runtime.InteropServices.ExternalException)
         {
-            throw new UserErrorException($"{path} is truncated; delete it (the run restarts its diffusion phase) or choose a new {{DiffusionTrainer.runFolder}} folder");
+            throw new UserErrorException($"{_run.Checkpoint} is not a readable diffusion checkpoint ({e.Message.TrimEnd('.')}); delete it (the run restarts its diffusion phase) or choose a new {{DiffusionTrainer.runFolder}} folder", e);
         }
+    });
+
+    private (int Epoch, long Step, double Seconds) ReadHeader(BinaryReader reader)
+    {
+        if (reader.ReadString() != CheckpointMagic)
+            throw new UserErrorException($"{_run.Checkpoint} is not a Langevin diffusion checkpoint of this version; delete it (the run restarts its diffusion phase) or choose a new {{DiffusionTrainer.runFolder}} folder");
+        return (reader.ReadInt32(), reader.ReadInt64(), reader.ReadDouble());
     }
+
+    /// <summary>Releases the run folder's lock.</summary>
+    public void Dispose() => _run.Dispose();
 
     private static void CopyWeights(nn.Module from, nn.Module to)
     {

@@ -1,3 +1,4 @@
+using Langevin.Runs;
 using Langevin.Generative.Models;
 
 namespace Langevin.Generative.Training;
@@ -37,6 +38,12 @@ public sealed record DiffusionTrainingOptions
 
     /// <summary>Seed of initialisation, shuffling, timesteps, noise and caption choice.</summary>
     public long Seed { get; init; } = 1;
+
+    /// <summary>
+    /// What a step whose loss or gradient is not finite does: skip that step (the default) or stop the run. Either way
+    /// the run stops when every step of an epoch was skipped.
+    /// </summary>
+    public DivergencePolicy OnDivergence { get; init; } = DivergencePolicy.SkipStep;
 
     /// <summary>Inference steps of the per-epoch sample grid.</summary>
     public int GridSteps { get; init; } = 25;

@@ -1,0 +1,41 @@
+using Langevin.Tracking;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Langevin.Generative.Training.Reporting;
+
+/// <summary>
+/// Writes a diffusion run's curves as TensorBoard event files in a folder (TorchSharp's SummaryWriter): each phase's
+/// loss every <paramref name="stepInterval"/> optimiser steps, and its epoch loss and learning rate. A resumed run
+/// starts a new event file; TensorBoard merges the files of a folder.
+/// </summary>
+/// <param name="folder">The event folder.</param>
+/// <param name="batchesPerEpoch">Mini-batches per epoch (the tracker looks at every one).</param>
+/// <param name="stepInterval">Optimiser steps between two loss points.</param>
+public sealed class DiffusionTensorBoardTracker(string folder, long batchesPerEpoch, int stepInterval)
+    : Tracker<DiffusionProgress>(1.0 / Math.Max(1, batchesPerEpoch))
+{
+    private readonly string folder = folder ?? throw new ArgumentNullException(nameof(folder));
+    private SummaryWriter? events;
+    private long lastLogged = -1;
+
+    /// <inheritdoc />
+    public override TrackerAction Handle(DiffusionProgress state, double t)
+    {
+        string phase = DiffusionEpochMetrics.PhaseName(state.Phase);
+        // A skipped step leaves the step count where it was: that point is logged once.
+        if (state.Batch > 0 && state.Step % stepInterval == 0 && state.Step != lastLogged)
+        {
+            Events.add_scalar($"{phase}/step_loss", (float)state.Loss, (int)state.Step);
+            lastLogged = state.Step;
+        }
+        if (state.Completed is { } row)
+        {
+            Events.add_scalar($"{phase}/epoch_loss", (float)row.Loss, row.Epoch);
+            Events.add_scalar($"{phase}/learning_rate", (float)row.LearningRate, row.Epoch);
+        }
+        return TrackerAction.Continue;
+    }
+
+    private SummaryWriter Events => events ??= torch.utils.tensorboard.SummaryWriter(folder);
+}
