@@ -198,6 +198,37 @@ public sealed class TinyModelTests : IClassFixture<TinyModelTests.TrainedRun>
         Assert.False(File.Exists(folder.Combine("checkpoint.bin")));
     }
 
+    [Fact]
+    public async Task Two_trainings_running_concurrently_give_what_each_gives_alone()
+    {
+        using var root = new TempFolder();
+        var options = _run.Options with { Epochs = 1, GridSteps = 2 };
+        // The model's checksums and every metrics column but the seconds: what a run gives, bit for bit.
+        (string Weights, string[] Rows) Train(string folder, long seed)
+        {
+            using (var trainer = new DiffusionTrainer(folder, options with { Seed = seed }, _run.Data, resume: false))
+            {
+                trainer.TrainAutoencoder();
+                trainer.TrainDiffusion();
+            }
+            return (File.ReadAllText(Path.Combine(folder, "model", "weights.sha256")),
+                File.ReadAllLines(Path.Combine(folder, "metrics.csv")).Select(l => string.Join(',', l.Split(',')[..5])).ToArray());
+        }
+        var a = Train(root.Combine("a"), 5);
+        var b = Train(root.Combine("b"), 6);
+        using var start = new Barrier(2);
+        var together = await Task.WhenAll(new[] { ("a2", 5L), ("b2", 6L) }.Select(job => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            return Train(root.Combine(job.Item1), job.Item2);
+        }, TaskCreationOptions.LongRunning)));
+        Assert.Equal(a.Weights, together[0].Weights);
+        Assert.Equal(a.Rows, together[0].Rows);
+        Assert.Equal(b.Weights, together[1].Weights);
+        Assert.Equal(b.Rows, together[1].Rows);
+        Assert.NotEqual(a.Weights, b.Weights);
+    }
+
     /// <summary>A copy of a finished run folder, so that a test may damage it without touching the shared ones.</summary>
     private static TempFolder CopyOf(string run)
     {
