@@ -63,6 +63,35 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Single(error.TrimEnd().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("train", "--optimizer", "adamw", "--optimizer 'adamw' is not an optimizer; use one of sgd, sgld, sghmc, psgld, seed-literal")]
+    [InlineData("train", "--model", "resnet", "--model 'resnet' is not a model; use cnn or gru")]
+    [InlineData("train", "--dataset", "imagenet", "unknown dataset 'imagenet'; use fashion-mnist or cifar10")]
+    [InlineData("sweep", "--model", "resnet", "--model 'resnet' is not a model; use cnn or gru")]
+    [InlineData("train", "--diffusion-schedule", "wobbly", "--diffusion-schedule")]
+    [InlineData("diffusion train", "--schedule", "wobbly", "unknown noise schedule 'wobbly'; use linear, scaled-linear or cosine")]
+    [InlineData("diffusion train", "--dataset", "imagenet", "unknown dataset 'imagenet'; use fashion-mnist or cifar10")]
+    [InlineData("generate", "--sampler", "euler", "unknown --sampler 'euler'; use ddim or ddpm")]
+    public void A_bad_name_is_refused_in_the_library_s_words_before_any_data_is_read(string command, string option, string value, string expected)
+    {
+        // The data folder does not exist: the error that comes first shows that the name was refused while parsing.
+        string nowhere = Path.Combine(_root, "nowhere");
+        string[] args = command switch
+        {
+            "generate" => ["generate", "a bag", "--model", nowhere, option, value],
+            _ => [.. command.Split(' '), "--data", nowhere, "--out", Path.Combine(_root, "bad"), option, value],
+        };
+        var (exit, output, error) = Cli.Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("nowhere", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(_root, "bad")));
+    }
+
     [Fact]
     public void A_missing_data_folder_is_one_line_with_exit_code_2()
     {

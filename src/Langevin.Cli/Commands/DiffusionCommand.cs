@@ -31,21 +31,22 @@ internal static class DiffusionCommand
 
     private static Command Train()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Training data: fashion-mnist (captions from class templates and synonyms); ignored with --images.", DefaultValueFactory = _ => "fashion-mnist" };
+        var defaults = new DiffusionTrainingOptions();
+        var dataset = TypedOptions.Parsed("--dataset", "Training data: fashion-mnist (captions from class templates and synonyms); ignored with --images.", DatasetKind.FashionMnist.CommandLineName(), DatasetKinds.Parse);
         var images = new Option<string?>("--images") { Description = "Train on your own captioned images in this folder instead (PNG, JPEG, WebP, BMP, GIF).", HelpName = "DIR" }.ReadableFolder();
         var captions = new Option<string?>("--captions") { Description = "With --images: JSON Lines {\"file_name\": …, \"text\": …} (default DIR/metadata.jsonl).", HelpName = "FILE" };
-        var imageSize = new Option<int>("--image-size") { Description = "With --images: side in pixels of the centre-cropped, resized images (a multiple of 4, at most 256).", DefaultValueFactory = _ => 28 };
-        var channels = new Option<int>("--channels") { Description = "With --images: 1 (grayscale) or 3 (RGB).", DefaultValueFactory = _ => 1 };
+        var imageSize = new Option<int>("--image-size") { Description = "With --images: side in pixels of the centre-cropped, resized images (a multiple of 4, at most 256).", DefaultValueFactory = _ => defaults.Model.ImageSize };
+        var channels = new Option<int>("--channels") { Description = "With --images: 1 (grayscale) or 3 (RGB).", DefaultValueFactory = _ => defaults.Model.ImageChannels };
         var data = CommonOptions.Data();
         var outDir = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics.csv, samples/, model/.", Required = true, HelpName = "DIR" }.WritableFolder();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs of the diffusion phase.", DefaultValueFactory = _ => 6 };
-        var aeEpochs = new Option<int>("--autoencoder-epochs") { Description = "Epochs of the autoencoder phase.", DefaultValueFactory = _ => 1 };
-        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate of the UNet and text encoder.", DefaultValueFactory = _ => 1e-3 };
-        var width = new Option<int>("--width") { Description = "UNet base width C (7×7 level C, 4×4 level 2C).", DefaultValueFactory = _ => 32 };
-        var schedule = new Option<string>("--schedule") { Description = "Noise schedule: linear, scaled-linear or cosine.", DefaultValueFactory = _ => "linear" };
-        var dropout = new Option<double>("--caption-dropout") { Description = "Probability of training on the empty caption (for classifier-free guidance).", DefaultValueFactory = _ => 0.1 };
-        var seed = new Option<long>("--seed") { Description = "Seed of everything random in training.", DefaultValueFactory = _ => 1 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs of the diffusion phase.", DefaultValueFactory = _ => defaults.Epochs };
+        var aeEpochs = new Option<int>("--autoencoder-epochs") { Description = "Epochs of the autoencoder phase.", DefaultValueFactory = _ => defaults.AutoencoderEpochs };
+        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => defaults.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate of the UNet and text encoder.", DefaultValueFactory = _ => defaults.LearningRate };
+        var width = new Option<int>("--width") { Description = "UNet base width C (7×7 level C, 4×4 level 2C).", DefaultValueFactory = _ => defaults.Model.UNetWidth };
+        var schedule = TypedOptions.Parsed("--schedule", "Noise schedule: linear, scaled-linear or cosine.", defaults.Model.Schedule, TypedOptions.Checked(name => Langevin.Schedules.NoiseSchedule.Parse(name)));
+        var dropout = new Option<double>("--caption-dropout") { Description = "Probability of training on the empty caption (for classifier-free guidance).", DefaultValueFactory = _ => defaults.CaptionDropout };
+        var seed = new Option<long>("--seed") { Description = "Seed of everything random in training.", DefaultValueFactory = _ => defaults.Seed };
         var limit = new Option<int>("--limit") { Description = "Train on the first N images only (0 = all); for quick trials.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
@@ -64,7 +65,7 @@ internal static class DiffusionCommand
                 throw new UserErrorException($"--image-size must be a multiple of 4 from 8 to {MaxImageSize}, got {size}");
             if (colours is not (1 or 3)) throw new UserErrorException($"--channels must be 1 (grayscale) or 3 (RGB), got {colours}");
             using var captioned = imageFolder is null
-                ? FashionData(parse.GetValue(dataset)!, parse.GetValue(data), output)
+                ? FashionData(parse.GetValue(dataset), parse.GetValue(data), output)
                 : CaptionedImageFolder.Load(imageFolder, parse.GetValue(captions) ?? Path.Combine(imageFolder, "metadata.jsonl"), colours, size);
             int n = parse.GetValue(limit);
             using var subset = captioned.Take(n > 0 ? n : captioned.Count);
@@ -78,7 +79,6 @@ internal static class DiffusionCommand
                 CaptionDropout = parse.GetValue(dropout),
                 Seed = parse.GetValue(seed),
             };
-            _ = Langevin.Schedules.NoiseSchedule.Parse(options.Model.Schedule); // fail early on a bad name
             using var trainer = new DiffusionTrainer(parse.GetValue(outDir)!, options, subset, parse.GetValue(resume));
             output.WriteLine($"training on {subset.Count} images ({colours}×{size}×{size}) into {parse.GetValue(outDir)}");
 
@@ -102,9 +102,8 @@ internal static class DiffusionCommand
     }
 
     /// <summary>The Fashion-MNIST training split with its class captions.</summary>
-    private static CaptionedImages FashionData(string datasetName, string? dataFolder, TextWriter output)
+    private static CaptionedImages FashionData(DatasetKind kind, string? dataFolder, TextWriter output)
     {
-        var kind = DatasetKinds.Parse(datasetName);
         if (kind != DatasetKind.FashionMnist)
             throw new UserErrorException($"--dataset {kind.CommandLineName()} has no captions; use --dataset fashion-mnist, or --images DIR with a metadata.jsonl of captions");
         var location = CommonOptions.Locator(dataFolder).Find(kind);

@@ -46,15 +46,16 @@ internal static class DiffusionEvaluateCommand
 
     public static Command Evaluate()
     {
+        var defaults = new EvaluationOptions();
         var data = CommonOptions.Data();
         var model = new Option<string?>("--model") { Description = $"Model folder (default: the shipped models/{ShippedModels.TextToImage}).", HelpName = "DIR" }.ReadableFolder();
         var classifierPath = new Option<string?>("--classifier") { Description = $"Classifier weights (default: the shipped models/{ShippedModels.Classifier}).", HelpName = "FILE" }.ReadableFile();
-        var guidances = TypedOptions.NumberList("--guidance", "Comma-separated guidance scales to score.", "0,1,3,5", allowZero: true);
-        var perClass = new Option<int>("--per-class") { Description = "Images per class and guidance for adherence.", DefaultValueFactory = _ => 100 };
-        var fidSamples = new Option<int>("--fid-samples") { Description = "Generated images for FID (at --fid-guidance), spread evenly over the classes.", DefaultValueFactory = _ => 2000 };
-        var fidGuidance = new Option<double>("--fid-guidance") { Description = "Guidance scale of the FID samples.", DefaultValueFactory = _ => 3.0 };
-        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
-        var seed = new Option<long>("--seed") { Description = "Base seed (class c uses seed + c).", DefaultValueFactory = _ => 1000 };
+        var guidances = TypedOptions.NumberList("--guidance", "Comma-separated guidance scales to score.", string.Join(',', defaults.Guidances.Select(g => g.ToString(System.Globalization.CultureInfo.InvariantCulture))), allowZero: true);
+        var perClass = new Option<int>("--per-class") { Description = "Images per class and guidance for adherence.", DefaultValueFactory = _ => defaults.PerClass };
+        var fidSamples = new Option<int>("--fid-samples") { Description = "Generated images for FID (at --fid-guidance), spread evenly over the classes.", DefaultValueFactory = _ => defaults.FidSamples };
+        var fidGuidance = new Option<double>("--fid-guidance") { Description = "Guidance scale of the FID samples.", DefaultValueFactory = _ => defaults.FidGuidance };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => defaults.Steps };
+        var seed = new Option<long>("--seed") { Description = "Base seed (class c uses seed + c).", DefaultValueFactory = _ => defaults.Seed };
         var report = new Option<string?>("--report") { Description = "Write the tables as Markdown to this file.", HelpName = "FILE" }.WritableFile();
         var grid = new Option<string?>("--grid") { Description = "Write a 10×8 grid PNG (one row per class, guidance --fid-guidance) to this file.", HelpName = "FILE" }.WritableFile();
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };

@@ -11,14 +11,15 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
+        var defaults = new GenerationOptions();
         var prompt = new Argument<string>("prompt") { Description = "What to draw, e.g. \"a photo of an ankle boot\"." };
         var negative = new Option<string?>("--negative") { Description = "Negative prompt: guidance steers away from it (replaces the empty prompt).", HelpName = "TEXT" };
         var count = new Option<int>("-n", "--count") { Description = "Number of images.", DefaultValueFactory = _ => 16 };
-        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
-        var guidance = new Option<double>("--guidance") { Description = "Classifier-free guidance scale (0 = ignore the prompt, 1 = no guidance).", DefaultValueFactory = _ => 3.0 };
-        var sampler = new Option<string>("--sampler") { Description = "ddim or ddpm.", DefaultValueFactory = _ => "ddim" };
-        var eta = new Option<double>("--eta") { Description = "DDIM η: 0 deterministic, 1 DDPM-like.", DefaultValueFactory = _ => 0.0 };
-        var seed = new Option<long>("--seed") { Description = "Seed: same seed, same images.", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => defaults.Steps };
+        var guidance = new Option<double>("--guidance") { Description = "Classifier-free guidance scale (0 = ignore the prompt, 1 = no guidance).", DefaultValueFactory = _ => defaults.Guidance };
+        var sampler = TypedOptions.Parsed("--sampler", "ddim or ddpm.", defaults.Sampler.CommandLineName(), SamplerKinds.Parse);
+        var eta = new Option<double>("--eta") { Description = "DDIM η: 0 deterministic, 1 DDPM-like.", DefaultValueFactory = _ => defaults.Eta };
+        var seed = new Option<long>("--seed") { Description = "Seed: same seed, same images.", DefaultValueFactory = _ => defaults.Seed };
         var outFile = new Option<string?>("--out") { Description = "Grid PNG to write (default grid.png when --out-dir is not given).", HelpName = "FILE" }.WritableFile();
         var outDir = new Option<string?>("--out-dir") { Description = "Also write one PNG per image into this folder.", HelpName = "DIR" }.WritableFolder();
         var scale = new Option<int>("--scale") { Description = "Enlarge every pixel N× (nearest neighbour) in the PNGs.", DefaultValueFactory = _ => 1 };
@@ -36,12 +37,6 @@ internal static class GenerateCommand
             int n = parse.GetValue(count), zoom = parse.GetValue(scale);
             if (n < 1) throw new UserErrorException($"-n must be at least 1, got {n}");
             if (zoom < 1 || zoom > 64) throw new UserErrorException($"--scale must be between 1 and 64, got {zoom}");
-            var samplerKind = parse.GetValue(sampler)!.ToLowerInvariant() switch
-            {
-                "ddim" => SamplerKind.Ddim,
-                "ddpm" => SamplerKind.Ddpm,
-                var other => throw new UserErrorException($"unknown --sampler '{other}'; use ddim or ddpm"),
-            };
             if (parse.GetResult(strength) is { Implicit: false } && parse.GetValue(initImage) is null)
                 throw new UserErrorException("--strength sets how much of --init-image to change; add --init-image FILE or drop --strength");
             string folder = parse.GetValue(model) ?? ShippedModels.Find(ShippedModels.TextToImage);
@@ -55,7 +50,7 @@ internal static class GenerateCommand
             {
                 Steps = parse.GetValue(steps),
                 Guidance = parse.GetValue(guidance),
-                Sampler = samplerKind,
+                Sampler = parse.GetValue(sampler),
                 Eta = parse.GetValue(eta),
                 Seed = parse.GetValue(seed),
                 NegativePrompt = parse.GetValue(negative),
@@ -68,7 +63,7 @@ internal static class GenerateCommand
                 : ImageToImage.Generate(ldm, start, text, n, parse.GetValue(strength), options);
             clock.Stop();
             string mode = init is null ? "" : $", from {init} at strength {parse.GetValue(strength)}: {ImageToImage.StepsRun(options.Steps, parse.GetValue(strength))} steps run";
-            output.WriteLine($"generated {n} images in {clock.Elapsed.TotalSeconds:F2} s ({options.Sampler.ToString().ToLowerInvariant()}, {options.Steps} steps, guidance {options.Guidance}, seed {options.Seed}{mode})");
+            output.WriteLine($"generated {n} images in {clock.Elapsed.TotalSeconds:F2} s ({options.Sampler.CommandLineName()}, {options.Steps} steps, guidance {options.Guidance}, seed {options.Seed}{mode})");
 
             string? dir = parse.GetValue(outDir);
             string? grid = parse.GetValue(outFile) ?? (dir is null ? "grid.png" : null);

@@ -31,6 +31,40 @@ internal static class TypedOptions
         };
     }
 
+    /// <summary>
+    /// An option read by the library's own parser (<paramref name="parse"/>): its <see cref="UserErrorException"/> becomes a
+    /// parse error in the library's words, with the tool's flag names.
+    /// </summary>
+    public static Option<T> Parsed<T>(string name, string description, string defaultText, Func<string, T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return new Option<T>(name)
+        {
+            Description = description,
+            Arity = ArgumentArity.ExactlyOne,
+            DefaultValueFactory = _ => parse(defaultText),
+            CustomParser = result =>
+            {
+                try
+                {
+                    return parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultText);
+                }
+                catch (UserErrorException e)
+                {
+                    result.AddError(e.Describe(FlagNames.Of));
+                    return default!;
+                }
+            },
+        };
+    }
+
+    /// <summary>A parser for <see cref="Parsed{T}"/> that checks the text with the library's <paramref name="parse"/> and keeps the text.</summary>
+    public static Func<string, string> Checked<T>(Func<string, T> parse) => text =>
+    {
+        _ = parse(text);
+        return text;
+    };
+
     /// <summary>A comma list of finite numbers, each &gt; 0 (or ≥ 0 with <paramref name="allowZero"/>).</summary>
     public static Option<double[]> NumberList(string name, string description, string defaultText, bool allowZero = false)
     {

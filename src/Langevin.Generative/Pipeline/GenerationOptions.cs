@@ -10,6 +10,22 @@ public enum SamplerKind
     Ddpm,
 }
 
+/// <summary>Names of each <see cref="SamplerKind"/>.</summary>
+public static class SamplerKinds
+{
+    /// <summary>Parses a sampler's name (ddim or ddpm, any case).</summary>
+    /// <exception cref="UserErrorException">The name is not a sampler's.</exception>
+    public static SamplerKind Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "ddim" => SamplerKind.Ddim,
+        "ddpm" => SamplerKind.Ddpm,
+        _ => throw new UserErrorException($"unknown {{GenerationOptions.Sampler}} '{name}'; use ddim or ddpm"),
+    };
+
+    /// <summary>The sampler's name on the command line and in messages.</summary>
+    public static string CommandLineName(this SamplerKind kind) => kind.ToString().ToLowerInvariant();
+}
+
 /// <summary>Settings of one text-to-image call.</summary>
 public sealed record GenerationOptions
 {
