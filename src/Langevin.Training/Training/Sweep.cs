@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Langevin.Data;
+using MathNet.Numerics.Statistics;
 using Langevin.IO;
 using Langevin.Runs;
 using Langevin.Tracking;
@@ -108,10 +109,11 @@ public readonly record struct MeanStd(double Mean, double Std)
     /// <summary>Summarises <paramref name="values"/>.</summary>
     public static MeanStd Of(IReadOnlyList<double> values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0) return new MeanStd(double.NaN, double.NaN);
-        double mean = values.Average();
-        double std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
-        return new MeanStd(mean, std);
+        var (mean, std) = Statistics.MeanStandardDeviation(values);
+        // MathNet's sample deviation of one value is NaN; a single run has no spread to show.
+        return new MeanStd(mean, values.Count > 1 ? std : 0);
     }
 
     /// <summary>"mean,std" for CSV.</summary>
