@@ -21,6 +21,11 @@ public sealed class ReliabilityTests : IDisposable
         { ["generate", "a sneaker", "--sampler", "ddpm", "--eta", "0.5", "--out", "{run}/g.png"], "--eta applies to the DDIM sampler only" },
         { ["diffusion", "train", "--out", "{run}", "--width", "3"], "--width must be a multiple of the 4 attention heads" },
         { ["diffusion", "train", "--out", "{run}", "--width", "100000"], "--width must be a multiple of the 4 attention heads from 4 to 512" },
+        // Nonsense that used to succeed (found by BadInputProperties' exploration, 2026-12-05).
+        { ["diffusion", "train", "--out", "{run}", "--caption-dropout", "nan"], "--caption-dropout must be in [0, 1), got NaN" },
+        { ["diffusion", "train", "--out", "{run}", "--limit", "-1"], "--limit must be 0 (all images) or a positive count, got -1" },
+        { ["diffusion", "classifier", "--out", "{run}/c.bin", "--epochs", "0"], "--epochs must be ≥ 1, got 0" },
+        { ["diffusion", "evaluate", "--report", "{run}/r.md", "--fid-guidance", "nan"], "--fid-guidance must be a finite scale ≥ 0, got NaN" },
         // Nonsense that used to succeed.
         { ["diffusion", "train", "--out", "{run}", "--resume"], "--resume: " },
         { ["sweep", "--out", "{run}", "--diffusion", "0,0", "--epochs", "1"], "--diffusion lists a value twice" },

@@ -48,6 +48,10 @@ internal static class DiffusionCommand
         var dropout = new Option<double>("--caption-dropout") { Description = "Probability of training on the empty caption (for classifier-free guidance).", DefaultValueFactory = _ => defaults.CaptionDropout };
         var seed = new Option<long>("--seed") { Description = "Seed of everything random in training.", DefaultValueFactory = _ => defaults.Seed };
         var limit = new Option<int>("--limit") { Description = "Train on the first N images only (0 = all); for quick trials.", DefaultValueFactory = _ => 0 };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0) result.AddError($"--limit must be 0 (all images) or a positive count, got {result.GetValueOrDefault<int>()}");
+        });
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
 
@@ -64,11 +68,6 @@ internal static class DiffusionCommand
             if (size < 8 || size > MaxImageSize || size % 4 != 0)
                 throw new UserErrorException($"--image-size must be a multiple of 4 from 8 to {MaxImageSize}, got {size}");
             if (colours is not (1 or 3)) throw new UserErrorException($"--channels must be 1 (grayscale) or 3 (RGB), got {colours}");
-            using var captioned = imageFolder is null
-                ? FashionData(parse.GetValue(dataset), parse.GetValue(data), output)
-                : CaptionedImageFolder.Load(imageFolder, parse.GetValue(captions) ?? Path.Combine(imageFolder, "metadata.jsonl"), colours, size);
-            int n = parse.GetValue(limit);
-            using var subset = captioned.Take(n > 0 ? n : captioned.Count);
             var options = new DiffusionTrainingOptions
             {
                 Model = new LatentDiffusionConfig { ImageSize = size, ImageChannels = colours, UNetWidth = parse.GetValue(width), Schedule = parse.GetValue(schedule)! },
@@ -79,6 +78,13 @@ internal static class DiffusionCommand
                 CaptionDropout = parse.GetValue(dropout),
                 Seed = parse.GetValue(seed),
             };
+            // Settings are checked before the images are read: a bad number costs no loading.
+            options.Validate();
+            using var captioned = imageFolder is null
+                ? FashionData(parse.GetValue(dataset), parse.GetValue(data), output)
+                : CaptionedImageFolder.Load(imageFolder, parse.GetValue(captions) ?? Path.Combine(imageFolder, "metadata.jsonl"), colours, size);
+            int n = parse.GetValue(limit);
+            using var subset = captioned.Take(n > 0 ? n : captioned.Count);
             using var trainer = new DiffusionTrainer(parse.GetValue(outDir)!, options, subset, parse.GetValue(resume));
             output.WriteLine($"training on {subset.Count} images ({colours}×{size}×{size}) into {parse.GetValue(outDir)}");
 

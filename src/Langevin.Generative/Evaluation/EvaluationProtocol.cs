@@ -32,11 +32,13 @@ public sealed record EvaluationOptions
     public long Seed { get; init; } = 1000;
 
     /// <summary>Checks the protocol's sizes.</summary>
-    /// <exception cref="UserErrorException">For an empty scale list, too few images, or a bad scale.</exception>
+    /// <exception cref="UserErrorException">For an empty scale list, too few images, or a bad scale (of the list or of the FID samples).</exception>
     public void Validate()
     {
         if (Guidances.Count == 0 || Guidances.Any(g => !(g >= 0) || double.IsInfinity(g)))
             throw new UserErrorException($"{{EvaluationOptions.Guidances}} must be a non-empty list of scales ≥ 0, e.g. 0,1,3,5");
+        if (!(FidGuidance >= 0) || double.IsInfinity(FidGuidance))
+            throw new UserErrorException($"{{EvaluationOptions.FidGuidance}} must be a finite scale ≥ 0, got {FidGuidance}");
         if (PerClass < 1) throw new UserErrorException($"{{EvaluationOptions.PerClass}} must be ≥ 1, got {PerClass}");
         if (FidSamples < 0 || (FidSamples > 0 && FidSamples < 20)) throw new UserErrorException($"{{EvaluationOptions.FidSamples}} must be 0 (skip) or ≥ 20, got {FidSamples}");
     }

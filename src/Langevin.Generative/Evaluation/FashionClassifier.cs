@@ -75,8 +75,11 @@ public sealed class FashionClassifier : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Trains a classifier with Adam (lr 1e-3, batch 128) for <paramref name="epochs"/> epochs; deterministic given <paramref name="seed"/>.</summary>
+    /// <exception cref="UserErrorException"><paramref name="epochs"/> is below 1.</exception>
     public static FashionClassifier Train(ImageDataset train, int epochs, long seed, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(train);
+        if (epochs < 1) throw new UserErrorException($"{{FashionClassifier.epochs}} must be ≥ 1, got {epochs}");
         TorchRuntime.EnsureLoaded();
         // Two generators from the seed tree: branch 0 draws the weights, branch 1 the order of the batches.
         using var initial = new Generator(SeedTree.Key(seed, 0));

@@ -59,7 +59,7 @@ public sealed record DiffusionTrainingOptions
         if (AutoencoderEpochs < 1) throw new UserErrorException($"{{DiffusionTrainingOptions.AutoencoderEpochs}} must be ≥ 1, got {AutoencoderEpochs}");
         if (BatchSize < 2) throw new UserErrorException($"{{DiffusionTrainingOptions.BatchSize}} must be ≥ 2, got {BatchSize}");
         if (!(LearningRate > 0)) throw new UserErrorException($"{{DiffusionTrainingOptions.LearningRate}} must be > 0, got {LearningRate}");
-        if (CaptionDropout is < 0 or >= 1) throw new UserErrorException($"{{DiffusionTrainingOptions.CaptionDropout}} must be in [0, 1), got {CaptionDropout}");
-        if (EmaDecay is < 0 or >= 1) throw new UserErrorException($"{{DiffusionTrainingOptions.EmaDecay}} must be in [0, 1), got {EmaDecay}");
+        if (!(CaptionDropout >= 0 && CaptionDropout < 1)) throw new UserErrorException($"{{DiffusionTrainingOptions.CaptionDropout}} must be in [0, 1), got {CaptionDropout}");
+        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new UserErrorException($"{{DiffusionTrainingOptions.EmaDecay}} must be in [0, 1), got {EmaDecay}");
     }
 }
