@@ -1,3 +1,4 @@
+using Langevin.Randomness;
 using Langevin.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -6,8 +7,9 @@ using static TorchSharp.torch;
 namespace Langevin.Training.Tests;
 
 /// <summary>
-/// Models are built from a generator of their own: the same weights that <c>torch.manual_seed</c> gave before (so the
-/// results in docs/ stay valid), and independent of anything else that uses torch's global generator.
+/// Models are built from a generator of their own, keyed by the run's seed tree: exactly the weights libtorch's own
+/// initialisation draws after <c>torch.manual_seed</c> of that key, and independent of anything else that uses torch's
+/// global generator.
 /// </summary>
 [Collection(GlobalTorchState.Name)]
 public sealed class SeededModelTests
@@ -17,11 +19,11 @@ public sealed class SeededModelTests
     [Theory]
     [InlineData(1L, 28, 28)]
     [InlineData(12345L, 32, 32)]
-    public void The_cnn_has_the_weights_the_global_seed_gave(long seed, int height, int width)
+    public void The_cnn_has_the_weights_libtorch_draws_from_its_seed_tree_key(long seed, int height, int width)
     {
         long features = height == 28 ? 256 : 400;
         int channels = height == 28 ? 1 : 3;
-        torch.manual_seed(seed);
+        torch.manual_seed((long)SeedTree.Key(seed, SeedBranches.Weights));
         // The layers of SmallCnn in construction order, initialised by libtorch from the global generator.
         Module[] reference = [Conv2d(channels, 6, 5), Conv2d(6, 16, 5), Linear(features, 120), Linear(120, 84), Linear(84, 10)];
         using var model = ModelKind.Cnn.Create((channels, height, width), 10, seed);
@@ -29,9 +31,9 @@ public sealed class SeededModelTests
     }
 
     [Fact]
-    public void The_gru_has_the_weights_the_global_seed_gave()
+    public void The_gru_has_the_weights_libtorch_draws_from_its_seed_tree_key()
     {
-        torch.manual_seed(3);
+        torch.manual_seed((long)SeedTree.Key(3, SeedBranches.Weights));
         Module[] reference = [GRU(28, 128, batchFirst: true), Linear(128, 10)];
         using var model = ModelKind.Gru.Create((1, 28, 28), 10, 3);
         AssertSameParameters(reference.SelectMany(m => m.parameters()), model.parameters());

@@ -1,3 +1,4 @@
+using Langevin.Randomness;
 using Langevin.Optim;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -50,7 +51,7 @@ public static class OptimizerKinds
     public static torch.optim.Optimizer Create(this OptimizerKind kind, IEnumerable<Parameter> parameters, TrainingConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        long noiseSeed = config.Seed * 1_000_003 + 17; // distinct from the model-initialisation seed
+        long noiseSeed = (long)SeedTree.Key(config.Seed, SeedBranches.Noise);
         if (kind is not (OptimizerKind.Sgd or OptimizerKind.Sghmc) && config.Momentum != 0)
             throw new UserErrorException($"{{TrainingConfig.Momentum}} applies to sgd and sghmc only; {kind.CommandLineName()} has none (use sghmc for Langevin dynamics with momentum)");
         if (kind == OptimizerKind.Sgd && config.Diffusion != 0)

@@ -275,14 +275,11 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// The shuffling order of epoch <paramref name="epoch"/>: the counter-based permutation keyed (seed, −1, epoch) in
-    /// the seed tree. The noise streams are keyed (noise seed, parameter index ≥ 0, step), so the branch −1 is the
-    /// shuffle's own.
+    /// The shuffling order of epoch <paramref name="epoch"/>: the counter-based permutation keyed
+    /// (seed, <see cref="SeedBranches.Shuffle"/>, epoch) in the seed tree.
     /// </summary>
     internal static long[] Permutation(long n, long seed, int epoch) =>
-        CounterUniform.Permutation(SeedTree.Key(seed, ShuffleBranch, epoch), n);
-
-    private const long ShuffleBranch = -1;
+        CounterUniform.Permutation(SeedTree.Key(seed, SeedBranches.Shuffle, epoch), n);
 
     private bool ParametersAreFinite()
     {

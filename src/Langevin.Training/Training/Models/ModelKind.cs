@@ -1,3 +1,4 @@
+using Langevin.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,13 +29,13 @@ public static class ModelKinds
     public static string CommandLineName(this ModelKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>
-    /// Builds the model for images of the given shape, with weights drawn from a generator of its own seeded with
-    /// <paramref name="seed"/>: the weights <c>torch.manual_seed(seed)</c> gave before, without touching torch's
-    /// process-wide generator, so models built concurrently do not disturb each other.
+    /// Builds the model for images of the given shape, with weights drawn from a generator of its own keyed by the run's
+    /// seed tree, (<paramref name="seed"/>, <see cref="SeedBranches.Weights"/>): PyTorch's default initialisation, without
+    /// touching torch's process-wide generator, so models built concurrently do not disturb each other.
     /// </summary>
     public static nn.Module<Tensor, Tensor> Create(this ModelKind kind, (long Channels, long Height, long Width) shape, long classes, long seed)
     {
-        using var generator = new Generator((ulong)seed);
+        using var generator = new Generator(SeedTree.Key(seed, SeedBranches.Weights));
         return kind switch
         {
             ModelKind.Cnn => new SmallCnn(shape.Channels, shape.Height, shape.Width, classes, generator),

@@ -1,0 +1,17 @@
+namespace Langevin.Training;
+
+/// <summary>
+/// The branches of a training run's seed tree (<see cref="Randomness.SeedTree"/>): each random stream of a run is keyed
+/// below one of them, so no two streams share a number and each is a pure function of the run's seed.
+/// </summary>
+internal static class SeedBranches
+{
+    /// <summary>The order of the mini-batches: the permutation of epoch e is keyed (seed, −1, e).</summary>
+    public const long Shuffle = -1;
+
+    /// <summary>The initial weights: a torch generator keyed (seed, −2).</summary>
+    public const long Weights = -2;
+
+    /// <summary>The Langevin noise: the optimizer's seed is the key (seed, −3), below which its streams are keyed per parameter and step.</summary>
+    public const long Noise = -3;
+}
