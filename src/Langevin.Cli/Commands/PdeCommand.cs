@@ -18,12 +18,4 @@ internal static class PdeCommand
         Scheme.Implicit => "implicit",
         _ => "Crank–Nicolson",
     };
-
-    internal static double[] Coordinates(Pde.Grids.Grid grid)
-    {
-        var ax = grid.Axes[0];
-        var x = new double[ax.Points];
-        for (int i = 0; i < x.Length; i++) x[i] = ax.Coordinate(i);
-        return x;
-    }
 }

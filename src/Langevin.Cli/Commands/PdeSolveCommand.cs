@@ -75,7 +75,7 @@ internal static class PdeSolveCommand
                         if (plotFile is not null)
                         {
                             string title = $"Heat equation, t = {solution.Run.End:G4}, {(grid.Dimension == 1 ? $"{nx}" : $"{nx} × {grid.Axes[1].Points}")} points, {PdeCommand.SchemeName(solution.Scheme)}";
-                            if (grid.Dimension == 1) PdePlots.Profile(plotFile, title, "u", PdeCommand.Coordinates(grid), ("u", u));
+                            if (grid.Dimension == 1) PdePlots.Profile(plotFile, title, "u", grid.Axes[0].Coordinates(), ("u", u));
                             else PdePlots.Heatmap(plotFile, title, grid, u);
                             output.WriteLine($"plot: {plotFile}");
                         }
@@ -97,7 +97,7 @@ internal static class PdeSolveCommand
                         Report(output, solution.Run, parse.GetValue(snapshots));
                         if (plotFile is not null)
                         {
-                            PdePlots.Profile(plotFile, $"Fokker–Planck, {potential.Name}, t = {solution.Run.End:G4}", "p", PdeCommand.Coordinates(solution.Field.Grid),
+                            PdePlots.Profile(plotFile, $"Fokker–Planck, {potential.Name}, t = {solution.Run.End:G4}", "p", solution.Field.Grid.Axes[0].Coordinates(),
                                 ("p(x, t)", solution.Field.Values), ("steady state ∝ exp(−V/D)", result.Problem.SteadyState()));
                             output.WriteLine($"plot: {plotFile}");
                         }

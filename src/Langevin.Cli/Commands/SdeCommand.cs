@@ -43,7 +43,7 @@ internal static class SdeCommand
             var p = FokkerPlanckSolver.Gaussian(problem.Grid, mean, std);
             new FokkerPlanckSolver(problem, Math.Max(tEnd, 1e-300) / 1000, Scheme.CrankNicolson).Advance(p, 0, tEnd);
             var density = histogram.Density();
-            var grid = PdeCommand.Coordinates(problem.Grid);
+            var grid = problem.Grid.Axes[0].Coordinates();
             var sb = new StringBuilder("x,density,count,fokker_planck\n");
             for (int i = 0; i < grid.Length; i++)
                 sb.Append(CultureInfo.InvariantCulture, $"{grid[i]:R},{density[i]:R},{histogram.Counts[i]},{p[i]:R}\n");

@@ -91,24 +91,26 @@ public static class FokkerPlanckFitter
 
         // Objective F on the train snapshots at η (and its gradient and Hessian); +∞ when the KL is undefined.
         // e holds log θ (and log D when it is estimated; otherwise D stays at its initial value).
-        double Evaluate(double[] e, bool gradient)
+        double Evaluate(double[] e)
         {
-            model.Run(Math.Exp(e[0]), Math.Exp(e.Length == 2 ? e[1] : eta[1]), values, gradient ? sens : null);
+            model.Run(Math.Exp(e[0]), Math.Exp(e.Length == 2 ? e[1] : eta[1]), values, sens);
             train.Clear();
             for (int q = 1; q < firstTest; q++)
-                if (!train.Add(data.Values[q], values[q], weights, gradient ? sens[q] : null))
+                if (!train.Add(data.Values[q], values[q], weights, sens[q]))
                     return double.PositiveInfinity;
             if (!double.IsFinite(train.Objective)) throw new UserErrorException("the Fokker–Planck model diverged while fitting; check the data and the initial θ, D");
             return train.Objective;
         }
 
-        if (double.IsPositiveInfinity(Evaluate(eta[..k], false)))
+        LocalQuadratic Local(double[] e) => new(Evaluate(e), (double[])train.Gradient.Clone(), (double[,])train.Hessian.Clone());
+        // The start is checked here, where an undefined KL is the user's to fix, and handed to the solver: one model run.
+        var atStart = Local(eta[..k]);
+        if (double.IsPositiveInfinity(atStart.Value))
             throw new UserErrorException("the KL loss is undefined at the initial θ, D (the model density is ≤ 0 where data are positive); use {FokkerPlanckFitOptions.Loss} mse or other initial values");
-        var result = LevenbergMarquardt.Minimise(
-            e => new LocalQuadratic(Evaluate(e, true), (double[])train.Gradient.Clone(), (double[,])train.Hessian.Clone()),
-            eta[..k], new LevenbergMarquardtOptions { MaxIterations = options.MaxIterations, Tolerance = options.Tolerance, MaxStep = 1 });
+        var result = LevenbergMarquardt.Minimise(Local, eta[..k],
+            new LevenbergMarquardtOptions { MaxIterations = options.MaxIterations, Tolerance = options.Tolerance, MaxStep = 1 }, atStart);
         result.Parameters.CopyTo(eta, 0);
-        Evaluate(eta, true);
+        Evaluate(eta);
         double testLoss = double.NaN;
         if (firstTest < data.Times.Length)
         {

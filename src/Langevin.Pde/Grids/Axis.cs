@@ -45,6 +45,14 @@ public sealed class Axis
     /// <summary>Coordinate of node <paramref name="i"/>.</summary>
     public double Coordinate(int i) => Min + i * Spacing;
 
+    /// <summary>The coordinates of every node, in order (a new array).</summary>
+    public double[] Coordinates()
+    {
+        var x = new double[Points];
+        for (int i = 0; i < x.Length; i++) x[i] = Coordinate(i);
+        return x;
+    }
+
     /// <summary>
     /// Trapezoid quadrature weight of node <paramref name="i"/> in units of dx: ½ at the two ends of a
     /// non-periodic axis (their control volume is a half cell), 1 elsewhere. This is the weight under which

@@ -39,7 +39,9 @@ public static class LevenbergMarquardt
     /// <param name="evaluate">The objective's local model at a point; the arrays it returns must not be reused by the caller.</param>
     /// <param name="start">Starting point (not modified); F must be finite there.</param>
     /// <param name="options">Iteration limit, tolerance and trust region.</param>
-    public static LevenbergMarquardtResult Minimise(Func<double[], LocalQuadratic> evaluate, double[] start, LevenbergMarquardtOptions? options = null)
+    /// <param name="atStart">The local model at <paramref name="start"/> when the caller has already evaluated it (to check
+    /// the starting point itself); null evaluates it here.</param>
+    public static LevenbergMarquardtResult Minimise(Func<double[], LocalQuadratic> evaluate, double[] start, LevenbergMarquardtOptions? options = null, LocalQuadratic? atStart = null)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
         ArgumentNullException.ThrowIfNull(start);
@@ -49,7 +51,7 @@ public static class LevenbergMarquardt
         if (!(options.MaxStep > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.MaxStep, "the largest step must be positive");
         int k = start.Length;
         var eta = (double[])start.Clone();
-        var current = evaluate(eta);
+        var current = atStart ?? evaluate(eta);
         if (!double.IsFinite(current.Value)) throw new ArgumentException($"the objective is {current.Value} at the starting point", nameof(start));
         double mu = InitialDamping;
         int iterations = 0;
