@@ -120,60 +120,8 @@ public sealed class DiffusionTrainer : IDisposable
         using var autoencoder = Autoencoder.Create(config, initial);
         using var generator = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.AutoencoderBatches));
         using var optimizer = optim.Adam(autoencoder.parameters(), _options.AutoencoderLearningRate);
-        int batch = _options.BatchSize, epochs = _options.AutoencoderEpochs;
-        long n = _data.Count, batches = StepsPerEpoch, step = 0;
-        var rows = new List<DiffusionEpochMetrics>();
-        var all = new TrackerCollection<DiffusionProgress>(RunTrackers().Concat(trackers ?? []));
-        var state = new DiffusionProgress(DiffusionPhase.Autoencoder, 1, epochs, 0, batches, 0, double.NaN, rows);
-        double t = 0;
-        var clock = Stopwatch.StartNew();
-        autoencoder.train();
-        try
-        {
-            all.Initialise(state, t);
-            for (int epoch = 0; epoch < epochs; epoch++)
-            {
-                using var permutation = randperm(n, generator: generator);
-                double lossSum = 0;
-                long skipped = 0;
-                for (long b = 0; b < batches; b++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    double value;
-                    using (NewDisposeScope())
-                    {
-                        var images = Data.ImageDataset.ToFloat(_data.Images.index_select(0, permutation.narrow(0, b * batch, batch)));
-                        var (mean, logVariance) = autoencoder.Encode(images);
-                        var z = mean + (0.5 * logVariance).exp() * randn(mean.shape, generator: generator);
-                        var logits = autoencoder.DecodeLogits(z);
-                        // BCE with logits written out (softplus(l) − y·l): TorchSharp 0.107's binary_cross_entropy_with_logits
-                        // returns NaN gradients for targets that are exactly 0 or 1 (most Fashion-MNIST pixels).
-                        var reconstruction = (nn.functional.softplus(logits) - images * logits).mean();
-                        var kl = (0.5 * (mean.pow(2) + logVariance.exp() - 1 - logVariance)).mean();
-                        var loss = reconstruction + kl * _options.KlWeight;
-                        optimizer.zero_grad();
-                        loss.backward();
-                        value = loss.item<float>();
-                        if (StepIfFinite(optimizer, autoencoder.parameters(), 10.0, value, DiffusionPhase.Autoencoder, epoch, b))
-                        {
-                            lossSum += value;
-                            step++;
-                        }
-                        else skipped++;
-                    }
-                    state = new DiffusionProgress(DiffusionPhase.Autoencoder, epoch + 1, epochs, b + 1, batches, step, value, rows);
-                    if (b + 1 < batches) all.Handle(state, epoch + (double)(b + 1) / batches);
-                }
-                EndEpoch(rows, new DiffusionEpochMetrics(DiffusionPhase.Autoencoder, epoch + 1, step, lossSum / Math.Max(1, batches - skipped),
-                    _options.AutoencoderLearningRate, clock.Elapsed.TotalSeconds, skipped));
-                state = state with { Batch = batches };
-                all.Handle(state, t = epoch + 1);
-            }
-        }
-        finally
-        {
-            all.Finalise(state, t);
-        }
+        new AutoencoderPhase(autoencoder, _data, _options, generator, optimizer, Kept)
+            .Run(0, [], RunTrackers().Concat(trackers ?? []), stoppable: false, cancellationToken);
 
         autoencoder.eval();
         double std = LatentStd(autoencoder);
@@ -210,8 +158,7 @@ public sealed class DiffusionTrainer : IDisposable
         var emaU = new Ema(model.UNet, emaUNet, _options.EmaDecay);
         emaT.Reset();
         emaU.Reset();
-        var parameters = model.TextEncoder.parameters().Concat(model.UNet.parameters()).ToList();
-        using var optimizer = optim.AdamW(parameters, _options.LearningRate, weight_decay: 0.0);
+        using var optimizer = optim.AdamW(model.TextEncoder.parameters().Concat(model.UNet.parameters()), _options.LearningRate, weight_decay: 0.0);
 
         var weights = new DiffusionWeights(config, model, emaText, emaUNet, optimizer);
         int startEpoch = 0;
@@ -227,100 +174,22 @@ public sealed class DiffusionTrainer : IDisposable
         }
         else rows = DiffusionEpochMetrics.ReadCsv(_run.Metrics, DiffusionPhase.Autoencoder).ToList();
 
-        int epochs = _options.Epochs;
-        long batches = StepsPerEpoch, totalSteps = batches * epochs;
-        var all = new TrackerCollection<DiffusionProgress>(RunTrackers(new CallbackTracker<DiffusionProgress>(1, (s, _) =>
+        var checkpoint = new CallbackTracker<DiffusionProgress>(1, (state, _) =>
         {
-            if (s.Completed is not { } row) return;
+            if (state.Completed is not { } row) return;
             SaveCheckpoint(weights, row.Epoch, row.Step, row.Seconds, rows);
             Export(weights, initial, row.Epoch);
-        })).Concat(trackers ?? []));
-        var state = new DiffusionProgress(DiffusionPhase.Diffusion, startEpoch + 1, epochs, 0, batches, step, double.NaN, rows);
-        double t = startEpoch;
+        });
+        var phase = new DenoiserPhase(model, emaT, emaU, optimizer, _data, _options,
+            SeedTree.Key(_options.Seed, (long)RandomStream.DiffusionBatches), SeedTree.Key(_options.Seed, (long)RandomStream.Captions),
+            step, trainedSeconds, Kept);
         try
         {
-            if (all.Initialise(state, t) == TrackerAction.Stop || startEpoch >= epochs) return;
-            using var latents = EncodeAll(model);
-            var tokenizer = model.Tokenizer;
-            // Every caption once, plus the empty caption last (the unconditional / dropped caption).
-            var captionList = _data.CaptionGroups.SelectMany(g => g).Append("").ToList();
-            var groupStart = new int[_data.CaptionGroups.Count];
-            for (int g = 1; g < groupStart.Length; g++) groupStart[g] = groupStart[g - 1] + _data.CaptionGroups[g - 1].Count;
-            int emptyCaption = captionList.Count - 1;
-            using var tokenTable = tensor(tokenizer.EncodeBatch(captionList), [captionList.Count, config.MaxTokens], ScalarType.Int64);
-
-            var schedule = NoiseSchedule.Parse(config.Schedule, config.TrainSteps);
-            var forward = new DdpmScheduler(schedule);
-            int batch = _options.BatchSize;
-            long n = _data.Count;
-            var clock = Stopwatch.StartNew();
-            bool stop = false;
-            for (int epoch = startEpoch; epoch < epochs && !stop; epoch++)
-            {
-                // Keyed by the epoch, so a run resumed at an epoch boundary draws what an uninterrupted run would.
-                using var generator = new Generator(SeedTree.Key(_options.Seed, (long)RandomStream.DiffusionBatches, epoch));
-                ulong captionKey = SeedTree.Key(_options.Seed, (long)RandomStream.Captions, epoch);
-                using var permutation = randperm(n, generator: generator);
-                long[] order = permutation.data<long>().ToArray();
-                model.TextEncoder.train();
-                model.UNet.train();
-                double lossSum = 0;
-                long skipped = 0;
-                for (long b = 0; b < batches; b++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    double value;
-                    using (NewDisposeScope())
-                    {
-                        var captionIds = new long[batch];
-                        for (int i = 0; i < batch; i++)
-                        {
-                            // Two uniforms per batch position of the epoch: drop the caption or not, and which of the image's captions.
-                            long position = b * batch + i;
-                            int group = (int)_data.GroupOfImage[order[position]];
-                            int count = _data.CaptionGroups[group].Count;
-                            captionIds[i] = CounterUniform.Double(captionKey, 2 * position) < _options.CaptionDropout
-                                ? emptyCaption
-                                : groupStart[group] + Math.Min(count - 1, (int)(CounterUniform.Double(captionKey, 2 * position + 1) * count));
-                        }
-                        var index = permutation.narrow(0, b * batch, batch);
-                        var x0 = latents.index_select(0, index);
-                        var tokens = tokenTable.index_select(0, tensor(captionIds));
-                        var timesteps = randint(0, config.TrainSteps, [batch], generator: generator);
-                        var noise = randn(x0.shape, generator: generator);
-                        var xt = forward.AddNoise(x0, noise, timesteps);
-                        var predicted = model.UNet.forward(xt, timesteps, model.TextEncoder.forward(tokens));
-                        var loss = nn.functional.mse_loss(predicted, noise);
-                        double lr = LearningRate(step, totalSteps);
-                        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                        optimizer.zero_grad();
-                        loss.backward();
-                        value = loss.item<float>();
-                        if (StepIfFinite(optimizer, parameters, 1.0, value, DiffusionPhase.Diffusion, epoch, b))
-                        {
-                            step++;
-                            emaT.Update(step);
-                            emaU.Update(step);
-                            lossSum += value;
-                        }
-                        else skipped++;
-                    }
-                    state = new DiffusionProgress(DiffusionPhase.Diffusion, epoch + 1, epochs, b + 1, batches, step, value, rows);
-                    // A stop asked for mid-epoch takes effect at its end, where the checkpoint is.
-                    if (b + 1 < batches && all.Handle(state, epoch + (double)(b + 1) / batches) == TrackerAction.Stop) stop = true;
-                }
-
-                trainedSeconds += clock.Elapsed.TotalSeconds;
-                clock.Restart();
-                EndEpoch(rows, new DiffusionEpochMetrics(DiffusionPhase.Diffusion, epoch + 1, step, lossSum / Math.Max(1, batches - skipped),
-                    LearningRate(step, totalSteps), trainedSeconds, skipped));
-                state = state with { Batch = batches };
-                stop |= all.Handle(state, t = epoch + 1) == TrackerAction.Stop;
-            }
+            phase.Run(startEpoch, rows, RunTrackers(checkpoint).Concat(trackers ?? []), stoppable: true, cancellationToken);
         }
         finally
         {
-            all.Finalise(state, t);
+            phase.Release();
         }
     }
 
@@ -329,14 +198,6 @@ public sealed class DiffusionTrainer : IDisposable
         (checkpoint is null ? [] : new[] { checkpoint })
             .Append(new DiffusionMetricsCsvTracker(_run))
             .Append(new DiffusionTensorBoardTracker(_run.File("tensorboard"), StepsPerEpoch, StepLogInterval));
-
-    /// <summary>Adds an epoch's row, unless every step of it diverged (then the run stops; nothing of the epoch is kept).</summary>
-    private void EndEpoch(List<DiffusionEpochMetrics> rows, DiffusionEpochMetrics row)
-    {
-        if (row.Skipped == StepsPerEpoch)
-            throw new UserErrorException($"every step of {DiffusionEpochMetrics.PhaseName(row.Phase)} epoch {row.Epoch} had a non-finite loss or gradient (diverged); {Kept()}; lower {{DiffusionTrainingOptions.LearningRate}} and start a new run");
-        rows.Add(row);
-    }
 
     /// <summary>The EMA model as the run ships it: into <c>model/</c> (replaced as one unit), then the epoch's sample grid.</summary>
     private void Export(DiffusionWeights weights, Generator initial, int epoch)
@@ -360,35 +221,6 @@ public sealed class DiffusionTrainer : IDisposable
         ImageGrid.SaveGrid(path, images, _options.GridColumns, padding: 2, scale: 2);
     }
 
-    /// <summary>
-    /// Clips the gradient norm and steps, unless the loss or a gradient is not finite: then the step is skipped
-    /// (<see cref="DivergencePolicy.SkipStep"/>, the default: libtorch 2.10 on a 2-core box occasionally returned NaN
-    /// gradients from multi-threaded conv backward passes, not reproducible with 1 thread, and one bad batch must not
-    /// poison the weights) or the run stops (<see cref="DivergencePolicy.Stop"/>).
-    /// </summary>
-    private bool StepIfFinite(OptimizerHelper optimizer, IEnumerable<Parameter> parameters, double maxNorm, double loss, DiffusionPhase phase, int epoch, long batch)
-    {
-        double norm = nn.utils.clip_grad_norm_(parameters, maxNorm);
-        if (!double.IsFinite(loss) || !double.IsFinite(norm))
-        {
-            if (_options.OnDivergence == DivergencePolicy.Stop)
-                throw new UserErrorException(string.Create(CultureInfo.InvariantCulture,
-                    $"{DiffusionEpochMetrics.PhaseName(phase)} training diverged at epoch {epoch + 1}, mini-batch {batch + 1}: the loss or gradient became {(double.IsFinite(loss) ? norm : loss):G4}; {Kept()}; lower {{DiffusionTrainingOptions.LearningRate}} and start a new run"));
-            optimizer.zero_grad();
-            return false;
-        }
-        optimizer.step();
-        return true;
-    }
-
-    private double LearningRate(long step, long totalSteps)
-    {
-        if (step < _options.WarmupSteps) return _options.LearningRate * (step + 1) / _options.WarmupSteps;
-        double progress = Math.Min(1.0, (double)(step - _options.WarmupSteps) / Math.Max(1, totalSteps - _options.WarmupSteps));
-        // Cosine decay to a tenth of the peak.
-        return _options.LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
-    }
-
     private double LatentStd(Autoencoder autoencoder)
     {
         using var _ = no_grad();
@@ -406,21 +238,6 @@ public sealed class DiffusionTrainer : IDisposable
         }
         double m = sum / count;
         return Math.Sqrt(Math.Max(sumSquares / count - m * m, 1e-12));
-    }
-
-    private Tensor EncodeAll(LatentDiffusionModel model)
-    {
-        using var _ = no_grad();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < _data.Count; start += 1000)
-        {
-            long length = Math.Min(1000, _data.Count - start);
-            using var images = Data.ImageDataset.ToFloat(_data.Images.narrow(0, start, length));
-            parts.Add(model.EncodeImages(images));
-        }
-        var all = cat(parts, 0);
-        foreach (var p in parts) p.Dispose();
-        return all;
     }
 
     /// <summary>What a divergence leaves behind, for its message.</summary>
