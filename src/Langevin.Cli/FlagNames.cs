@@ -57,6 +57,7 @@ internal static class FlagNames
         ["LatentDiffusionModel.folder"] = "--model",
         ["LongFormCsv.path"] = "--data",
         ["Potential.theta"] = "--theta",
+        ["RunFolder.path"] = "--out",
         ["Sweep.diffusions"] = "--diffusion",
         ["TextToImage.count"] = "-n",
         ["Sweep.seeds"] = "--seeds",

@@ -74,6 +74,19 @@ public sealed class RunFolderTests
     }
 
     [Fact]
+    public void Opening_leaves_the_temporaries_of_a_run_nested_deeper_alone()
+    {
+        // A run folder inside this one (runs/a inside runs, as a sweep lays them out) may be writing right now.
+        using var temp = new TempFolder();
+        string nested = temp.Combine("D=0", "seed=1");
+        Directory.CreateDirectory(nested);
+        File.WriteAllText(Path.Combine(nested, "checkpoint.bin.0123abcd.tmp"), "being written");
+        using var run = new RunFolder(temp.Path);
+        run.Open();
+        Assert.True(File.Exists(Path.Combine(nested, "checkpoint.bin.0123abcd.tmp")));
+    }
+
+    [Fact]
     public void A_replaced_folder_holds_only_the_new_files_and_a_failed_write_keeps_the_old()
     {
         using var temp = new TempFolder();

@@ -176,6 +176,32 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_tracker_that_stops_a_new_run_at_once_still_gets_its_first_epoch()
+    {
+        using var train = Helpers.Synthetic(320, seed: 1);
+        using var test = Helpers.Synthetic(64, seed: 2);
+        using var trainer = new Trainer(Tiny(epochs: 3), train, test, null);
+        var result = trainer.Run([new CallbackTracker<TrainingProgress>(1, (_, _) => TrackerAction.Stop)]);
+        // A run with no epoch has nothing to report: the stop takes effect after the first.
+        Assert.Single(result.Epochs);
+        Assert.Equal(1, result.Final.Epoch);
+    }
+
+    [Fact]
+    public void The_running_loss_leaves_skipped_batches_out_of_its_mean()
+    {
+        var lines = new List<string>();
+        var log = new RunningLossLog(every: 2, batchesPerEpoch: 4, lines.Add);
+        TrainingProgress At(long batch, long step, double loss) => new(1, batch, 4, step, loss, []);
+        log.Initialise(At(0, 0, double.NaN), 0);
+        log.Handle(At(1, 1, 0.5), 0.25);
+        log.Handle(At(2, 1, double.NaN), 0.5); // skipped: the step count did not move
+        log.Handle(At(3, 2, 0.25), 0.75);
+        log.Handle(At(4, 3, 0.75), 1);
+        Assert.Equal(["[1,     2] loss: 0.500", "[1,     4] loss: 0.500"], lines);
+    }
+
+    [Fact]
     public void A_resume_with_nothing_left_to_train_finishes_the_outputs_a_kill_cut_short()
     {
         using var train = Helpers.Synthetic(320, seed: 1);

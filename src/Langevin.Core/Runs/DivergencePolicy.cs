@@ -1,6 +1,9 @@
 namespace Langevin.Runs;
 
-/// <summary>What a trainer does when a step's loss or gradient is not finite (or the loss passes its divergence limit).</summary>
+/// <summary>
+/// What a trainer does when a step diverges: its loss is not finite or passes the trainer's divergence limit (the
+/// diffusion trainer also checks the gradient's norm).
+/// </summary>
 public enum DivergencePolicy
 {
     /// <summary>Stop the run with a user error; the last good checkpoint is kept.</summary>

@@ -6,7 +6,8 @@ namespace Langevin.Runs;
 
 /// <summary>
 /// The folder of one resumable run, shared by every trainer: <c>config.json</c>, <c>metrics.csv</c>, <c>checkpoint.bin</c>
-/// and whatever else the run writes. Every file is written atomically (a kill leaves the old file or the new one), the
+/// and whatever else the run writes. Every file written through it is written atomically (a kill leaves the old file or
+/// the new one; event logs such as TensorBoard's are appended by their own writers), the
 /// checkpoint carries a SHA-256 of its contents (a damaged checkpoint is refused, not half-read), whole sub-folders are
 /// replaced as one unit, and <see cref="Open"/> takes an exclusive lock so that two runs cannot write one folder.
 /// </summary>
@@ -67,7 +68,15 @@ public sealed partial class RunFolder : IDisposable
         {
             throw new UserErrorException($"cannot write the run folder {Path}: {e.Message.TrimEnd('.')}; choose another {{RunFolder.path}} folder", e);
         }
-        RemoveTemporaries(Path);
+        try
+        {
+            RemoveTemporaries(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Dispose();
+            throw new UserErrorException($"cannot clean the run folder {Path} of unfinished writes: {e.Message.TrimEnd('.')}; check its permissions or choose another {{RunFolder.path}} folder", e);
+        }
     }
 
     /// <summary>Writes <paramref name="name"/> in the folder atomically.</summary>
@@ -100,19 +109,24 @@ public sealed partial class RunFolder : IDisposable
     public T ReadCheckpoint<T>(Func<Stream, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
+        FileStream file;
         try
         {
-            using var file = new FileStream(Checkpoint, FileMode.Open, FileAccess.Read, FileShare.Read);
+            file = new FileStream(Checkpoint, FileMode.Open, FileAccess.Read, FileShare.Read);
             long length = file.Length - DigestLength;
             if (length <= 0 || !ContentMatchesDigest(file, length))
+            {
+                file.Dispose();
                 throw new UserErrorException($"{Checkpoint} is damaged (its SHA-256 does not match its contents, or it was written by an older build); delete it to start the run again, or choose another {{RunFolder.path}} folder");
+            }
             file.Position = 0;
-            return read(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UserErrorException($"cannot read {Checkpoint}: {e.Message.TrimEnd('.')}; check the file's permissions", e);
         }
+        // The contents are whole: what goes wrong from here is the reader's to say.
+        using (file) return read(file);
     }
 
     /// <summary>
@@ -132,16 +146,33 @@ public sealed partial class RunFolder : IDisposable
         {
             Directory.CreateDirectory(fresh);
             write(fresh);
-            if (Directory.Exists(target)) Directory.Move(target, old);
-            Directory.Move(fresh, target);
-            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (Directory.Exists(fresh)) Directory.Delete(fresh, recursive: true);
-            if (!Directory.Exists(target) && Directory.Exists(old)) Directory.Move(old, target);
+            TryDelete(fresh);
             throw new UserErrorException($"cannot write {target}: {e.Message.TrimEnd('.')}; free space or choose another {{RunFolder.path}} folder (the previous {name} is kept)", e);
         }
+        try
+        {
+            if (Directory.Exists(target)) Directory.Move(target, old);
+            Directory.Move(fresh, target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                if (!Directory.Exists(target) && Directory.Exists(old)) Directory.Move(old, target);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                // The previous version stays under its temporary name; the next Open removes it, and a resumed run
+                // writes the folder again.
+            }
+            TryDelete(fresh);
+            throw new UserErrorException($"cannot replace {target}: {e.Message.TrimEnd('.')}; check the folder's permissions or choose another {{RunFolder.path}} folder", e);
+        }
+        // The new version is in place; an old one that cannot be deleted now is removed by the next Open.
+        TryDelete(old);
     }
 
     /// <summary>Releases the lock.</summary>
@@ -167,17 +198,35 @@ public sealed partial class RunFolder : IDisposable
         return hash.GetHashAndReset().AsSpan().SequenceEqual(stored);
     }
 
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next Open to remove.
+        }
+    }
+
     private static string TemporaryName(string path) => path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
 
-    /// <summary>Deletes what <see cref="AtomicFile"/> and <see cref="ReplaceFolder"/> name their unfinished writes.</summary>
+    /// <summary>
+    /// Deletes what <see cref="AtomicFile"/> and <see cref="ReplaceFolder"/> name their unfinished writes, in the folder and
+    /// its direct sub-folders (where a run writes: <c>samples/</c>, <c>model/</c>); not deeper, where another run's folder
+    /// may be nested.
+    /// </summary>
     private static void RemoveTemporaries(string folder)
     {
-        foreach (string entry in Directory.EnumerateFileSystemEntries(folder, "*.tmp", SearchOption.AllDirectories).ToList())
-        {
-            if (!TemporaryPattern().IsMatch(entry)) continue;
-            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
-            else if (System.IO.File.Exists(entry)) System.IO.File.Delete(entry);
-        }
+        var places = Directory.EnumerateDirectories(folder).Where(d => !TemporaryPattern().IsMatch(d)).Prepend(folder).ToList();
+        foreach (string place in places)
+            foreach (string entry in Directory.EnumerateFileSystemEntries(place, "*.tmp").ToList())
+            {
+                if (!TemporaryPattern().IsMatch(entry)) continue;
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else if (System.IO.File.Exists(entry)) System.IO.File.Delete(entry);
+            }
     }
 
     [GeneratedRegex(@"\.[0-9a-f]{8}\.tmp$")]

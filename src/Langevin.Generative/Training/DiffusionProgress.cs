@@ -73,7 +73,7 @@ public sealed record DiffusionEpochMetrics(DiffusionPhase Phase, int Epoch, long
 }
 
 /// <summary>
-/// What a <see cref="DiffusionTrainer"/> shows its trackers: after every optimiser step, and (with
+/// What a <see cref="DiffusionTrainer"/> shows its trackers: after every mini-batch (a skipped one included), and (with
 /// <see cref="Completed"/> set) after every epoch's checkpoint. Trackers see it at progress t = epochs of the phase
 /// done, fractional within an epoch.
 /// </summary>

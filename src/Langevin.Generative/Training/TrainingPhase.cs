@@ -72,9 +72,10 @@ internal abstract class TrainingPhase
                         if (taken) lossSum += loss;
                         else skipped++;
                         state = new DiffusionProgress(Phase, epoch + 1, Epochs, b + 1, Batches, Step, loss, rows);
+                        t = epoch + (double)(b + 1) / Batches;
                         // The last batch is shown with the epoch's row, below. A stop asked for mid-epoch takes effect at
                         // its end, where the checkpoint is.
-                        if (b + 1 < Batches && all.Handle(state, epoch + (double)(b + 1) / Batches) == TrackerAction.Stop && stoppable) stop = true;
+                        if (b + 1 < Batches && all.Handle(state, t) == TrackerAction.Stop && stoppable) stop = true;
                     }
                 }
                 finally
@@ -83,9 +84,9 @@ internal abstract class TrainingPhase
                 }
                 if (skipped == Batches)
                     throw new UserErrorException($"every step of {DiffusionEpochMetrics.PhaseName(Phase)} epoch {epoch + 1} had a non-finite loss or gradient (diverged); {_kept()}; lower {{DiffusionTrainingOptions.LearningRate}} and start a new run");
+                // The state of the last batch becomes the epoch's: with its row added, Completed is set.
                 rows.Add(Row(epoch + 1, lossSum / Math.Max(1, Batches - skipped), skipped));
-                state = state with { Batch = Batches };
-                if (all.Handle(state, t = epoch + 1) == TrackerAction.Stop && stoppable) stop = true;
+                if (all.Handle(state, epoch + 1) == TrackerAction.Stop && stoppable) stop = true;
             }
         }
         finally

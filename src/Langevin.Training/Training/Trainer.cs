@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Langevin.Data;
@@ -26,8 +25,9 @@ namespace Langevin.Training;
 /// </summary>
 /// <remarks>
 /// The last <see cref="TrainingConfig.ValidationCount"/> training images form the validation split. Every
-/// random choice is a function of the seed: model initialisation (torch's generator seeded with the seed),
-/// shuffling (a permutation drawn from the seed and the epoch), noise (the optimizer's seed and step count).
+/// random choice is a branch of the seed's tree (<see cref="SeedBranches"/>): model initialisation (a torch generator
+/// keyed (seed, −2)), shuffling (a permutation keyed (seed, −1, epoch)), noise (keyed below (seed, −3) by parameter and
+/// step).
 /// So a run resumed from its epoch-k checkpoint produces the same numbers as an uninterrupted one.
 /// </remarks>
 public sealed class Trainer : IDisposable
@@ -84,7 +84,16 @@ public sealed class Trainer : IDisposable
         }
         if (runDirectory is null) return;
         _run = new RunFolder(runDirectory);
-        _run.Open();
+        try
+        {
+            _run.Open();
+        }
+        catch
+        {
+            // The model, optimizer and data views above hold native memory.
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The settings of the run.</summary>
@@ -147,9 +156,11 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Trains the remaining epochs and returns the report. With a run folder, the run's own trackers come first: the
-    /// checkpoint (and best.bin) after every epoch, then metrics.csv, the PNG plots and TensorBoard (each rewritten at the
-    /// start too, so a resumed run finishes what a kill interrupted); then <paramref name="trackers"/>, at progress t =
-    /// epochs done. A tracker that stops the run ends it at the end of the current epoch, after its checkpoint.
+    /// checkpoint (and best.bin) after every epoch, then metrics.csv and the PNG plots (both rewritten at the start too, so
+    /// a resumed run finishes what a kill interrupted) and TensorBoard (appended: an epoch whose events a kill cut off
+    /// stays missing there, not in metrics.csv); then <paramref name="trackers"/>, at progress t = epochs done. A tracker
+    /// that stops the run ends it at the end of the current epoch, after its checkpoint (a run with no epoch done trains
+    /// its first epoch all the same, so that there is a result to report).
     /// </summary>
     /// <exception cref="UserErrorException">The loss or the weights became NaN/Inf (the last good checkpoint is kept).</exception>
     public TrainingResult Run(IEnumerable<Tracker<TrainingProgress>>? trackers = null, CancellationToken cancellationToken = default)
@@ -163,7 +174,7 @@ public sealed class Trainer : IDisposable
         bool stopped = false;
         try
         {
-            stopped = all.Initialise(state, t) == TrackerAction.Stop;
+            stopped = all.Initialise(state, t) == TrackerAction.Stop && _epochs.Count > 0;
             for (int epoch = _epochs.Count; epoch < Config.Epochs && !stopped; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();

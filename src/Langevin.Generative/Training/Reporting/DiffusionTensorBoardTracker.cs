@@ -17,18 +17,19 @@ public sealed class DiffusionTensorBoardTracker(string folder, long batchesPerEp
 {
     private readonly string folder = folder ?? throw new ArgumentNullException(nameof(folder));
     private SummaryWriter? events;
-    private long lastLogged = -1;
+    private long lastStep;
+
+    /// <inheritdoc />
+    public override void Initialise(DiffusionProgress state, double t) => lastStep = state.Step;
 
     /// <inheritdoc />
     public override TrackerAction Handle(DiffusionProgress state, double t)
     {
         string phase = DiffusionEpochMetrics.PhaseName(state.Phase);
-        // A skipped step leaves the step count where it was: that point is logged once.
-        if (state.Batch > 0 && state.Step % stepInterval == 0 && state.Step != lastLogged)
-        {
+        // Only a batch whose step was taken moves the step count: a skipped one (a non-finite loss) is not a point.
+        if (state.Step != lastStep && state.Step % stepInterval == 0)
             Events.add_scalar($"{phase}/step_loss", (float)state.Loss, (int)state.Step);
-            lastLogged = state.Step;
-        }
+        lastStep = state.Step;
         if (state.Completed is { } row)
         {
             Events.add_scalar($"{phase}/epoch_loss", (float)row.Loss, row.Epoch);
