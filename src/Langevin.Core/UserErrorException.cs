@@ -11,7 +11,7 @@ namespace Langevin;
 /// The message names the library's parameters as <c>{Owner.Name}</c>, an options property or a method's argument
 /// (e.g. <c>{TrainingConfig.LearningRate}</c>, <c>{HeatSolver.dt}</c>):
 /// <see cref="Exception.Message"/> shows the identifiers themselves, and a front end shows its own names for them
-/// with <see cref="Describe"/> (the command line its flags), so the library never names a flag.
+/// with <see cref="Describe(Func{string, string?})"/> (the command line its flags), so the library never names a flag.
 /// </remarks>
 public sealed partial class UserErrorException : Exception
 {
@@ -33,10 +33,17 @@ public sealed partial class UserErrorException : Exception
     public IReadOnlyList<string> Parameters { get; }
 
     /// <summary>The message with each parameter shown by <paramref name="displayName"/> (its identifier when that returns null).</summary>
-    public string Describe(Func<string, string?> displayName)
+    public string Describe(Func<string, string?> displayName) => Describe(template, displayName);
+
+    /// <summary>
+    /// Any library text written like a user error's message (a hint, a how-to) with each parameter shown by
+    /// <paramref name="displayName"/> (its identifier when that returns null).
+    /// </summary>
+    public static string Describe(string text, Func<string, string?> displayName)
     {
+        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(displayName);
-        return Fill(template, id => displayName(id) ?? id);
+        return Fill(text, id => displayName(id) ?? id);
     }
 
     private static string Fill(string text, Func<string, string> name) => Placeholder().Replace(text, m => name(m.Groups[1].Value));

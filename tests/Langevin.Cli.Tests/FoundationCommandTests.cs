@@ -24,6 +24,15 @@ public sealed class FoundationCommandTests
     }
 
     [Fact]
+    public void Info_finds_the_shipped_models_next_to_the_program_where_every_build_copies_them()
+    {
+        var (_, output, _) = Cli.Run("info");
+        string beside = Path.Combine(AppContext.BaseDirectory, "models");
+        Assert.Contains($"model fashion-ldm: found at {Path.Combine(beside, "fashion-ldm")} (next to the program)", output);
+        Assert.Contains($"model fashion-classifier.bin: found at {Path.Combine(beside, "fashion-classifier.bin")} (next to the program)", output);
+    }
+
+    [Fact]
     public void Info_with_an_empty_data_folder_says_where_to_get_each_dataset()
     {
         string empty = Directory.CreateTempSubdirectory("langevin-empty-").FullName;
@@ -32,6 +41,8 @@ public sealed class FoundationCommandTests
             var (_, output, _) = Cli.Run("info", "--data", empty);
             Assert.Contains("fashion-mnist: not found — ", output);
             Assert.Contains("cifar10: not found — run 'langevin data download cifar10'", output);
+            Assert.Contains("or point --data at cifar-10-batches-bin", output);
+            Assert.DoesNotContain("{DatasetSearchPaths.Explicit}", output);
         }
         finally
         {

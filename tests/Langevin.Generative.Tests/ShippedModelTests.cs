@@ -41,3 +41,32 @@ public sealed class ShippedModelTests
         Assert.All(FashionCaptions.All().SelectMany(c => c), c => Assert.Empty(model.Tokenizer.UnknownWords(c)));
     }
 }
+
+/// <summary>Where a shipped model is looked for, in order (a pure function of the places, so no process state is touched).</summary>
+public sealed class ShippedModelSearchTests
+{
+    [Fact]
+    public void The_environment_comes_first_then_the_program_folder_the_checkout_and_the_cache()
+    {
+        using var temp = new TempFolder();
+        string checkout = temp.Combine("checkout"), program = Path.Combine(checkout, "bin", "langevin"), elsewhere = temp.Combine("elsewhere");
+        Directory.CreateDirectory(Path.Combine(checkout, "models"));
+        Directory.CreateDirectory(program);
+        Directory.CreateDirectory(elsewhere);
+        File.WriteAllText(Path.Combine(checkout, "Langevin.slnx"), "");
+
+        var order = ShippedModels.SearchOrder("/opt/models", program, elsewhere, "/home/u/.cache/langevin");
+        Assert.Equal(
+            [("$LANGEVIN_MODELS", "/opt/models"), ("next to the program", Path.Combine(program, "models")),
+             ("checkout", Path.Combine(checkout, "models")), ("user cache", "/home/u/.cache/langevin/models")],
+            order);
+    }
+
+    [Fact]
+    public void Outside_a_checkout_with_no_variable_the_program_folder_and_the_cache_remain()
+    {
+        using var temp = new TempFolder();
+        var order = ShippedModels.SearchOrder(null, temp.Combine("tool"), temp.Combine("work"), temp.Combine("cache"));
+        Assert.Equal([("next to the program", temp.Combine("tool", "models")), ("user cache", temp.Combine("cache", "models"))], order);
+    }
+}
