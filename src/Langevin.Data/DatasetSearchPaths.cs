@@ -2,16 +2,18 @@ namespace Langevin.Data;
 
 /// <summary>
 /// The places searched for a dataset, in order: <c>--data DIR</c>, the <c>LANGEVIN_DATA</c> environment
-/// variable, the <c>data/</c> folder shipped in the repository, the user cache, and the system dataset
-/// folder (<c>/usr/share/datasets</c>, where Debian's dataset packages install). <c>--data</c>, when
-/// given, is the only place searched.
+/// variable, the <c>data/</c> folder next to the program (where a build or a tool install of the CLI puts the shipped
+/// data), the <c>data/</c> folder shipped in the repository, the user cache, and the system dataset folder
+/// (<c>/usr/share/datasets</c>, where Debian's dataset packages install). <c>--data</c>, when given, is the only place
+/// searched.
 /// </summary>
 /// <param name="Explicit">The folder given with <c>--data</c>, or null.</param>
 /// <param name="EnvironmentFolder">The folder named by <c>LANGEVIN_DATA</c>, or null.</param>
 /// <param name="Shipped">The repository's <c>data/</c> folder, or null when not running from a checkout.</param>
 /// <param name="Cache">The user cache root where downloads go.</param>
 /// <param name="SystemFolder">The system dataset root.</param>
-public sealed record DatasetSearchPaths(string? Explicit, string? EnvironmentFolder, string? Shipped, string Cache, string SystemFolder)
+/// <param name="BesideProgram">The <c>data/</c> folder next to the program, or null when there is none.</param>
+public sealed record DatasetSearchPaths(string? Explicit, string? EnvironmentFolder, string? Shipped, string Cache, string SystemFolder, string? BesideProgram = null)
 {
     /// <summary>Name of the environment variable that points at a data root.</summary>
     public const string EnvironmentVariable = "LANGEVIN_DATA";
@@ -22,7 +24,8 @@ public sealed record DatasetSearchPaths(string? Explicit, string? EnvironmentFol
         NullIfEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)),
         FindShippedDataFolder(AppContext.BaseDirectory) ?? FindShippedDataFolder(Environment.CurrentDirectory),
         DefaultCacheRoot(),
-        "/usr/share/datasets");
+        "/usr/share/datasets",
+        Directory.Exists(Path.Combine(AppContext.BaseDirectory, "data")) ? Path.Combine(AppContext.BaseDirectory, "data") : null);
 
     /// <summary>
     /// The ordered (source, root) pairs to search. A folder given with <c>--data</c> is searched alone:
@@ -36,6 +39,7 @@ public sealed record DatasetSearchPaths(string? Explicit, string? EnvironmentFol
             yield break;
         }
         if (EnvironmentFolder is not null) yield return (EnvironmentVariable, EnvironmentFolder);
+        if (BesideProgram is not null) yield return ("next to the program", BesideProgram);
         if (Shipped is not null) yield return ("shipped data/", Shipped);
         yield return ("user cache", Cache);
         yield return ("system", SystemFolder);

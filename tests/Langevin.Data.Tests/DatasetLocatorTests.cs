@@ -26,6 +26,19 @@ public sealed class DatasetLocatorTests : IDisposable
     }
 
     [Fact]
+    public void The_data_next_to_the_program_comes_after_the_environment_and_before_the_checkout()
+    {
+        foreach (string root in new[] { "env", "beside", "shipped" })
+            IdxFixtures.WriteFashionMnist(_temp.Combine(root, FashionMnist.FolderName), train: 1, test: 1);
+        var all = Paths(env: _temp.Combine("env"), shipped: _temp.Combine("shipped")) with { BesideProgram = _temp.Combine("beside") };
+
+        Assert.Equal(DatasetSearchPaths.EnvironmentVariable, new DatasetLocator(all).Find(DatasetKind.FashionMnist).Source);
+        var beside = new DatasetLocator(all with { EnvironmentFolder = null }).Find(DatasetKind.FashionMnist);
+        Assert.Equal(("next to the program", _temp.Combine("beside", FashionMnist.FolderName)), (beside.Source, beside.Folder));
+        Assert.Equal("shipped data/", new DatasetLocator(all with { EnvironmentFolder = null, BesideProgram = null }).Find(DatasetKind.FashionMnist).Source);
+    }
+
+    [Fact]
     public void An_explicit_folder_wins_and_may_be_the_dataset_folder_itself()
     {
         IdxFixtures.WriteFashionMnist(_temp.Combine("mine"), train: 1, test: 1);

@@ -4,6 +4,7 @@
 #   sgld  — Langevin.Training: three SGLD steps on a tensor with TorchSharp (torch must load: the packaged native fix)
 #   sgld published — the same app published: the fix patches the published copy too
 #   rod   — Langevin.Pde: the heat equation on a rod against its Fourier series, and no TorchSharp in the restore graph
+#   tool  — Langevin.Cli installed with `dotnet tool install` into a tool path: info and generate from an empty folder
 # Prints "N passed, N failed" and exits non-zero when any failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +16,7 @@ passed=0 failed=0
 # removed from it at the end.
 version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -n 1)-test.$(date +%s)"
 cache=${NUGET_PACKAGES:-$HOME/.nuget/packages}
-trap 'rm -rf "$work"; for p in "$cache"/langevin.*/"$version"; do rm -rf "$p"; done' EXIT
+trap 'rm -rf "$work"; for p in "$cache"/langevin.*/"$version"; do rm -rf "$p"; done; rmdir "$cache"/langevin.* 2>/dev/null' EXIT
 echo "packing $version into $feed"
 if ! dotnet pack "$root/Langevin.slnx" -c Release -o "$feed" -p:Version="$version" > "$work/pack.log" 2>&1; then
   cat "$work/pack.log"; echo "0 passed, 1 failed"; exit 1
@@ -109,6 +110,23 @@ if grep -qi '"TorchSharp' "$work/rod/obj/project.assets.json" 2>/dev/null; then
   failed=$((failed + 1)); echo "FAILED: rod restores TorchSharp"
 else
   passed=$((passed + 1)); echo "ok: Langevin.Pde brings no TorchSharp"
+fi
+
+# The CLI as a dotnet tool: installed into a tool path from the feed, run from an empty folder.
+tools="$work/tools" empty="$work/empty"
+mkdir -p "$empty"
+if dotnet tool install Langevin.Cli --tool-path "$tools" --add-source "$feed" --version "$version" > "$work/tool-install.log" 2>&1 \
+   && (cd "$empty" && "$tools/langevin" info > "$work/tool-info.log" 2>&1) \
+   && grep -q "^torch: loaded" "$work/tool-info.log" \
+   && grep -q "^fashion-mnist: found at .* (next to the program)" "$work/tool-info.log" \
+   && grep -q "^model fashion-ldm: found at .* (next to the program)" "$work/tool-info.log" \
+   && (cd "$empty" && "$tools/langevin" generate "a photo of a sneaker" -n 2 > "$work/tool-generate.log" 2>&1) \
+   && [ -s "$empty/grid.png" ]; then
+  passed=$((passed + 1)); echo "ok: dotnet tool install Langevin.Cli; langevin info and generate from an empty folder"
+  sed 's/^/    /' "$work/tool-info.log" "$work/tool-generate.log"
+else
+  failed=$((failed + 1)); echo "FAILED: the langevin tool"
+  for log in install info generate; do [ -f "$work/tool-$log.log" ] && tail -n 15 "$work/tool-$log.log" | sed "s/^/    $log: /"; done
 fi
 
 echo "$passed passed, $failed failed"
