@@ -5,6 +5,7 @@
 #   sgld published — the same app published: the fix patches the published copy too
 #   rod   — Langevin.Pde: the heat equation on a rod against its Fourier series, and no TorchSharp in the restore graph
 #   tool  — Langevin.Cli installed with `dotnet tool install` into a tool path: info and generate from an empty folder
+#   notebooks — each notebook's code cells, run in order as a file-based app (the notebook kernel does not run here)
 # Prints "N passed, N failed" and exits non-zero when any failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -128,6 +129,19 @@ else
   failed=$((failed + 1)); echo "FAILED: the langevin tool"
   for log in install info generate; do [ -f "$work/tool-$log.log" ] && tail -n 15 "$work/tool-$log.log" | sed "s/^/    $log: /"; done
 fi
+
+# The notebooks (notebooks/*.ipynb). The Polyglot kernel does not run here (no Jupyter, no VS Code), so each notebook's
+# code cells run in order as a .NET file-based app against the packed feed (tests/Packages/notebook-script.cs converts).
+for notebook in "$root"/notebooks/*.ipynb; do
+  name=$(basename "$notebook" .ipynb) dir="$work/notebook-$name"
+  mkdir -p "$dir"
+  if dotnet run "$root/tests/Packages/notebook-script.cs" -- "$notebook" "$dir/$name.cs" "$version" > "$work/nb-$name.log" 2>&1 \
+     && (cd "$dir" && LANGEVIN_MODELS="$root/models" dotnet run "$name.cs" >> "$work/nb-$name.log" 2>&1); then
+    passed=$((passed + 1)); echo "ok: notebook $name"; sed 's/^/    /' "$work/nb-$name.log"
+  else
+    failed=$((failed + 1)); echo "FAILED: notebook $name"; tail -n 20 "$work/nb-$name.log" | sed 's/^/    /'
+  fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
