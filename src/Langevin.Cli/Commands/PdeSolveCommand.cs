@@ -13,16 +13,17 @@ internal static class PdeSolveCommand
 {
     public static Command Create()
     {
+        var heat = new HeatSolveOptions();
         var equation = new Option<string>("--equation") { Description = "heat or fokker-planck.", DefaultValueFactory = _ => "heat" };
-        var length = new Option<double>("--length") { Description = "Heat: rod length L (the rod is [0, L]).", DefaultValueFactory = _ => 1.0 };
-        var alpha = new Option<double>("--alpha") { Description = "Heat: diffusivity α (length²/time).", DefaultValueFactory = _ => 1.0 };
+        var length = new Option<double>("--length") { Description = "Heat: rod length L (the rod is [0, L]).", DefaultValueFactory = _ => heat.Length };
+        var alpha = new Option<double>("--alpha") { Description = "Heat: diffusivity α (length²/time).", DefaultValueFactory = _ => heat.Diffusivity };
         var dt = new Option<double?>("--dt") { Description = "Time step (heat default 0.01; Fokker–Planck default t-end/1000)." };
-        var left = new Option<double>("--left-value") { Description = "Heat: fixed temperature at x = 0.", DefaultValueFactory = _ => 0.0 };
-        var right = new Option<double>("--right-value") { Description = "Heat: fixed temperature at x = L.", DefaultValueFactory = _ => 0.0 };
+        var left = new Option<double>("--left-value") { Description = "Heat: fixed temperature at x = 0.", DefaultValueFactory = _ => heat.LeftValue };
+        var right = new Option<double>("--right-value") { Description = "Heat: fixed temperature at x = L.", DefaultValueFactory = _ => heat.RightValue };
         var ny = new Option<int?>("--ny") { Description = "Heat in 2D: grid points along y including both ends (the plate is [0, L] × [0, W]); omit for a 1D rod." };
-        var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => 1.0 };
-        var bottom = new Option<double>("--bottom-value") { Description = "Heat in 2D: fixed temperature at y = 0 (corners take the left/right values).", DefaultValueFactory = _ => 0.0 };
-        var top = new Option<double>("--top-value") { Description = "Heat in 2D: fixed temperature at y = W.", DefaultValueFactory = _ => 0.0 };
+        var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => heat.Width };
+        var bottom = new Option<double>("--bottom-value") { Description = "Heat in 2D: fixed temperature at y = 0 (corners take the left/right values).", DefaultValueFactory = _ => heat.BottomValue };
+        var top = new Option<double>("--top-value") { Description = "Heat in 2D: fixed temperature at y = W.", DefaultValueFactory = _ => heat.TopValue };
         var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform); fokker-planck: gaussian:mean=M,std=S." };
         var scheme = TypedOptions.Choice("--scheme", "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", "auto",
             ("auto", Scheme.Auto), ("explicit", Scheme.Explicit), ("ftcs", Scheme.Explicit), ("implicit", Scheme.Implicit), ("implicit-euler", Scheme.Implicit),

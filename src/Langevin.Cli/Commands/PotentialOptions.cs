@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Langevin.Pde.Jobs;
 using System.Globalization;
 using Langevin.Pde.FokkerPlanck;
 
@@ -10,17 +11,20 @@ namespace Langevin.Cli.Commands;
 /// </summary>
 internal sealed class PotentialOptions
 {
+    /// <summary>The library's defaults of a Fokker–Planck solve, which the shared options show.</summary>
+    private static readonly FokkerPlanckSolveOptions Defaults = new();
+
     public Option<string> Potential { get; } = new("--potential") { Description = "Potential V: harmonic (V = θx²/2, Ornstein–Uhlenbeck), double-well (V = h((x/a)² − 1)²), tilted (V = −F·x, or a tilted double well with --barrier).", DefaultValueFactory = _ => "harmonic" };
     public Option<double> Theta { get; } = new("--theta") { Description = "Stiffness θ of the harmonic potential (mean-reversion rate).", DefaultValueFactory = _ => 1.0 };
     public Option<double> Barrier { get; } = new("--barrier") { Description = "Barrier height h of the double well (0 with tilted: a plain slope).", DefaultValueFactory = _ => 1.0 };
     public Option<double> Well { get; } = new("--well") { Description = "Position a of the double-well minima (±a).", DefaultValueFactory = _ => 1.0 };
     public Option<double> Force { get; } = new("--force") { Description = "Constant force F of the tilted potential (V gains −F·x).", DefaultValueFactory = _ => 0.5 };
-    public Option<double> Diffusion { get; } = new("--diffusion") { Description = "Diffusion coefficient D (noise √(2D) dW); steady state ∝ exp(−V/D).", DefaultValueFactory = _ => 1.0 };
-    public Option<double> XMin { get; } = new("--x-min") { Description = "Left wall of the domain (zero-flux / reflecting).", DefaultValueFactory = _ => -5.0 };
-    public Option<double> XMax { get; } = new("--x-max") { Description = "Right wall of the domain (zero-flux / reflecting).", DefaultValueFactory = _ => 5.0 };
-    public Option<int> Nx { get; } = new("--nx") { Description = "Grid points including both walls (also the histogram bins of sde simulate).", DefaultValueFactory = _ => 201 };
-    public Option<string> Initial { get; } = new("--initial") { Description = "Initial density: gaussian:mean=M,std=S.", DefaultValueFactory = _ => "gaussian:mean=0,std=1" };
-    public Option<double> TEnd { get; } = new("--t-end") { Description = "End time.", DefaultValueFactory = _ => 1.0 };
+    public Option<double> Diffusion { get; } = new("--diffusion") { Description = "Diffusion coefficient D (noise √(2D) dW); steady state ∝ exp(−V/D).", DefaultValueFactory = _ => Defaults.Diffusion };
+    public Option<double> XMin { get; } = new("--x-min") { Description = "Left wall of the domain (zero-flux / reflecting).", DefaultValueFactory = _ => Defaults.XMin };
+    public Option<double> XMax { get; } = new("--x-max") { Description = "Right wall of the domain (zero-flux / reflecting).", DefaultValueFactory = _ => Defaults.XMax };
+    public Option<int> Nx { get; } = new("--nx") { Description = "Grid points including both walls (also the histogram bins of sde simulate).", DefaultValueFactory = _ => Defaults.Points };
+    public Option<string> Initial { get; } = new("--initial") { Description = "Initial density: gaussian:mean=M,std=S.", DefaultValueFactory = _ => string.Create(CultureInfo.InvariantCulture, $"gaussian:mean={Defaults.InitialMean},std={Defaults.InitialStd}") };
+    public Option<double> TEnd { get; } = new("--t-end") { Description = "End time.", DefaultValueFactory = _ => Defaults.EndTime };
 
     public void AddTo(Command command)
     {

@@ -37,7 +37,8 @@ internal static class SdeCommand
             var problem = new FokkerPlanckProblem(xMin, xMax, parse.GetValue(fp.Nx), potential, d);
             var x = EulerMaruyama.GaussianPositions(n, mean, std, s);
             for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i], xMin, xMax);
-            new EulerMaruyama(potential, d) { Walls = (xMin, xMax) }.Run(x, parse.GetValue(dt), tEnd, unchecked(s * 7919 + 1));
+            // One seed for both: the initial positions are the root of its tree, the increments of step n its child n.
+            new EulerMaruyama(potential, d) { Walls = (xMin, xMax) }.Run(x, parse.GetValue(dt), tEnd, s);
             var histogram = Histogram.Create(problem.Grid, x);
             // The same process on the PDE side, for a direct check.
             var p = FokkerPlanckSolver.Gaussian(problem.Grid, mean, std);
