@@ -1,3 +1,5 @@
+using Langevin.IO;
+
 namespace Langevin.Data;
 
 /// <summary>
@@ -57,16 +59,7 @@ public sealed record DatasetSearchPaths(string? Explicit, string? EnvironmentFol
     }
 
     /// <summary>The <c>data/</c> folder of the Langevin checkout that contains <paramref name="start"/>, if any.</summary>
-    public static string? FindShippedDataFolder(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            // Langevin.slnx marks the repository root, so an unrelated data/ folder higher up is never picked.
-            if (File.Exists(Path.Combine(dir.FullName, "Langevin.slnx")) && Directory.Exists(Path.Combine(dir.FullName, "data")))
-                return Path.Combine(dir.FullName, "data");
-        }
-        return null;
-    }
+    public static string? FindShippedDataFolder(string start) => CheckoutFolder.Find(start, "data");
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

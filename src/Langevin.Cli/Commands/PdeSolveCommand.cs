@@ -85,8 +85,9 @@ internal static class PdeSolveCommand
                 case "fokker-planck" or "fp":
                     {
                         var potential = fp.BuildPotential(parse);
-                        var (mean, std) = PotentialOptions.ParseGaussian(parse.GetValue(initial) ?? "gaussian:mean=0,std=1");
-                        var result = FokkerPlanckSolveJob.Run(new FokkerPlanckSolveOptions
+                        var defaults = new FokkerPlanckSolveOptions();
+                        var (mean, std) = parse.GetValue(initial) is { } text ? PotentialOptions.ParseGaussian(text) : (defaults.InitialMean, defaults.InitialStd);
+                        var result = FokkerPlanckSolveJob.Run(defaults with
                         {
                             Potential = potential, Diffusion = parse.GetValue(fp.Diffusion), XMin = parse.GetValue(fp.XMin), XMax = parse.GetValue(fp.XMax), Points = nx,
                             InitialMean = mean, InitialStd = std, TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,

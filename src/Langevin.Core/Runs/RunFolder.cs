@@ -6,7 +6,7 @@ namespace Langevin.Runs;
 
 /// <summary>
 /// The folder of one resumable run, shared by every trainer: <c>config.json</c>, <c>metrics.csv</c>, <c>checkpoint.bin</c>
-/// and whatever else the run writes. Every file written through it is written atomically (a kill leaves the old file or
+/// and whatever else the run writes. Its users write every file with <see cref="AtomicFile"/> (a kill leaves the old file or
 /// the new one; event logs such as TensorBoard's are appended by their own writers), the
 /// checkpoint carries a SHA-256 of its contents (a damaged checkpoint is refused, not half-read), whole sub-folders are
 /// replaced as one unit, and <see cref="Open"/> takes an exclusive lock so that two runs cannot write one folder.
@@ -78,9 +78,6 @@ public sealed partial class RunFolder : IDisposable
             throw new UserErrorException($"cannot clean the run folder {Path} of unfinished writes: {e.Message.TrimEnd('.')}; check its permissions or choose another {{RunFolder.path}} folder", e);
         }
     }
-
-    /// <summary>Writes <paramref name="name"/> in the folder atomically.</summary>
-    public void WriteText(string name, string text) => AtomicFile.WriteAllText(File(name), text);
 
     /// <summary>
     /// Writes the checkpoint atomically: the bytes <paramref name="write"/> produces, then their SHA-256, so that

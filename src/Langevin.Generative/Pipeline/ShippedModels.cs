@@ -1,4 +1,5 @@
 using Langevin.Data;
+using Langevin.IO;
 
 namespace Langevin.Generative.Pipeline;
 
@@ -40,15 +41,7 @@ public static class ShippedModels
     }
 
     /// <summary>The <c>models/</c> folder of the checkout containing <paramref name="start"/>, or null.</summary>
-    public static string? FindModelsFolder(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Langevin.slnx")) && Directory.Exists(Path.Combine(dir.FullName, "models")))
-                return Path.Combine(dir.FullName, "models");
-        }
-        return null;
-    }
+    public static string? FindModelsFolder(string start) => CheckoutFolder.Find(start, "models");
 
     /// <summary>Where this process finds shipped item <paramref name="name"/> (and which place it came from), or null.</summary>
     public static (string Path, string Source)? TryFind(string name)

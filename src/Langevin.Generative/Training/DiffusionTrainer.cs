@@ -99,7 +99,7 @@ public sealed class DiffusionTrainer : IDisposable
     /// <summary>Epochs of the diffusion phase already in the checkpoint.</summary>
     public int DiffusionEpochsDone => _resume && _run.HasCheckpoint ? ReadCheckpoint(reader => ReadHeader(reader).Epoch) : 0;
 
-    private string ConfigPath => _run.File("config.json");
+    private string ConfigPath => _run.Config;
     private string AutoencoderPath => _run.File("autoencoder.bin");
 
     /// <summary>

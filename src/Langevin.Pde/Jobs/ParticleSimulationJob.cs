@@ -53,14 +53,15 @@ public static class ParticleSimulationJob
     {
         ArgumentNullException.ThrowIfNull(options);
         var fp = options.Problem;
+        // Built first, so that a bad grid or potential is refused before any particle moves; its cells are the histogram's bins.
         var problem = new FokkerPlanckProblem(fp.XMin, fp.XMax, fp.Points, fp.Potential, fp.Diffusion);
         var x = EulerMaruyama.GaussianPositions(options.Particles, fp.InitialMean, fp.InitialStd, options.Seed);
         for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i], fp.XMin, fp.XMax);
         var run = new EulerMaruyama(fp.Potential, fp.Diffusion) { Walls = (fp.XMin, fp.XMax) }
             .Run(x, options.TimeStep, fp.EndTime, options.Seed, trackers ?? []);
         var histogram = Histogram.Create(problem.Grid, x);
-        var p = FokkerPlanckSolver.Gaussian(problem.Grid, fp.InitialMean, fp.InitialStd);
-        new FokkerPlanckSolver(problem, Math.Max(fp.EndTime, 1e-300) / 1000, Scheme.CrankNicolson).Advance(p, 0, fp.EndTime);
+        // The same process on the PDE side, by the Fokker–Planck job itself (Crank–Nicolson, its default 1,000 steps).
+        double[] p = FokkerPlanckSolveJob.Run(fp with { Scheme = Scheme.CrankNicolson, TimeStep = null }).Solution.Field.Values;
         int occupied = histogram.Counts.Count(c => c > 0);
         return new ParticleSimulation(x, histogram, histogram.Density(), p, histogram.KullbackLeibler(p),
             (occupied - 1) / (2.0 * options.Particles), run);

@@ -166,7 +166,7 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(IEnumerable<Tracker<TrainingProgress>>? trackers = null, CancellationToken cancellationToken = default)
     {
         var all = new TrackerCollection<TrainingProgress>(RunTrackers().Concat(trackers ?? []));
-        if (_run is not null) _run.WriteText("config.json", Config.ToJson());
+        if (_run is not null) AtomicFile.WriteAllText(_run.Config, Config.ToJson());
         long batches = BatchesPerEpoch;
         // Trackers start at the beginning of the next epoch (batch 0), with the epochs a resumed run already has.
         var state = new TrainingProgress(_epochs.Count + 1, 0, batches, _step, double.NaN, _epochs);
@@ -394,7 +394,7 @@ public sealed class Trainer : IDisposable
         }
         var result = new TrainingResult(_epochs.ToArray(), _bestEpoch, _epochs[^1], _epochs[_bestEpoch - 1],
             ensembleValidation, ensembleTest, _sampler?.Count ?? 0);
-        _run?.WriteText("summary.json", JsonSerializer.Serialize(result, TrainingConfig.JsonOptions));
+        if (_run is not null) AtomicFile.WriteAllText(_run.File("summary.json"), JsonSerializer.Serialize(result, TrainingConfig.JsonOptions));
         return result;
     }
 

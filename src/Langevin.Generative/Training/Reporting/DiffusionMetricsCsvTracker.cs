@@ -1,3 +1,4 @@
+using Langevin.IO;
 using Langevin.Runs;
 using Langevin.Tracking;
 
@@ -22,5 +23,5 @@ public sealed class DiffusionMetricsCsvTracker(RunFolder run) : Tracker<Diffusio
         return TrackerAction.Continue;
     }
 
-    private void Write(DiffusionProgress state) => run.WriteText("metrics.csv", DiffusionEpochMetrics.ToCsvFile(state.Rows));
+    private void Write(DiffusionProgress state) => AtomicFile.WriteAllText(run.Metrics, DiffusionEpochMetrics.ToCsvFile(state.Rows));
 }

@@ -1,3 +1,4 @@
+using Langevin.IO;
 using Langevin.Runs;
 using Langevin.Tracking;
 
@@ -24,5 +25,5 @@ public sealed class MetricsCsvTracker(RunFolder run) : Tracker<TrainingProgress>
         return TrackerAction.Continue;
     }
 
-    private void Write(TrainingProgress state) => run.WriteText("metrics.csv", EpochMetrics.ToCsvFile(state.Epochs));
+    private void Write(TrainingProgress state) => AtomicFile.WriteAllText(run.Metrics, EpochMetrics.ToCsvFile(state.Epochs));
 }
