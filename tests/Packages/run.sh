@@ -2,7 +2,7 @@
 # The packages as a user meets them: pack every library into a temporary feed, then build fresh `dotnet new console`
 # projects that reference them from that feed only (plus the public registry for their dependencies) and run them:
 #   sgld  — Langevin.Training: three SGLD steps on a tensor with TorchSharp (torch must load: the packaged native fix)
-#   sgld published — the same app published: the fix patches the published copy too
+#   sgld published — the same app published for linux-x64: the fix patches the published copy too
 #   rod   — Langevin.Pde: the heat equation on a rod against its Fourier series, and no TorchSharp in the restore graph
 #   tool  — Langevin.Cli installed with `dotnet tool install` into a tool path: info and generate from an empty folder
 #   notebooks — each notebook's code cells, run in order as a file-based app (the notebook kernel does not run here)
@@ -18,6 +18,13 @@ passed=0 failed=0
 version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -n 1)-test.$(date +%s)"
 cache=${NUGET_PACKAGES:-$HOME/.nuget/packages}
 trap 'rm -rf "$work"; for p in "$cache"/langevin.*/"$version"; do rm -rf "$p"; done; rmdir "$cache"/langevin.* 2>/dev/null' EXIT
+# A run writes about 3 GB at its peak (torch in the tool, the consumers and the published app): say so up front rather
+# than fail half-way with "No space left on device".
+free_kb=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
+if [ "${free_kb:-0}" -lt $((4 * 1024 * 1024)) ]; then
+  echo "error: $(df -Ph "$work" | awk 'NR == 2 {print $4}') free under $work; the package checks need about 4 GB: free space or set TMPDIR"
+  echo "0 passed, 1 failed"; exit 1
+fi
 echo "packing $version into $feed"
 if ! dotnet pack "$root/Langevin.slnx" -c Release -o "$feed" -p:Version="$version" > "$work/pack.log" 2>&1; then
   cat "$work/pack.log"; echo "0 passed, 1 failed"; exit 1
@@ -98,12 +105,24 @@ if (error > 1e-4) throw new Exception($"u(0.5) = {u[100]}, series {series}");
 if (AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "TorchSharp")) throw new Exception("TorchSharp was loaded");
 Console.WriteLine($"u(0.5, 0.1) = {u[100]:F6}, series {series:F6}, error {error:E1} ok");
 CS
-# The fix on publish too: the published copy of libLibTorchSharp.so is patched and torch loads from it.
-if [ -d "$work/sgld/bin" ] && dotnet publish "$work/sgld" -c Release -o "$work/sgld-published" -v n > "$work/sgld-publish.log" 2>&1 \
+# The fix on publish too, as a deployment is published: for one runtime (`-r linux-x64`), where the library lands at the
+# top of the folder instead of under runtimes/; the published copy is patched and torch loads from it. One runtime also
+# keeps the copy to the Linux libraries instead of every platform's (a portable publish of torch is over 1 GB).
+if [ -d "$work/sgld/bin" ] && dotnet publish "$work/sgld" -c Release -r linux-x64 --self-contained false -o "$work/sgld-published" -v n > "$work/sgld-publish.log" 2>&1 \
+   && [ -f "$work/sgld-published/libLibTorchSharp.so" ] \
    && dotnet "$work/sgld-published/sgld.dll" | grep -qE '^loss after 3 SGLD steps'; then
-  passed=$((passed + 1)); echo "ok: sgld published"; grep -h "Langevin.NativeFix:" "$work/sgld-publish.log" | sed 's/^ */    publish: /' | sort -u
+  passed=$((passed + 1)); echo "ok: sgld published for linux-x64"; grep -h "Langevin.NativeFix:" "$work/sgld-publish.log" | sed 's/^ */    publish: /' | sort -u
 else
-  failed=$((failed + 1)); echo "FAILED: sgld published"; tail -n 15 "$work/sgld-publish.log" 2>/dev/null | sed 's/^/    /'
+  failed=$((failed + 1)); echo "FAILED: sgld published for linux-x64"; tail -n 15 "$work/sgld-publish.log" 2>/dev/null | sed 's/^/    /'
+fi
+rm -rf "$work/sgld-published" "$work/sgld/bin" "$work/sgld/obj"
+
+# Every package says its licence (NuGet shows it and `dotnet list package --include-transitive` audits read it).
+unlicensed=$(for nupkg in "$feed"/*.nupkg; do unzip -p "$nupkg" '*.nuspec' | grep -q '<license type="expression">MIT</license>' || basename "$nupkg"; done)
+if [ -z "$unlicensed" ] && ls "$feed"/*.nupkg > /dev/null 2>&1; then
+  passed=$((passed + 1)); echo "ok: every package carries the MIT licence expression"
+else
+  failed=$((failed + 1)); echo "FAILED: no licence expression in: $unlicensed"
 fi
 
 # The PDE package must not bring torch: no TorchSharp in the consumer's restore graph.
@@ -129,6 +148,7 @@ else
   failed=$((failed + 1)); echo "FAILED: the langevin tool"
   for log in install info generate; do [ -f "$work/tool-$log.log" ] && tail -n 15 "$work/tool-$log.log" | sed "s/^/    $log: /"; done
 fi
+rm -rf "$tools"
 
 # The notebooks (notebooks/*.ipynb). The Polyglot kernel does not run here (no Jupyter, no VS Code), so each notebook's
 # code cells run in order as a .NET file-based app against the packed feed (tests/Packages/notebook-script.cs converts).
