@@ -1,0 +1,233 @@
+using Langevin.Pde.FokkerPlanck;
+using Langevin.Pde.Numerics;
+
+namespace Langevin.Pde.TimeSeries;
+
+/// <summary>
+/// Transition densities of a one-dimensional diffusion dX = μ dt + σ dW from its Fokker–Planck equation
+/// ∂p/∂t = −∂ₓJ, J = μp − ∂ₓ(ap) with a = σ²/2, solved from a point mass (the route of Lo 1988 for diffusions without a
+/// closed-form density).
+/// <para>
+/// Space: finite volumes on a vertex grid (any spacing; <see cref="SdeLikelihood"/> spaces the nodes evenly in the
+/// Lamperti variable ∫dx/σ) with zero-flux walls and Scharfetter–Gummel fluxes for q = ap,
+/// J = (1/h)[B(−z)·q_i − B(z)·q_{i+1}] with h the gap and z = h·μ/a at the face and B(z) = z/(eᶻ − 1): exact for a constant flux
+/// through constant coefficients, positive weights (so implicit steps keep p ≥ 0) and mass-conserving.
+/// Time: Crank–Nicolson after Rannacher's start (the first two steps taken as four implicit-Euler half steps, which damp
+/// the point mass's high frequencies), second order overall. A point mass at x₀ between nodes is the hat that splits
+/// it linearly between them (mass 1, mean x₀), and the density at x₁ is read by linear interpolation: the error is
+/// O(h² + Δt²).
+/// </para>
+/// <para>
+/// Speed: the operator does not depend on time, so every interval of one length shares one propagator; its columns
+/// (the densities from each node) are computed only for the nodes next to an observed start, once per parameter
+/// value, and each transition then costs four look-ups. A 10,000-step series on a few hundred nodes takes a few
+/// milliseconds per likelihood evaluation.
+/// </para>
+/// </summary>
+public sealed class FokkerPlanckTransitionDensity
+{
+    private readonly SdeModel model;
+    private readonly double[] nodes, volumes;
+
+    /// <summary>A grid with the given nodes (walls at the first and last).</summary>
+    /// <param name="model">The diffusion.</param>
+    /// <param name="nodes">Strictly increasing node coordinates, at least 8, above 0 for a model on x &gt; 0; the walls
+    /// (zero flux) are the first and last.</param>
+    /// <param name="stepsPerInterval">Time steps per observation interval (at least 4; the first two are Rannacher's).</param>
+    public FokkerPlanckTransitionDensity(SdeModel model, IReadOnlyList<double> nodes, int stepsPerInterval)
+    {
+        this.model = model ?? throw new ArgumentNullException(nameof(model));
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Count < 8) throw new ArgumentException($"the grid needs at least 8 nodes (got {nodes.Count})", nameof(nodes));
+        for (int i = 0; i < nodes.Count; i++)
+            if (!double.IsFinite(nodes[i]) || (i > 0 && !(nodes[i] > nodes[i - 1]))) throw new ArgumentException($"nodes must be finite and increase (node {i})", nameof(nodes));
+        if (model.PositiveState && !(nodes[0] > 0)) throw new ArgumentException($"the {model.Name} model lives on x > 0: the grid must start above 0", nameof(nodes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(stepsPerInterval, 4);
+        StepsPerInterval = stepsPerInterval;
+        this.nodes = nodes.ToArray();
+        // Finite-volume boxes: half the gaps on either side (half boxes at the walls).
+        volumes = new double[this.nodes.Length];
+        for (int i = 0; i < this.nodes.Length - 1; i++)
+        {
+            double gap = this.nodes[i + 1] - this.nodes[i];
+            volumes[i] += gap / 2;
+            volumes[i + 1] += gap / 2;
+        }
+    }
+
+    /// <summary>Lower wall.</summary>
+    public double Min => nodes[0];
+
+    /// <summary>Upper wall.</summary>
+    public double Max => nodes[^1];
+
+    /// <summary>Number of nodes.</summary>
+    public int Points => nodes.Length;
+
+    /// <summary>Time steps per interval.</summary>
+    public int StepsPerInterval { get; }
+
+    /// <summary>The node coordinates.</summary>
+    public IReadOnlyList<double> Nodes => nodes;
+
+    /// <summary>log p(To | From; Interval, θ) for every transition; −∞ where the density is not positive or a value
+    /// lies outside the grid.</summary>
+    /// <exception cref="ArgumentException">When σ is not positive and finite, or μ not finite, somewhere on the grid.</exception>
+    public double[] LogDensities(IReadOnlyList<Transition> transitions, ReadOnlySpan<double> theta)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        var stepper = new Stepper(BuildOperator(theta));
+        var result = new double[transitions.Count];
+        // Intervals of one length (to 12 significant digits) share a propagator.
+        foreach (var group in Enumerable.Range(0, transitions.Count).GroupBy(k => transitions[k].Interval.ToString("G12", System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            double interval = transitions[group.First()].Interval;
+            var columns = new double[Points][];
+            foreach (int k in group)
+            {
+                if (!Locate(transitions[k].From, out int j, out _)) continue;
+                columns[j] ??= Propagate(stepper, j, interval);
+                columns[j + 1] ??= Propagate(stepper, j + 1, interval);
+            }
+            foreach (int k in group)
+            {
+                var tr = transitions[k];
+                if (!Locate(tr.From, out int j, out double f) || !Locate(tr.To, out int i, out double g))
+                {
+                    result[k] = double.NegativeInfinity;
+                    continue;
+                }
+                double[] left = columns[j]!, right = columns[j + 1]!;
+                double p = (1 - f) * ((1 - g) * left[i] + g * left[i + 1]) + f * ((1 - g) * right[i] + g * right[i + 1]);
+                result[k] = p > 0 ? Math.Log(p) : double.NegativeInfinity;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The densities on the grid at each of <paramref name="times"/> (increasing, &gt; 0) after a start at
+    /// <paramref name="from"/>: a forecast.</summary>
+    public double[][] Forecast(double from, IReadOnlyList<double> times, ReadOnlySpan<double> theta)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        if (!Locate(from, out int j, out double f)) throw new ArgumentOutOfRangeException(nameof(from), from, $"the start lies outside the grid [{Min}, {Max}]");
+        var stepper = new Stepper(BuildOperator(theta));
+        var p = new double[Points];
+        p[j] = (1 - f) / volumes[j];
+        p[j + 1] = f / volumes[j + 1];
+        var result = new double[times.Count][];
+        double t = 0;
+        for (int n = 0; n < times.Count; n++)
+        {
+            if (!(times[n] > t)) throw new ArgumentException("forecast times must be positive and increasing", nameof(times));
+            Advance(stepper, p, times[n] - t, smoothStart: n == 0);
+            t = times[n];
+            result[n] = (double[])p.Clone();
+        }
+        return result;
+    }
+
+    /// <summary>The node's box (half the gaps to its neighbours): Σ p·w = ∫p by the trapezoid rule.</summary>
+    public double QuadratureWeight(int node) => volumes[node];
+
+    private double[] Propagate(Stepper stepper, int node, double interval)
+    {
+        var p = new double[Points];
+        p[node] = 1 / volumes[node];
+        Advance(stepper, p, interval, smoothStart: true);
+        return p;
+    }
+
+    private void Advance(Stepper stepper, double[] p, double interval, bool smoothStart)
+    {
+        double dt = interval / StepsPerInterval;
+        stepper.Prepare(dt);
+        int n = 0;
+        if (smoothStart)
+        {
+            for (int s = 0; s < 4; s++) stepper.ImplicitHalfStep(p);
+            n = 2;
+        }
+        for (; n < StepsPerInterval; n++) stepper.CrankNicolsonStep(p);
+    }
+
+    private bool Locate(double x, out int node, out double fraction)
+    {
+        node = Array.BinarySearch(nodes, x);
+        if (node < 0) node = ~node - 1;
+        node = Math.Clamp(node, 0, nodes.Length - 2);
+        fraction = (x - nodes[node]) / (nodes[node + 1] - nodes[node]);
+        return x >= nodes[0] && x <= nodes[^1];
+    }
+
+    /// <summary>The tridiagonal operator A of dp/dt = Ap.</summary>
+    private (double[] Lower, double[] Diagonal, double[] Upper) BuildOperator(ReadOnlySpan<double> theta)
+    {
+        if (!model.IsValid(theta)) throw new ArgumentException($"parameters ({string.Join(", ", theta.ToArray())}) are outside the {model.Name} model's domain", nameof(theta));
+        int n = Points;
+        var lower = new double[n];
+        var diagonal = new double[n];
+        var upper = new double[n];
+        var a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = HalfVariance(nodes[i], theta);
+        for (int i = 0; i < n - 1; i++)
+        {
+            double gap = nodes[i + 1] - nodes[i], face = nodes[i] + gap / 2;
+            double drift = model.Drift(face, theta);
+            if (!double.IsFinite(drift)) throw new ArgumentException($"the drift is {drift} at x = {face:G6}", nameof(theta));
+            var (plus, minus) = FokkerPlanckProblem.Weights(gap * drift / HalfVariance(face, theta));
+            // J = outflow·p_i − inflow·p_{i+1} through the face, leaving box i and entering box i + 1.
+            double outflow = minus * a[i] / gap, inflow = plus * a[i + 1] / gap;
+            diagonal[i] -= outflow / volumes[i];
+            upper[i] += inflow / volumes[i];
+            lower[i + 1] += outflow / volumes[i + 1];
+            diagonal[i + 1] -= inflow / volumes[i + 1];
+        }
+        return (lower, diagonal, upper);
+    }
+
+    private double HalfVariance(double x, ReadOnlySpan<double> theta)
+    {
+        double sigma = model.Volatility(x, theta);
+        if (!(sigma > 0) || !double.IsFinite(sigma)) throw new ArgumentException($"the volatility is {sigma} at x = {x:G6}; it must be positive on the grid", nameof(theta));
+        return sigma * sigma / 2;
+    }
+
+    /// <summary>Implicit-Euler half steps and Crank–Nicolson steps of one size share the factors of I − (Δt/2)·A.</summary>
+    private sealed class Stepper((double[] Lower, double[] Diagonal, double[] Upper) op)
+    {
+        private readonly double[] lower = new double[op.Diagonal.Length], diagonal = new double[op.Diagonal.Length], upper = new double[op.Diagonal.Length];
+        private readonly double[] pivots = new double[op.Diagonal.Length], super = new double[op.Diagonal.Length], work = new double[op.Diagonal.Length];
+        private double half = double.NaN;
+
+        public void Prepare(double dt)
+        {
+            if (dt / 2 == half) return;
+            half = dt / 2;
+            for (int i = 0; i < diagonal.Length; i++)
+            {
+                lower[i] = -half * op.Lower[i];
+                diagonal[i] = 1 - half * op.Diagonal[i];
+                upper[i] = -half * op.Upper[i];
+            }
+            Thomas.Factor<double>(lower, diagonal, upper, pivots, super, 0, diagonal.Length, 1);
+        }
+
+        public void ImplicitHalfStep(double[] p) => Thomas.Solve<double>(p, lower, pivots, super, 0, p.Length, 1);
+
+        public void CrankNicolsonStep(double[] p)
+        {
+            int n = p.Length;
+            // (I + (Δt/2)A)p, then the solve with I − (Δt/2)A.
+            for (int i = 0; i < n; i++)
+            {
+                double ap = op.Diagonal[i] * p[i];
+                if (i > 0) ap += op.Lower[i] * p[i - 1];
+                if (i < n - 1) ap += op.Upper[i] * p[i + 1];
+                work[i] = p[i] + half * ap;
+            }
+            Array.Copy(work, p, n);
+            Thomas.Solve<double>(p, lower, pivots, super, 0, n, 1);
+        }
+    }
+}
