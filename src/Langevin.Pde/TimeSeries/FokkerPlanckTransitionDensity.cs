@@ -71,13 +71,19 @@ public sealed class FokkerPlanckTransitionDensity
     public IReadOnlyList<double> Nodes => nodes;
 
     /// <summary>log p(To | From; Interval, θ) for every transition; −∞ where the density is not positive or a value
-    /// lies outside the grid.</summary>
-    /// <exception cref="ArgumentException">When σ is not positive and finite, or μ not finite, somewhere on the grid.</exception>
+    /// lies outside the grid, and for all of them when σ is not positive and finite, or μ not finite, somewhere on the
+    /// grid.</summary>
     public double[] LogDensities(IReadOnlyList<Transition> transitions, ReadOnlySpan<double> theta)
     {
         ArgumentNullException.ThrowIfNull(transitions);
-        var stepper = new Stepper(BuildOperator(theta));
         var result = new double[transitions.Count];
+        if (BuildOperator(theta) is not { } op)
+        {
+            // μ or σ is not usable somewhere on the grid: the model gives these data no density.
+            Array.Fill(result, double.NegativeInfinity);
+            return result;
+        }
+        var stepper = new Stepper(op);
         // Intervals of one length (to 12 significant digits) share a propagator.
         foreach (var group in Enumerable.Range(0, transitions.Count).GroupBy(k => transitions[k].Interval.ToString("G12", System.Globalization.CultureInfo.InvariantCulture)))
         {
@@ -111,7 +117,8 @@ public sealed class FokkerPlanckTransitionDensity
     {
         ArgumentNullException.ThrowIfNull(times);
         if (!Locate(from, out int j, out double f)) throw new ArgumentOutOfRangeException(nameof(from), from, $"the start lies outside the grid [{Min}, {Max}]");
-        var stepper = new Stepper(BuildOperator(theta));
+        var stepper = new Stepper(BuildOperator(theta)
+            ?? throw new ArgumentException("the drift or volatility is not finite, or the volatility not positive, somewhere on the grid", nameof(theta)));
         var p = new double[Points];
         p[j] = (1 - f) / volumes[j];
         p[j + 1] = f / volumes[j + 1];
@@ -160,8 +167,9 @@ public sealed class FokkerPlanckTransitionDensity
         return x >= nodes[0] && x <= nodes[^1];
     }
 
-    /// <summary>The tridiagonal operator A of dp/dt = Ap.</summary>
-    private (double[] Lower, double[] Diagonal, double[] Upper) BuildOperator(ReadOnlySpan<double> theta)
+    /// <summary>The tridiagonal operator A of dp/dt = Ap; null when μ is not finite or σ not positive and finite at a
+    /// node or face.</summary>
+    private (double[] Lower, double[] Diagonal, double[] Upper)? BuildOperator(ReadOnlySpan<double> theta)
     {
         if (!model.IsValid(theta)) throw new ArgumentException($"parameters ({string.Join(", ", theta.ToArray())}) are outside the {model.Name} model's domain", nameof(theta));
         int n = Points;
@@ -169,13 +177,17 @@ public sealed class FokkerPlanckTransitionDensity
         var diagonal = new double[n];
         var upper = new double[n];
         var a = new double[n];
-        for (int i = 0; i < n; i++) a[i] = HalfVariance(nodes[i], theta);
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = HalfVariance(nodes[i], theta);
+            if (double.IsNaN(a[i])) return null;
+        }
         for (int i = 0; i < n - 1; i++)
         {
             double gap = nodes[i + 1] - nodes[i], face = nodes[i] + gap / 2;
-            double drift = model.Drift(face, theta);
-            if (!double.IsFinite(drift)) throw new ArgumentException($"the drift is {drift} at x = {face:G6}", nameof(theta));
-            var (plus, minus) = FokkerPlanckProblem.Weights(gap * drift / HalfVariance(face, theta));
+            double drift = model.Drift(face, theta), faceHalfVariance = HalfVariance(face, theta);
+            if (!double.IsFinite(drift) || double.IsNaN(faceHalfVariance)) return null;
+            var (plus, minus) = FokkerPlanckProblem.Weights(gap * drift / faceHalfVariance);
             // J = outflow·p_i − inflow·p_{i+1} through the face, leaving box i and entering box i + 1.
             double outflow = minus * a[i] / gap, inflow = plus * a[i + 1] / gap;
             diagonal[i] -= outflow / volumes[i];
@@ -186,11 +198,11 @@ public sealed class FokkerPlanckTransitionDensity
         return (lower, diagonal, upper);
     }
 
+    /// <summary>σ²/2 at x, or NaN when σ is not positive and finite there.</summary>
     private double HalfVariance(double x, ReadOnlySpan<double> theta)
     {
         double sigma = model.Volatility(x, theta);
-        if (!(sigma > 0) || !double.IsFinite(sigma)) throw new ArgumentException($"the volatility is {sigma} at x = {x:G6}; it must be positive on the grid", nameof(theta));
-        return sigma * sigma / 2;
+        return sigma > 0 && double.IsFinite(sigma) ? sigma * sigma / 2 : double.NaN;
     }
 
     /// <summary>Implicit-Euler half steps and Crank–Nicolson steps of one size share the factors of I − (Δt/2)·A.</summary>

@@ -101,6 +101,9 @@ public static class SdeFitter
         var start = model.StartingValues(fit);
         for (int a = 0; a < start.Length; a++)
             if (given.TryGetValue(model.Parameters[a].Name, out double value)) start[a] = value;
+        var missing = model.Parameters.Where((p, a) => double.IsNaN(start[a])).Select(p => p.Name).ToList();
+        if (missing.Count > 0)
+            throw new UserErrorException($"the {model.Name} model needs a starting value for {string.Join(", ", missing)}; give them in {{SdeFitOptions.Start}}, e.g. {string.Join(",", missing.Select(m => m + "=1"))}");
         for (int a = 0; a < start.Length; a++)
             if (!double.IsFinite(start[a]) || (model.Parameters[a].Positive && !(start[a] > 0)))
                 throw new UserErrorException($"the starting value {model.Parameters[a].Name} = {start[a]} is outside the {model.Name} model's domain{(model.Parameters[a].Positive ? " (it must be > 0)" : "")}; fix {{SdeFitOptions.Start}}");

@@ -1,0 +1,80 @@
+using System.Globalization;
+using NCalc;
+using NCalc.Exceptions;
+
+namespace Langevin.Pde.Expressions;
+
+/// <summary>
+/// A real-valued expression such as <c>theta*(mu - x)</c> or <c>s*Sqrt(x)</c>, parsed once by NCalc and evaluated with
+/// named values. Functions are NCalc's (Abs, Exp, Ln, Log10, Pow, Sqrt, Sin, Cos, Tan, Max, Min, …; any case); powers are
+/// written <c>x**2</c> or <c>Pow(x, 2)</c>, because <c>^</c> is NCalc's bitwise exclusive or and would silently give
+/// integers, so it is refused.
+/// </summary>
+public sealed class ScalarExpression
+{
+    private readonly Expression expression;
+
+    private ScalarExpression(string text, Expression expression, IReadOnlyList<string> names)
+    {
+        Text = text;
+        this.expression = expression;
+        Names = names;
+    }
+
+    /// <summary>The expression as written.</summary>
+    public string Text { get; }
+
+    /// <summary>The names it uses, in order of first appearance.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Parses <paramref name="text"/>; <paramref name="role"/> names it in error messages (e.g. "the drift").</summary>
+    /// <exception cref="UserErrorException">When the text is empty, does not parse, uses <c>^</c>, or calls an unknown function.</exception>
+    public static ScalarExpression Parse(string text, string role)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(role);
+        if (string.IsNullOrWhiteSpace(text)) throw new UserErrorException($"{role} expression is empty; write it in x, e.g. 'theta*(mu - x)'");
+        int caret = text.IndexOf('^', StringComparison.Ordinal);
+        if (caret >= 0)
+            throw new UserErrorException($"{role} '{text}': '^' at character {caret + 1} is bitwise exclusive or in NCalc; write powers as x**2 or Pow(x, 2)");
+        var expression = new Expression(text, ExpressionOptions.IgnoreCaseAtBuiltInFunctions | ExpressionOptions.NoCache, (ExpressionContext?)null, CultureInfo.InvariantCulture);
+        List<string> names;
+        try
+        {
+            if (expression.HasErrors()) throw new UserErrorException($"{role} '{text}' does not parse: {FirstLine(expression.Error?.Message)}");
+            names = expression.GetParameterNames().Distinct(StringComparer.Ordinal).ToList();
+            var unknown = expression.GetFunctionNames().Where(f => !Known.Contains(f)).ToList();
+            if (unknown.Count > 0)
+                throw new UserErrorException($"{role} '{text}' calls unknown function {string.Join(", ", unknown)}; use Abs, Exp, Ln, Log10, Pow, Sqrt, Sin, Cos, Tan, Tanh, Max, Min, Sign");
+        }
+        catch (NCalcException e)
+        {
+            throw new UserErrorException($"{role} '{text}' does not parse: {FirstLine(e.Message)}", e);
+        }
+        return new ScalarExpression(text, expression, names);
+    }
+
+    /// <summary>The value with the given names bound (every name of <see cref="Names"/> must be).</summary>
+    /// <exception cref="UserErrorException">When the result is not a number (e.g. a comparison).</exception>
+    public double Evaluate(IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (string name in Names) expression.Parameters[name] = values[name];
+        object? result = expression.Evaluate();
+        return result switch
+        {
+            double d => d,
+            int or long or float or decimal => Convert.ToDouble(result, CultureInfo.InvariantCulture),
+            _ => throw new UserErrorException($"'{Text}' gives {result ?? "nothing"}, not a number; write an arithmetic expression"),
+        };
+    }
+
+    private static string FirstLine(string? message) => (message ?? "syntax error").Split('\n')[0].Trim().TrimEnd('.');
+
+    // NCalc's built-in mathematical functions (https://github.com/ncalc/ncalc, "Functions"), compared case-insensitively.
+    private static readonly HashSet<string> Known = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Abs", "Acos", "Asin", "Atan", "Atan2", "Ceiling", "Cos", "Cosh", "Exp", "Floor", "IEEERemainder", "Ln", "Log", "Log10", "Max", "Min",
+        "Pow", "Round", "Sign", "Sin", "Sinh", "Sqrt", "Tan", "Tanh", "Truncate", "if",
+    };
+}
