@@ -12,9 +12,10 @@ namespace Langevin.Cli.Commands;
 /// </summary>
 internal static class SdeCommand
 {
-    public static Command Create() => new("sde", "Stochastic differential equations: particle simulations of dX = −V'(X) dt + √(2D) dW.")
+    public static Command Create() => new("sde", "Stochastic differential equations: particle simulations of dX = −V'(X) dt + √(2D) dW, and maximum-likelihood fits of dX = μ dt + σ dW to observed paths.")
     {
         Simulate(),
+        SdeFitCommand.Create(),
     };
 
     private static Command Simulate()

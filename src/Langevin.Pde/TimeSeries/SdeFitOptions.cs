@@ -27,4 +27,21 @@ public sealed record SdeFitOptions
 
     /// <summary>Largest number of likelihood evaluations of the simplex search.</summary>
     public int MaxEvaluations { get; init; } = 4000;
+
+    /// <summary>Checks every option; the fitter and the likelihood call it, and a caller may call it before reading data.</summary>
+    /// <exception cref="UserErrorException">For the first option out of its range, named.</exception>
+    public void Validate()
+    {
+        if (!(HoldoutFraction >= 0 && HoldoutFraction < 1))
+            throw new UserErrorException($"the held-out fraction must be in [0, 1) (got {HoldoutFraction}); fix {{SdeFitOptions.HoldoutFraction}}");
+        if (MaxEvaluations < 10)
+            throw new UserErrorException($"the search needs at least 10 evaluations (got {MaxEvaluations}); fix {{SdeFitOptions.MaxEvaluations}}");
+        if (!(Margin > 0) || !double.IsFinite(Margin))
+            throw new UserErrorException($"the grid margin must be positive (got {Margin}); fix {{SdeFitOptions.Margin}}");
+        if (StepsPerInterval < 4)
+            throw new UserErrorException($"at least 4 Fokker–Planck steps per interval are needed (got {StepsPerInterval}); fix {{SdeFitOptions.StepsPerInterval}}");
+        if (Points != 0 && (Points < 8 || Points > 100_000))
+            throw new UserErrorException($"the Fokker–Planck grid needs 8 to 100,000 points (got {Points}); fix {{SdeFitOptions.Points}} (0 picks them)");
+        ArgumentNullException.ThrowIfNull(Start, nameof(Start));
+    }
 }

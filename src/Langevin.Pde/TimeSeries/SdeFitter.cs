@@ -22,10 +22,7 @@ public static class SdeFitter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(series);
         options ??= new SdeFitOptions();
-        if (!(options.HoldoutFraction >= 0 && options.HoldoutFraction < 1))
-            throw new UserErrorException($"the held-out fraction must be in [0, 1) (got {options.HoldoutFraction}); fix {{SdeFitOptions.HoldoutFraction}}");
-        if (options.MaxEvaluations < 10)
-            throw new UserErrorException($"the search needs at least 10 evaluations (got {options.MaxEvaluations}); fix {{SdeFitOptions.MaxEvaluations}}");
+        options.Validate();
         SdeLikelihood.CheckStateSpace(model, series);
         var (fit, heldOut) = series.Split(options.HoldoutFraction);
         int k = model.Parameters.Count;

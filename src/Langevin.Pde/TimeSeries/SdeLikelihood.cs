@@ -24,6 +24,7 @@ public sealed class SdeLikelihood
         Model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentNullException.ThrowIfNull(series);
         options ??= new SdeFitOptions();
+        options.Validate();
         if (!(reach >= 1) || !double.IsFinite(reach)) throw new ArgumentOutOfRangeException(nameof(reach), reach, "the reach must be ≥ 1");
         if (options.Method == LikelihoodMethod.ClosedForm && !model.HasClosedForm)
             throw new UserErrorException($"the {model.Name} model has no closed-form transition density; use {{SdeFitOptions.Method}} fokker-planck or auto");
@@ -89,12 +90,6 @@ public sealed class SdeLikelihood
 
     private static FokkerPlanckTransitionDensity BuildGrid(SdeModel model, ObservedSeries series, SdeFitOptions options, double[] layout, double reach)
     {
-        if (!(options.Margin > 0) || !double.IsFinite(options.Margin))
-            throw new UserErrorException($"the grid margin must be positive (got {options.Margin}); fix {{SdeFitOptions.Margin}}");
-        if (options.StepsPerInterval < 4)
-            throw new UserErrorException($"at least 4 Fokker–Planck steps per interval are needed (got {options.StepsPerInterval}); fix {{SdeFitOptions.StepsPerInterval}}");
-        if (options.Points != 0 && (options.Points < 8 || options.Points > 100_000))
-            throw new UserErrorException($"the Fokker–Planck grid needs 8 to 100,000 points (got {options.Points}); fix {{SdeFitOptions.Points}} (0 picks them)");
         // In the Lamperti variable the process has unit volatility, so an interval Δ spreads a density by about √Δ:
         // the walls lie Margin·√(Δ₉₀·reach) beyond the data (Δ₉₀ the 90th-percentile interval), and eight nodes span √Δ
         // of the median interval. The layout's σ is the model's at the given parameters.
