@@ -4,10 +4,17 @@ using BenchmarkDotNet.Running;
 using Langevin.Pde.Bench;
 
 // Usage: Langevin.Pde.Bench explicit2d|implicit2d|implicit1d|bandwidth N STEPS
+//        Langevin.Pde.Bench likelihood ou|double-well STEPS POINTS EVALUATIONS FOLDER
 //        Langevin.Pde.Bench bdn [BenchmarkDotNet arguments]
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(HeatBenchmarks).Assembly).Run(args[1..]);
+    return 0;
+}
+if (args.Length == 6 && args[0] == "likelihood")
+{
+    LikelihoodBenchmark.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
+        int.Parse(args[4], CultureInfo.InvariantCulture), args[5]);
     return 0;
 }
 if (args.Length != 3)

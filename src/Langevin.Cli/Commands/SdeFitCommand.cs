@@ -115,7 +115,12 @@ internal static class SdeFitCommand
     {
         string parameters = string.Join(", ", fit.Model.Parameters.Select((p, a) => string.Create(CultureInfo.InvariantCulture, $"{p.Name} = {fit.Estimates[a]:G5} ± {fit.StandardErrors[a]:G2}")));
         string method = fit.Method == LikelihoodMethod.ClosedForm ? "closed form" : $"Fokker–Planck, {fit.GridPoints} nodes";
-        string held = fit.HeldOutLogLikelihood is { } h ? string.Create(CultureInfo.InvariantCulture, $"  held-out log L = {h:F2} ({h / fit.HeldOutTransitions:F3} per interval)") : "";
+        string held = fit.HeldOutLogLikelihood switch
+        {
+            null => "",
+            { } h when double.IsFinite(h) => string.Create(CultureInfo.InvariantCulture, $"  held-out log L = {h:F2} ({h / fit.HeldOutTransitions:F3} per interval)"),
+            _ => $"  held-out log L = −∞ ({fit.HeldOutZeroDensity} of {fit.HeldOutTransitions} held-out intervals have zero density under the model)",
+        };
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{fit.Model.Name} ({method}): {parameters}  log L = {fit.LogLikelihood:F2}  AIC = {fit.Aic:F2}{held}{(fit.Converged ? "" : "  (NOT converged)")}"));
     }

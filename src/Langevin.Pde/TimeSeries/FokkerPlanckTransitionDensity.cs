@@ -1,5 +1,6 @@
 using Langevin.Pde.FokkerPlanck;
 using Langevin.Pde.Numerics;
+using Langevin.Pde.Operators;
 
 namespace Langevin.Pde.TimeSeries;
 
@@ -84,17 +85,23 @@ public sealed class FokkerPlanckTransitionDensity
             return result;
         }
         var stepper = new Stepper(op);
-        // Intervals of one length (to 12 significant digits) share a propagator.
+        // Intervals of one length (to 12 significant digits) share a propagator: its columns for the nodes next to an
+        // observed start are advanced together, as the columns of one block (row i holds every column's value at node i).
         foreach (var group in Enumerable.Range(0, transitions.Count).GroupBy(k => transitions[k].Interval.ToString("G12", System.Globalization.CultureInfo.InvariantCulture)))
         {
-            double interval = transitions[group.First()].Interval;
-            var columns = new double[Points][];
+            var columnOf = new int[Points];
+            Array.Fill(columnOf, -1);
+            int width = 0;
             foreach (int k in group)
-            {
-                if (!Locate(transitions[k].From, out int j, out _)) continue;
-                columns[j] ??= Propagate(stepper, j, interval);
-                columns[j + 1] ??= Propagate(stepper, j + 1, interval);
-            }
+                if (Locate(transitions[k].From, out int j, out _))
+                {
+                    if (columnOf[j] < 0) columnOf[j] = width++;
+                    if (columnOf[j + 1] < 0) columnOf[j + 1] = width++;
+                }
+            var block = new double[Points * width];
+            for (int node = 0; node < Points; node++)
+                if (columnOf[node] >= 0) block[node * width + columnOf[node]] = 1 / volumes[node];
+            if (width > 0) Advance(stepper, block, width, transitions[group.First()].Interval, smoothStart: true);
             foreach (int k in group)
             {
                 var tr = transitions[k];
@@ -103,8 +110,9 @@ public sealed class FokkerPlanckTransitionDensity
                     result[k] = double.NegativeInfinity;
                     continue;
                 }
-                double[] left = columns[j]!, right = columns[j + 1]!;
-                double p = (1 - f) * ((1 - g) * left[i] + g * left[i + 1]) + f * ((1 - g) * right[i] + g * right[i + 1]);
+                int left = columnOf[j], right = columnOf[j + 1];
+                double At(int row, int column) => block[row * width + column];
+                double p = (1 - f) * ((1 - g) * At(i, left) + g * At(i + 1, left)) + f * ((1 - g) * At(i, right) + g * At(i + 1, right));
                 result[k] = p > 0 ? Math.Log(p) : double.NegativeInfinity;
             }
         }
@@ -127,7 +135,7 @@ public sealed class FokkerPlanckTransitionDensity
         for (int n = 0; n < times.Count; n++)
         {
             if (!(times[n] > t)) throw new ArgumentException("forecast times must be positive and increasing", nameof(times));
-            Advance(stepper, p, times[n] - t, smoothStart: n == 0);
+            Advance(stepper, p, 1, times[n] - t, smoothStart: n == 0);
             t = times[n];
             result[n] = (double[])p.Clone();
         }
@@ -137,25 +145,18 @@ public sealed class FokkerPlanckTransitionDensity
     /// <summary>The node's box (half the gaps to its neighbours): Σ p·w = ∫p by the trapezoid rule.</summary>
     public double QuadratureWeight(int node) => volumes[node];
 
-    private double[] Propagate(Stepper stepper, int node, double interval)
-    {
-        var p = new double[Points];
-        p[node] = 1 / volumes[node];
-        Advance(stepper, p, interval, smoothStart: true);
-        return p;
-    }
-
-    private void Advance(Stepper stepper, double[] p, double interval, bool smoothStart)
+    /// <summary>Advances the <paramref name="width"/> columns of <paramref name="block"/> by one interval.</summary>
+    private void Advance(Stepper stepper, double[] block, int width, double interval, bool smoothStart)
     {
         double dt = interval / StepsPerInterval;
-        stepper.Prepare(dt);
+        stepper.Prepare(dt, width);
         int n = 0;
         if (smoothStart)
         {
-            for (int s = 0; s < 4; s++) stepper.ImplicitHalfStep(p);
+            for (int s = 0; s < 4; s++) stepper.ImplicitHalfStep(block);
             n = 2;
         }
-        for (; n < StepsPerInterval; n++) stepper.CrankNicolsonStep(p);
+        for (; n < StepsPerInterval; n++) stepper.CrankNicolsonStep(block);
     }
 
     private bool Locate(double x, out int node, out double fraction)
@@ -205,15 +206,22 @@ public sealed class FokkerPlanckTransitionDensity
         return sigma > 0 && double.IsFinite(sigma) ? sigma * sigma / 2 : double.NaN;
     }
 
-    /// <summary>Implicit-Euler half steps and Crank–Nicolson steps of one size share the factors of I − (Δt/2)·A.</summary>
+    /// <summary>
+    /// Implicit-Euler half steps and Crank–Nicolson steps of one size share the factors of I − (Δt/2)·A. They act on a
+    /// block of columns stored row by row, so every elimination step is one contiguous SIMD loop across the columns.
+    /// </summary>
     private sealed class Stepper((double[] Lower, double[] Diagonal, double[] Upper) op)
     {
         private readonly double[] lower = new double[op.Diagonal.Length], diagonal = new double[op.Diagonal.Length], upper = new double[op.Diagonal.Length];
-        private readonly double[] pivots = new double[op.Diagonal.Length], super = new double[op.Diagonal.Length], work = new double[op.Diagonal.Length];
+        private readonly double[] pivots = new double[op.Diagonal.Length], super = new double[op.Diagonal.Length];
+        private double[] work = [];
         private double half = double.NaN;
+        private int width;
 
-        public void Prepare(double dt)
+        public void Prepare(double dt, int columns)
         {
+            width = columns;
+            if (work.Length < op.Diagonal.Length * columns) work = new double[op.Diagonal.Length * columns];
             if (dt / 2 == half) return;
             half = dt / 2;
             for (int i = 0; i < diagonal.Length; i++)
@@ -225,21 +233,32 @@ public sealed class FokkerPlanckTransitionDensity
             Thomas.Factor<double>(lower, diagonal, upper, pivots, super, 0, diagonal.Length, 1);
         }
 
-        public void ImplicitHalfStep(double[] p) => Thomas.Solve<double>(p, lower, pivots, super, 0, p.Length, 1);
-
-        public void CrankNicolsonStep(double[] p)
+        /// <summary>Solves (I − (Δt/2)A)·Y = block for every column, in place (Thomas, row by row).</summary>
+        public void ImplicitHalfStep(double[] block)
         {
-            int n = p.Length;
-            // (I + (Δt/2)A)p, then the solve with I − (Δt/2)A.
+            var p = block.AsSpan();
+            int n = pivots.Length, w = width;
+            Kernels.Forward(p[..w], p[..w], 0, pivots[0]);
+            for (int i = 1; i < n; i++) Kernels.Forward(p.Slice(i * w, w), p.Slice((i - 1) * w, w), lower[i], pivots[i]);
+            for (int i = n - 2; i >= 0; i--) Kernels.Backward(p.Slice(i * w, w), p.Slice((i + 1) * w, w), super[i]);
+        }
+
+        /// <summary>(I + (Δt/2)A) then the solve with I − (Δt/2)A, for every column.</summary>
+        public void CrankNicolsonStep(double[] block)
+        {
+            int n = pivots.Length;
+            var p = block.AsSpan(0, n * width);
+            var w = work.AsSpan(0, n * width);
+            w.Clear();
             for (int i = 0; i < n; i++)
             {
-                double ap = op.Diagonal[i] * p[i];
-                if (i > 0) ap += op.Lower[i] * p[i - 1];
-                if (i < n - 1) ap += op.Upper[i] * p[i + 1];
-                work[i] = p[i] + half * ap;
+                var row = w.Slice(i * width, width);
+                Kernels.Axpy(row, p.Slice(i * width, width), 1 + half * op.Diagonal[i]);
+                if (i > 0) Kernels.Axpy(row, p.Slice((i - 1) * width, width), half * op.Lower[i]);
+                if (i < n - 1) Kernels.Axpy(row, p.Slice((i + 1) * width, width), half * op.Upper[i]);
             }
-            Array.Copy(work, p, n);
-            Thomas.Solve<double>(p, lower, pivots, super, 0, n, 1);
+            w.CopyTo(p);
+            ImplicitHalfStep(block);
         }
     }
 }

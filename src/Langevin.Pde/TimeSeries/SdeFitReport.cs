@@ -18,11 +18,12 @@ public sealed record SdeParameterReport(string Name, double Estimate, double? St
 /// <param name="Transitions">Fitted transitions.</param>
 /// <param name="HeldOutLogLikelihood">Log-likelihood of the held-out transitions (null when none).</param>
 /// <param name="HeldOutTransitions">Held-out transitions.</param>
+/// <param name="HeldOutZeroDensity">Held-out transitions of zero density.</param>
 /// <param name="Evaluations">Likelihood evaluations.</param>
 /// <param name="Converged">Whether the search converged.</param>
 public sealed record SdeFitReport(
     string Model, string Equation, string Method, int GridPoints, IReadOnlyList<SdeParameterReport> Parameters, double LogLikelihood, double Aic,
-    int Transitions, double? HeldOutLogLikelihood, int HeldOutTransitions, int Evaluations, bool Converged)
+    int Transitions, double? HeldOutLogLikelihood, int HeldOutTransitions, int HeldOutZeroDensity, int Evaluations, bool Converged)
 {
     /// <summary>The report of <paramref name="fit"/>.</summary>
     public static SdeFitReport Of(SdeFitResult fit)
@@ -31,6 +32,6 @@ public sealed record SdeFitReport(
         var parameters = fit.Model.Parameters.Select((p, a) => new SdeParameterReport(p.Name, fit.Estimates[a],
             double.IsFinite(fit.StandardErrors[a]) ? fit.StandardErrors[a] : null, fit.Start[a])).ToArray();
         return new SdeFitReport(fit.Model.Name, fit.Model.Description, fit.Method == LikelihoodMethod.ClosedForm ? "closed-form" : "fokker-planck",
-            fit.GridPoints, parameters, fit.LogLikelihood, fit.Aic, fit.Transitions, fit.HeldOutLogLikelihood, fit.HeldOutTransitions, fit.Evaluations, fit.Converged);
+            fit.GridPoints, parameters, fit.LogLikelihood, fit.Aic, fit.Transitions, fit.HeldOutLogLikelihood is { } h && double.IsFinite(h) ? h : null, fit.HeldOutTransitions, fit.HeldOutZeroDensity, fit.Evaluations, fit.Converged);
     }
 }

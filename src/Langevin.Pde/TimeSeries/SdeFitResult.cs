@@ -34,6 +34,11 @@ public sealed record SdeFitResult
     /// <summary>The log-likelihood of the held-out transitions at the estimate (null when none were held out).</summary>
     public required double? HeldOutLogLikelihood { get; init; }
 
+    /// <summary>Held-out transitions to which the model gives zero density to double precision (the closed form's
+    /// underflow, or a Fokker–Planck density below the solver's round-off): one of them makes the held-out
+    /// log-likelihood −∞, which says the model rules out what happened.</summary>
+    public required int HeldOutZeroDensity { get; init; }
+
     /// <summary>Number of held-out transitions.</summary>
     public required int HeldOutTransitions { get; init; }
 

@@ -41,24 +41,16 @@ public static class SdeFitter
         if (!double.IsFinite(Objective(eta0)))
             throw new UserErrorException($"the {model.Name} model gives the data zero likelihood at the start ({Describe(model, start)}); give other starting values ({{SdeFitOptions.Start}})");
 
-        // Simplex search: steps of 10 % in log-parameters, and of 10 % of the value (at least 10⁻³) in the others.
-        var perturbation = Vector<double>.Build.Dense(k, a => model.Parameters[a].Positive ? 0.1 : Math.Max(0.1 * Math.Abs(start[a]), 1e-3));
-        var simplex = new NelderMeadSimplex(1e-12, Math.Max(options.MaxEvaluations / 2, 10));
-        double[] eta;
-        bool converged;
-        try
+        var (eta, converged) = Search(Objective, model, start, eta0, options);
+        if (likelihood.Method == LikelihoodMethod.FokkerPlanck)
         {
-            var found = simplex.FindMinimum(ObjectiveFunction.Value(v => Objective(v.ToArray())), Vector<double>.Build.DenseOfArray(eta0), perturbation);
-            eta = found.MinimizingPoint.ToArray();
-            converged = true;
+            // The grid was laid out for the starting values' σ(x); where the estimate's differs much (a volatility
+            // exponent, say), its transition densities may be narrow where the grid is coarse. Lay the grid out again
+            // for the estimate and search again from there: the reported likelihood, errors and held-out score are then
+            // on a grid fitted to the answer.
+            likelihood = new SdeLikelihood(model, series, options, layout: ToTheta(model, eta));
+            (eta, converged) = Search(Objective, model, start, eta, options);
         }
-        catch (MaximumIterationsException)
-        {
-            // Keep going from the start: the Newton polish below may still converge; the result says whether it did.
-            eta = eta0;
-            converged = false;
-        }
-        (bool polished, eta) = Polish(Objective, eta);
         // The reported curvature: steps of a tenth of the first standard errors sit in the quadratic region, far above round-off.
         var firstErrors = StandardErrorsOfEta(Objective, eta, DefaultSteps(eta));
         var steps = firstErrors.Select((se, a) => double.IsFinite(se) && se > 0 ? Math.Max(se / 10, 1e-7 * Math.Max(1, Math.Abs(eta[a]))) : DefaultSteps(eta)[a]).ToArray();
@@ -78,9 +70,35 @@ public static class SdeFitter
             Transitions = fit.Length,
             HeldOutLogLikelihood = heldOut.Length > 0 ? likelihood.LogLikelihood(heldOut, theta) : null,
             HeldOutTransitions = heldOut.Length,
+            HeldOutZeroDensity = heldOut.Length > 0 ? likelihood.LogDensities(heldOut, theta).Count(double.IsNegativeInfinity) : 0,
             Evaluations = evaluations,
-            Converged = converged && polished,
+            Converged = converged,
         };
+    }
+
+    /// <summary>The simplex search from <paramref name="from"/>, then Newton's polish; whether both converged.</summary>
+    private static (double[] Eta, bool Converged) Search(Func<double[], double> objective, SdeModel model, double[] start, double[] from, SdeFitOptions options)
+    {
+        // Steps of 10 % in log-parameters, and of 10 % of the starting value (at least 10⁻³) in the others.
+        int k = from.Length;
+        var perturbation = Vector<double>.Build.Dense(k, a => model.Parameters[a].Positive ? 0.1 : Math.Max(0.1 * Math.Abs(start[a]), 1e-3));
+        var simplex = new NelderMeadSimplex(1e-12, Math.Max(options.MaxEvaluations / 2, 10));
+        double[] eta;
+        bool converged;
+        try
+        {
+            var found = simplex.FindMinimum(ObjectiveFunction.Value(v => objective(v.ToArray())), Vector<double>.Build.DenseOfArray(from), perturbation);
+            eta = found.MinimizingPoint.ToArray();
+            converged = true;
+        }
+        catch (MaximumIterationsException)
+        {
+            // Keep going from where the search began: the Newton polish may still converge; the result says whether it did.
+            eta = from;
+            converged = false;
+        }
+        var (polished, result) = Polish(objective, eta);
+        return (result, converged && polished);
     }
 
     /// <summary>θ from the search coordinates η.</summary>
