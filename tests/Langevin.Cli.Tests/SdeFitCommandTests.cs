@@ -33,6 +33,7 @@ public sealed class SdeFitCommandTests : IDisposable
         Assert.Contains("read 401 observations in 1 path (intervals 0.25 to 0.25, median 0.25); fitting 320 transitions, holding out 80", text);
         Assert.Contains("ou (closed form): theta = ", text);
         Assert.Contains("cir (closed form): kappa = ", text);
+        Assert.Matches(@"forecast from the last fitted value covers \d+ % of the 80 held-out values with its 50 % band, \d+ % with its 90 % band", text);
         // The data are CIR: its likelihood beats the Gaussian OU's by far more than the two models' equal parameter counts.
         Assert.Contains("lowest AIC: cir", text);
         Assert.Contains("forecast (cir) from t = 2100, x = ", text);

@@ -80,7 +80,7 @@ internal static class SdeFitCommand
                 var own = options.Start.Where(pair => model.Parameters.Any(p => p.Name == pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value);
                 var fit = SdeFitter.Fit(model, series, options with { Start = own });
                 results.Add(fit);
-                Print(output, fit);
+                Print(output, fit, SdeForecast.HeldOutCoverage(fit, series, options.HoldoutFraction, options));
             }
             var best = results.MinBy(r => r.Aic)!;
             if (results.Count > 1)
@@ -111,7 +111,7 @@ internal static class SdeFitCommand
         return command;
     }
 
-    private static void Print(TextWriter output, SdeFitResult fit)
+    private static void Print(TextWriter output, SdeFitResult fit, SdeCoverage? coverage)
     {
         string parameters = string.Join(", ", fit.Model.Parameters.Select((p, a) => string.Create(CultureInfo.InvariantCulture, $"{p.Name} = {fit.Estimates[a]:G5} ± {fit.StandardErrors[a]:G2}")));
         string method = fit.Method == LikelihoodMethod.ClosedForm ? "closed form" : $"Fokker–Planck, {fit.GridPoints} nodes";
@@ -121,8 +121,10 @@ internal static class SdeFitCommand
             { } h when double.IsFinite(h) => string.Create(CultureInfo.InvariantCulture, $"  held-out log L = {h:F2} ({h / fit.HeldOutTransitions:F3} per interval)"),
             _ => $"  held-out log L = −∞ ({fit.HeldOutZeroDensity} of {fit.HeldOutTransitions} held-out intervals have zero density under the model)",
         };
+        string bands = coverage is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"; forecast from the last fitted value covers {coverage.Inside50:P0} of the {coverage.Count} held-out values with its 50 % band, {coverage.Inside90:P0} with its 90 % band");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{fit.Model.Name} ({method}): {parameters}  log L = {fit.LogLikelihood:F2}  AIC = {fit.Aic:F2}{held}{(fit.Converged ? "" : "  (NOT converged)")}"));
+            $"{fit.Model.Name} ({method}): {parameters}  log L = {fit.LogLikelihood:F2}  AIC = {fit.Aic:F2}{held}{bands}{(fit.Converged ? "" : "  (NOT converged)")}"));
     }
 
     /// <summary>name=value pairs separated by commas; empty for none.</summary>

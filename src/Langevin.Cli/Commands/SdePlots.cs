@@ -39,7 +39,7 @@ internal static class SdePlots
         plot.Title(title);
         plot.XLabel("t");
         plot.YLabel("x");
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right);
         byte[] png = plot.GetImageBytes(900, 500, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(png));
     }
