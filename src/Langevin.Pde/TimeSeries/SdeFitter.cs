@@ -1,16 +1,11 @@
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.Optimization;
 using Langevin.Pde.Numerics;
 
 namespace Langevin.Pde.TimeSeries;
 
 /// <summary>
-/// Maximum-likelihood fitting of an <see cref="SdeModel"/> to discretely observed paths. The search runs on
-/// η = log θ for positive parameters and η = θ otherwise: a Nelder–Mead simplex (MathNet.Numerics) from the model's
-/// Euler-regression start, which does not need derivatives and steps over points of zero likelihood, then Newton steps
-/// on a central-difference Hessian to polish the optimum. Standard errors come from the observed information: the
-/// Hessian of −log L, recomputed with steps of a tenth of the standard errors found at first, mapped back to θ
-/// (at a maximum the map's curvature term vanishes, so Cov θ = J·Cov η·Jᵀ with J = diag(dθ/dη)).
+/// Maximum-likelihood fitting of an <see cref="SdeModel"/> to discretely observed paths: the shared search of
+/// <c>MaximumLikelihood</c> (a Nelder–Mead simplex on log-parameters from the model's Euler-regression start, Newton's
+/// polish, standard errors from the observed information), on the likelihood of <see cref="SdeLikelihood"/>.
 /// </summary>
 public static class SdeFitter
 {
@@ -41,7 +36,8 @@ public static class SdeFitter
         if (!double.IsFinite(Objective(eta0)))
             throw new UserErrorException($"the {model.Name} model gives the data zero likelihood at the start ({Describe(model, start)}); give other starting values ({{SdeFitOptions.Start}})");
 
-        var (eta, converged) = Search(Objective, model, start, eta0, options);
+        var positive = model.Parameters.Select(p => p.Positive).ToArray();
+        var (eta, converged) = MaximumLikelihood.Search(Objective, positive, start, eta0, options.MaxEvaluations);
         if (likelihood.Method == LikelihoodMethod.FokkerPlanck)
         {
             // The grid was laid out for the starting values' σ(x); where the estimate's differs much (a volatility
@@ -49,15 +45,10 @@ public static class SdeFitter
             // for the estimate and search again from there: the reported likelihood, errors and held-out score are then
             // on a grid fitted to the answer.
             likelihood = new SdeLikelihood(model, series, options, layout: ToTheta(model, eta));
-            (eta, converged) = Search(Objective, model, start, eta, options);
+            (eta, converged) = MaximumLikelihood.Search(Objective, positive, start, eta, options.MaxEvaluations);
         }
-        // The reported curvature: steps of a tenth of the first standard errors sit in the quadratic region, far above round-off.
-        var firstErrors = StandardErrorsOfEta(Objective, eta, DefaultSteps(eta));
-        var steps = firstErrors.Select((se, a) => double.IsFinite(se) && se > 0 ? Math.Max(se / 10, 1e-7 * Math.Max(1, Math.Abs(eta[a]))) : DefaultSteps(eta)[a]).ToArray();
-        var etaErrors = StandardErrorsOfEta(Objective, eta, steps);
+        var errors = MaximumLikelihood.StandardErrors(Objective, positive, eta);
         var theta = ToTheta(model, eta);
-        var errors = new double[k];
-        for (int a = 0; a < k; a++) errors[a] = model.Parameters[a].Positive ? theta[a] * etaErrors[a] : etaErrors[a];
         return new SdeFitResult
         {
             Model = model,
@@ -76,37 +67,10 @@ public static class SdeFitter
         };
     }
 
-    /// <summary>The simplex search from <paramref name="from"/>, then Newton's polish; whether both converged.</summary>
-    private static (double[] Eta, bool Converged) Search(Func<double[], double> objective, SdeModel model, double[] start, double[] from, SdeFitOptions options)
-    {
-        // Steps of 10 % in log-parameters, and of 10 % of the starting value (at least 10⁻³) in the others.
-        int k = from.Length;
-        var perturbation = Vector<double>.Build.Dense(k, a => model.Parameters[a].Positive ? 0.1 : Math.Max(0.1 * Math.Abs(start[a]), 1e-3));
-        var simplex = new NelderMeadSimplex(1e-12, Math.Max(options.MaxEvaluations / 2, 10));
-        double[] eta;
-        bool converged;
-        try
-        {
-            var found = simplex.FindMinimum(ObjectiveFunction.Value(v => objective(v.ToArray())), Vector<double>.Build.DenseOfArray(from), perturbation);
-            eta = found.MinimizingPoint.ToArray();
-            converged = true;
-        }
-        catch (MaximumIterationsException)
-        {
-            // Keep going from where the search began: the Newton polish may still converge; the result says whether it did.
-            eta = from;
-            converged = false;
-        }
-        var (polished, result) = Polish(objective, eta);
-        return (result, converged && polished);
-    }
-
     /// <summary>θ from the search coordinates η.</summary>
-    internal static double[] ToTheta(SdeModel model, double[] eta) =>
-        eta.Select((value, a) => model.Parameters[a].Positive ? Math.Exp(value) : value).ToArray();
+    internal static double[] ToTheta(SdeModel model, double[] eta) => MaximumLikelihood.ToTheta(model.Parameters.Select(p => p.Positive).ToArray(), eta);
 
-    private static double[] ToEta(SdeModel model, double[] theta) =>
-        theta.Select((value, a) => model.Parameters[a].Positive ? Math.Log(value) : value).ToArray();
+    private static double[] ToEta(SdeModel model, double[] theta) => MaximumLikelihood.ToEta(model.Parameters.Select(p => p.Positive).ToArray(), theta);
 
     private static double[] StartingValues(SdeModel model, Transition[] fit, IReadOnlyDictionary<string, double> given)
     {
@@ -127,72 +91,4 @@ public static class SdeFitter
 
     private static string Describe(SdeModel model, double[] theta) =>
         string.Join(", ", theta.Select((v, a) => $"{model.Parameters[a].Name} = {v:G6}"));
-
-    private static double[] DefaultSteps(double[] eta) => eta.Select(v => 1e-4 * Math.Max(1, Math.Abs(v))).ToArray();
-
-    /// <summary>Newton steps on the central-difference Hessian with step halving, until a step is below 10⁻⁹ relative
-    /// (true) or the Hessian stops being positive definite or no halving decreases the objective (false).</summary>
-    private static (bool Converged, double[] Eta) Polish(Func<double[], double> objective, double[] start)
-    {
-        var eta = (double[])start.Clone();
-        double value = objective(eta);
-        for (int iteration = 0; iteration < 20; iteration++)
-        {
-            var (gradient, hessian) = Derivatives(objective, eta, value, DefaultSteps(eta));
-            var factor = DenseAlgebra.TryCholesky(Matrix<double>.Build.DenseOfArray(hessian));
-            if (factor is null) return (false, eta);
-            var step = factor.Solve(Vector<double>.Build.DenseOfArray(gradient)).ToArray();
-            if (step.Select((d, a) => Math.Abs(d) / Math.Max(1, Math.Abs(eta[a]))).Max() < 1e-9) return (true, eta);
-            bool accepted = false;
-            for (double scale = 1; scale > 1e-3; scale /= 2)
-            {
-                var trial = eta.Select((v, a) => v - scale * step[a]).ToArray();
-                double trialValue = objective(trial);
-                if (trialValue <= value)
-                {
-                    eta = trial;
-                    value = trialValue;
-                    accepted = true;
-                    break;
-                }
-            }
-            // No decrease along the Newton direction: the optimum is reached to the objective's round-off.
-            if (!accepted) return (true, eta);
-        }
-        return (false, eta);
-    }
-
-    /// <summary>Standard errors of η from the inverse central-difference Hessian with the given steps.</summary>
-    private static double[] StandardErrorsOfEta(Func<double[], double> objective, double[] eta, double[] steps)
-    {
-        var (_, hessian) = Derivatives(objective, eta, objective(eta), steps);
-        return ParameterCovariance.InverseDiagonal(hessian).Select(Math.Sqrt).ToArray();
-    }
-
-    /// <summary>Central-difference gradient and Hessian: 2k + 2k(k − 1) evaluations besides the centre.</summary>
-    private static (double[] Gradient, double[,] Hessian) Derivatives(Func<double[], double> objective, double[] eta, double centre, double[] steps)
-    {
-        int k = eta.Length;
-        var gradient = new double[k];
-        var hessian = new double[k, k];
-        double At(params (int Index, double Shift)[] shifts)
-        {
-            var point = (double[])eta.Clone();
-            foreach (var (index, shift) in shifts) point[index] += shift;
-            return objective(point);
-        }
-        for (int a = 0; a < k; a++)
-        {
-            double plus = At((a, steps[a])), minus = At((a, -steps[a]));
-            gradient[a] = (plus - minus) / (2 * steps[a]);
-            hessian[a, a] = (plus - 2 * centre + minus) / (steps[a] * steps[a]);
-            for (int b = 0; b < a; b++)
-            {
-                double value = (At((a, steps[a]), (b, steps[b])) - At((a, steps[a]), (b, -steps[b])) - At((a, -steps[a]), (b, steps[b])) + At((a, -steps[a]), (b, -steps[b])))
-                    / (4 * steps[a] * steps[b]);
-                hessian[a, b] = hessian[b, a] = value;
-            }
-        }
-        return (gradient, hessian);
-    }
 }
