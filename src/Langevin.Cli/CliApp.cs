@@ -22,6 +22,7 @@ public static class CliApp
         root.Add(GenerateCommand.Create());
         root.Add(PdeCommand.Create());
         root.Add(SdeCommand.Create());
+        root.Add(ReactionsCommand.Create());
         return root;
     }
 

@@ -70,7 +70,7 @@ public sealed class SdeFitCommandTests : IDisposable
     [InlineData("t,x\n0,1\n1,2\n2,3\n3,1\n4,2\n5,1\n", new[] { "--model", "heston" }, "unknown model 'heston'")]
     [InlineData("t,x\n0,1\n1,2\n2,3\n3,1\n4,2\n5,1\n", new[] { "--model", "expr:drift=a*x^2;sigma=s" }, "write powers as x**2 or Pow(x, 2)")]
     [InlineData("t,x\n0,1\n1,2\n2,3\n3,1\n4,2\n5,1\n", new[] { "--model", "ou", "--start", "kappa=1" }, "--start names kappa, which no --model has")]
-    [InlineData("t,x\n0,1\n1,2\n2,3\n3,1\n4,2\n5,1\n", new[] { "--model", "ou", "--start", "theta" }, "'theta' is not name=number")]
+    [InlineData("t,x\n0,1\n1,2\n2,3\n3,1\n4,2\n5,1\n", new[] { "--model", "ou", "--start", "theta" }, "--start: 'theta' is not name=number; write e.g. theta=1,mu=0.05")]
     [InlineData("t,x\n0,1\n1,-2\n2,3\n3,1\n4,2\n5,1\n", new[] { "--model", "gbm", "--holdout", "0" }, "the gbm model lives on x > 0 but the data hold the value -2")]
     [InlineData("t,x\n0,1\n1,2\n2,3\n3,1\n4,2\n5,1\n", new[] { "--model", "ou", "--holdout", "1" }, "held-out fraction must be in [0, 1) (got 1); fix --holdout")]
     public void Bad_input_is_one_line_and_exit_code_2(string csv, string[] flags, string expected)

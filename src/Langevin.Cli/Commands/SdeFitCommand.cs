@@ -37,7 +37,7 @@ internal static class SdeFitCommand
                 }
             }
         });
-        var start = TypedOptions.Parsed("--start", "Starting values, e.g. theta=1,mu=0.05 (the rest come from the Euler regression).", "", ParseStart);
+        var start = TypedOptions.NamedNumbers("--start", "Starting values (the rest come from the Euler regression).", "theta=1,mu=0.05");
         var method = TypedOptions.Choice("--method", "Transition densities: auto (the closed form where the model has one), closed-form, or fokker-planck (the numerical solution, for any model).", "auto",
             ("auto", LikelihoodMethod.Auto), ("closed-form", LikelihoodMethod.ClosedForm), ("exact", LikelihoodMethod.ClosedForm), ("fokker-planck", LikelihoodMethod.FokkerPlanck), ("fp", LikelihoodMethod.FokkerPlanck));
         var holdout = new Option<double>("--holdout") { Description = "Fraction of each path's last observations held out of the fit and scored afterwards.", DefaultValueFactory = _ => defaults.HoldoutFraction };
@@ -125,19 +125,5 @@ internal static class SdeFitCommand
             $"; forecast from the last fitted value covers {coverage.Inside50:P0} of the {coverage.Count} held-out values with its 50 % band, {coverage.Inside90:P0} with its 90 % band");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{fit.Model.Name} ({method}): {parameters}  log L = {fit.LogLikelihood:F2}  AIC = {fit.Aic:F2}{held}{bands}{(fit.Converged ? "" : "  (NOT converged)")}"));
-    }
-
-    /// <summary>name=value pairs separated by commas; empty for none.</summary>
-    private static IReadOnlyDictionary<string, double> ParseStart(string text)
-    {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            int equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || !double.TryParse(part[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-                throw new UserErrorException($"'{part}' is not name=number; write the starting values as theta=1,mu=0.05 ({{SdeFitOptions.Start}})");
-            values[part[..equals].Trim()] = value;
-        }
-        return values;
     }
 }

@@ -94,6 +94,38 @@ internal static class TypedOptions
         }
     }
 
+    /// <summary>
+    /// Named numbers <c>name=value,name=value</c> (empty for none), e.g. starting values <c>theta=1,mu=0.05</c> or counts
+    /// <c>A=10,B=0</c>; with <paramref name="whole"/> each value must be a whole number ≥ 0.
+    /// </summary>
+    public static Option<IReadOnlyDictionary<string, double>> NamedNumbers(string name, string description, string example, bool whole = false)
+    {
+        return new Option<IReadOnlyDictionary<string, double>>(name)
+        {
+            Description = description,
+            Arity = ArgumentArity.ExactlyOne,
+            HelpName = example,
+            DefaultValueFactory = _ => new Dictionary<string, double>(),
+            CustomParser = result =>
+            {
+                var values = new Dictionary<string, double>(StringComparer.Ordinal);
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    int equals = part.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0 || !double.TryParse(part[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value)
+                        || (whole && (value < 0 || value != Math.Floor(value))))
+                    {
+                        result.AddError($"{name}: '{part}' is not name={(whole ? "count" : "number")}; write e.g. {example}");
+                        return values;
+                    }
+                    values[part[..equals].Trim()] = value;
+                }
+                return values;
+            },
+        };
+    }
+
     private static bool TryLookup<T>(string text, (string Name, T Value)[] choices, out T value)
     {
         foreach (var (choiceName, choiceValue) in choices)
