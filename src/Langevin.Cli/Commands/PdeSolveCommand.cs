@@ -14,7 +14,7 @@ internal static class PdeSolveCommand
     public static Command Create()
     {
         var heat = new HeatSolveOptions();
-        var equation = new Option<string>("--equation") { Description = "heat or fokker-planck.", DefaultValueFactory = _ => "heat" };
+        var equation = new Option<string>("--equation") { Description = "heat, fokker-planck, master or schrodinger.", DefaultValueFactory = _ => "heat" };
         var length = new Option<double>("--length") { Description = "Heat: rod length L (the rod is [0, L]).", DefaultValueFactory = _ => heat.Length };
         var alpha = new Option<double>("--alpha") { Description = "Heat: diffusivity α (length²/time).", DefaultValueFactory = _ => heat.Diffusivity };
         var dt = new Option<double?>("--dt") { Description = "Time step (heat default 0.01; Fokker–Planck default t-end/1000)." };
@@ -39,6 +39,10 @@ internal static class PdeSolveCommand
         fp.AddTo(command);
         command.Options.Remove(fp.Initial);
         command.Add(initial);
+        var quantum = new PdeSolveSchrodinger();
+        command.Add(quantum.Packet);
+        var master = new PdeSolveMaster();
+        master.AddTo(command);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -105,8 +109,12 @@ internal static class PdeSolveCommand
                         }
                         return ExitCodes.Success;
                     }
+                case "schrodinger" or "schrödinger":
+                    return quantum.Run(parse, fp, parse.GetValue(dt), outFile, plotFile);
+                case "master":
+                    return master.Run(parse, tEnd, outFile);
                 default:
-                    throw new UserErrorException($"--equation '{eq}' is unknown; use heat or fokker-planck");
+                    throw new UserErrorException($"--equation '{eq}' is unknown; use heat, fokker-planck, master or schrodinger");
             }
         });
         return command;

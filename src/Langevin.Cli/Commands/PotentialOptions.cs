@@ -14,7 +14,7 @@ internal sealed class PotentialOptions
     /// <summary>The library's defaults of a Fokker–Planck solve, which the shared options show.</summary>
     private static readonly FokkerPlanckSolveOptions Defaults = new();
 
-    public Option<string> Potential { get; } = new("--potential") { Description = "Potential V: harmonic (V = θx²/2, Ornstein–Uhlenbeck), double-well (V = h((x/a)² − 1)²), tilted (V = −F·x, or a tilted double well with --barrier).", DefaultValueFactory = _ => "harmonic" };
+    public Option<string> Potential { get; } = new("--potential") { Description = "Potential V: harmonic (V = θx²/2, Ornstein–Uhlenbeck), double-well (V = h((x/a)² − 1)²), tilted (V = −F·x, or a tilted double well with --barrier), or expr:V(x) (NCalc, e.g. expr:x**4/4 - x**2/2).", DefaultValueFactory = _ => "harmonic" };
     public Option<double> Theta { get; } = new("--theta") { Description = "Stiffness θ of the harmonic potential (mean-reversion rate).", DefaultValueFactory = _ => 1.0 };
     public Option<double> Barrier { get; } = new("--barrier") { Description = "Barrier height h of the double well (0 with tilted: a plain slope).", DefaultValueFactory = _ => 1.0 };
     public Option<double> Well { get; } = new("--well") { Description = "Position a of the double-well minima (±a).", DefaultValueFactory = _ => 1.0 };
@@ -41,14 +41,16 @@ internal sealed class PotentialOptions
         command.Add(TEnd);
     }
 
-    public Potential BuildPotential(ParseResult parse) => parse.GetValue(Potential)!.Trim().ToLowerInvariant() switch
+    public Potential BuildPotential(ParseResult parse) => parse.GetValue(Potential)!.Trim() is var text && text.StartsWith("expr:", StringComparison.OrdinalIgnoreCase)
+        ? Pde.FokkerPlanck.Potential.FromExpression(text[5..])
+        : text.ToLowerInvariant() switch
     {
         "harmonic" or "ou" or "ornstein-uhlenbeck" => Pde.FokkerPlanck.Potential.Harmonic(parse.GetValue(Theta)),
         "double-well" or "doublewell" => Pde.FokkerPlanck.Potential.DoubleWell(parse.GetValue(Barrier), parse.GetValue(Well)),
         "tilted" => parse.GetValue(Barrier) > 0 && parse.GetResult(Barrier) is not null
             ? Pde.FokkerPlanck.Potential.Tilted(parse.GetValue(Force), Pde.FokkerPlanck.Potential.DoubleWell(parse.GetValue(Barrier), parse.GetValue(Well)))
             : Pde.FokkerPlanck.Potential.Tilted(parse.GetValue(Force)),
-        var other => throw new UserErrorException($"--potential '{other}' is unknown; use harmonic, double-well or tilted"),
+        var other => throw new UserErrorException($"--potential '{other}' is unknown; use harmonic, double-well, tilted or expr:V(x), e.g. expr:x**4/4 - x**2/2"),
     };
 
     /// <summary>Parses <c>gaussian:mean=M,std=S</c>.</summary>

@@ -51,6 +51,25 @@ public sealed class Potential
             $"double-well(barrier={barrier},a={wellPosition})");
     }
 
+    /// <summary>
+    /// V(x) written as an expression of x, e.g. <c>x**4/4 - x**2/2</c> (NCalc syntax: <see cref="Expressions.ScalarExpression"/>);
+    /// its derivative is the central difference of <see cref="Derivative"/>.
+    /// </summary>
+    /// <exception cref="UserErrorException">When the expression does not parse or uses a name other than x.</exception>
+    public static Potential FromExpression(string text)
+    {
+        var expression = Expressions.ScalarExpression.Parse(text, "the potential V(x)");
+        var other = expression.Names.Where(n => n != "x").ToList();
+        if (other.Count > 0)
+            throw new UserErrorException($"the potential V(x) '{text}' uses {string.Join(", ", other)}; it may use only x (write numbers for the parameters)");
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        return new(x =>
+        {
+            values["x"] = x;
+            return expression.Evaluate(values);
+        }, name: $"V(x) = {text}");
+    }
+
     /// <summary>A potential tilted by a constant force F: V(x) = base(x) − F·x (the drift gains +F).</summary>
     public static Potential Tilted(double force, Potential? basePotential = null)
     {

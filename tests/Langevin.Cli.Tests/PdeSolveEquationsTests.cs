@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Langevin.Cli.Tests;
+
+/// <summary><c>pde solve</c> for the master and Schrödinger equations, and potentials written as expressions.</summary>
+public sealed partial class PdeSolveEquationsTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    /// <summary>
+    /// A coherent state of the harmonic oscillator V = x²/2 (a packet of width 1/√2 at rest at x₀) is at −x₀ after half
+    /// a period (t = π) with the same width; Crank–Nicolson keeps the norm to round-off and is second order, so with
+    /// dt = 0.005 and dx = 0.01 the moments are within 10⁻³.
+    /// </summary>
+    [Fact]
+    public void A_coherent_state_crosses_the_harmonic_well_in_half_a_period()
+    {
+        string output = folder.Combine("psi.csv");
+        var (exit, text, error) = Cli.Run("pde", "solve", "--equation", "schrodinger", "--potential", "expr:0.5*x**2", "--x-min", "-8", "--x-max", "8",
+            "--nx", "1601", "--packet", "center=-2,width=0.7071067811865476,k=0", "--t-end", Math.PI.ToString("R", CultureInfo.InvariantCulture), "--dt", "0.005", "--out", output);
+        Assert.True(exit == 0, error);
+        var match = Moments().Match(text);
+        Assert.True(match.Success, text);
+        Assert.Equal(match.Groups["start"].Value, match.Groups["norm"].Value);
+        Assert.Equal(2, double.Parse(match.Groups["mean"].Value, CultureInfo.InvariantCulture), 1e-3);
+        Assert.Equal(0.5, double.Parse(match.Groups["variance"].Value, CultureInfo.InvariantCulture), 1e-3);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("x,density,phase", lines[0]);
+        Assert.Equal(1602, lines.Length);
+    }
+
+    /// <summary>A three-state chain 0 ⇌ 1 ⇌ 2 with rates 2, 1 and 1, 3 is in detailed balance at (3, 6, 2)/11.</summary>
+    [Fact]
+    public void A_rate_table_relaxes_to_its_detailed_balance()
+    {
+        string table = folder.Combine("rates.csv"), output = folder.Combine("p.csv");
+        File.WriteAllText(table, "from,to,rate\n0,1,2\n1,0,1\n1,2,1\n2,1,3\n");
+        var (exit, _, error) = Cli.Run("pde", "solve", "--equation", "master", "--rate-table", table, "--t-end", "60", "--out", output);
+        Assert.True(exit == 0, error);
+        var p = File.ReadAllLines(output).Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(3 / 11.0, p[0], 1e-12);
+        Assert.Equal(6 / 11.0, p[1], 1e-12);
+        Assert.Equal(2 / 11.0, p[2], 1e-12);
+    }
+
+    [Fact]
+    public void A_named_network_gives_its_poisson_mean()
+    {
+        var (exit, text, error) = Cli.Run("pde", "solve", "--equation", "master", "--network", "birth-death", "--rates", "birth=10,death=1", "--t-end", "2", "--out", folder.Combine("bd.csv"));
+        Assert.True(exit == 0, error);
+        // Poisson with mean 10(1 − e⁻²) = 8.64665.
+        Assert.Contains("A: mean 8.64665, variance 8.64665", text);
+    }
+
+    /// <summary>The solver reads V at the nodes only, so the double well written out gives the built-in's density exactly.</summary>
+    [Fact]
+    public void A_potential_written_as_an_expression_solves_like_the_built_in_one()
+    {
+        string builtIn = folder.Combine("a.csv"), written = folder.Combine("b.csv");
+        Assert.Equal(0, Cli.Run("pde", "solve", "--equation", "fokker-planck", "--potential", "double-well", "--barrier", "1", "--well", "1", "--t-end", "2", "--out", builtIn).Exit);
+        Assert.Equal(0, Cli.Run("pde", "solve", "--equation", "fokker-planck", "--potential", "expr:(x**2 - 1)**2", "--t-end", "2", "--out", written).Exit);
+        var a = File.ReadAllLines(builtIn).Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        var b = File.ReadAllLines(written).Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i], 1e-12);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--equation", "master", "--t-end", "1" }, "needs either --network (with --rates, --start) or --rate-table")]
+    [InlineData(new[] { "--equation", "fokker-planck", "--potential", "expr:x^2" }, "write powers as x**2 or Pow(x, 2)")]
+    [InlineData(new[] { "--equation", "fokker-planck", "--potential", "expr:a*x**2" }, "uses a; it may use only x")]
+    [InlineData(new[] { "--equation", "schrodinger", "--packet", "centre=1" }, "--packet: 'centre' is not center, width or k")]
+    [InlineData(new[] { "--equation", "navier-stokes" }, "use heat, fokker-planck, master or schrodinger")]
+    public void Bad_input_is_one_line_and_exit_code_2(string[] args, string expected)
+    {
+        var (exit, _, error) = Cli.Run(["pde", "solve", "--out", folder.Combine("x.csv"), .. args]);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [GeneratedRegex(@"norm = (?<norm>[0-9.]+) \(from (?<start>[0-9.]+)\), <x> = (?<mean>[-0-9.Ee]+), var x = (?<variance>[-0-9.Ee]+)")]
+    private static partial Regex Moments();
+}
