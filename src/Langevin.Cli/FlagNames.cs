@@ -52,6 +52,8 @@ internal static class FlagNames
         ["GenerationOptions.Steps"] = "--steps",
         ["HeatDiffusivityFitOptions.TestFraction"] = "--test-fraction",
         ["HeatProblem.Diffusivity"] = "--alpha",
+        ["HeatSolveOptions.InitialValues"] = "--initial",
+        ["HeatSolveOptions.PointsY"] = "--ny",
         ["HeatSolver.dt"] = "--dt",
         ["HeatSolver.scheme"] = "--scheme",
         ["HeatSolver.t1"] = "--t-end",

@@ -16,15 +16,11 @@ internal static class PdeSolveCommand
         var heat = new HeatSolveOptions();
         var equation = new Option<string>("--equation") { Description = "heat, fokker-planck, master or schrodinger.", DefaultValueFactory = _ => "heat" };
         var length = new Option<double>("--length") { Description = "Heat: rod length L (the rod is [0, L]).", DefaultValueFactory = _ => heat.Length };
-        var alpha = new Option<double>("--alpha") { Description = "Heat: diffusivity α (length²/time).", DefaultValueFactory = _ => heat.Diffusivity };
         var dt = new Option<double?>("--dt") { Description = "Time step (heat default 0.01; Fokker–Planck default t-end/1000)." };
-        var left = new Option<double>("--left-value") { Description = "Heat: fixed temperature at x = 0.", DefaultValueFactory = _ => heat.LeftValue };
-        var right = new Option<double>("--right-value") { Description = "Heat: fixed temperature at x = L.", DefaultValueFactory = _ => heat.RightValue };
         var ny = new Option<int?>("--ny") { Description = "Heat in 2D: grid points along y including both ends (the plate is [0, L] × [0, W]); omit for a 1D rod." };
         var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => heat.Width };
-        var bottom = new Option<double>("--bottom-value") { Description = "Heat in 2D: fixed temperature at y = 0 (corners take the left/right values).", DefaultValueFactory = _ => heat.BottomValue };
-        var top = new Option<double>("--top-value") { Description = "Heat in 2D: fixed temperature at y = W.", DefaultValueFactory = _ => heat.TopValue };
-        var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform); fokker-planck: gaussian:mean=M,std=S." };
+        var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform), expr:u0(x[,y]) or csv:FILE (x[,y],u on the grid, as --out writes it); fokker-planck: gaussian:mean=M,std=S." };
+        var fields = new HeatFieldOptions();
         var scheme = TypedOptions.Choice("--scheme", "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", "auto",
             ("auto", Scheme.Auto), ("explicit", Scheme.Explicit), ("ftcs", Scheme.Explicit), ("implicit", Scheme.Implicit), ("implicit-euler", Scheme.Implicit),
             ("backward-euler", Scheme.Implicit), ("crank-nicolson", Scheme.CrankNicolson), ("cn", Scheme.CrankNicolson));
@@ -35,7 +31,8 @@ internal static class PdeSolveCommand
         var steady = new Option<double?>("--steady-state") { Description = "Stop early once |∂u/∂t| ≤ this everywhere (checked every t-end/1000).", HelpName = "ATOL" };
         var fp = new PotentialOptions();
         var command = new Command("solve", "Solve to --t-end and write the final field. --nx counts grid points including both ends (L = 1, --nx 10 gives dx = 1/9).")
-        { equation, length, alpha, dt, left, right, ny, width, bottom, top, scheme, outPath, plot, snapshots, snapshotEvery, steady };
+        { equation, length, dt, ny, width, scheme, outPath, plot, snapshots, snapshotEvery, steady };
+        fields.AddTo(command);
         fp.AddTo(command);
         command.Options.Remove(fp.Initial);
         command.Add(initial);
@@ -57,19 +54,14 @@ internal static class PdeSolveCommand
             {
                 case "heat":
                     {
-                        double u0 = 0;
-                        string? init = parse.GetValue(initial);
-                        if (init is not null && !double.TryParse(init, NumberStyles.Float, CultureInfo.InvariantCulture, out u0))
-                            throw new UserErrorException($"--initial '{init}' must be a number for the heat equation (a uniform initial temperature)");
                         // An option with a default always has a result; Implicit says the user did not type it.
-                        if (parse.GetValue(ny) is null && (parse.GetResult(bottom) is { Implicit: false } || parse.GetResult(top) is { Implicit: false } || parse.GetResult(width) is { Implicit: false }))
+                        if (parse.GetValue(ny) is null && (fields.PlateWallsGiven(parse) || parse.GetResult(width) is { Implicit: false }))
                             throw new UserErrorException("--width, --bottom-value and --top-value describe a 2D plate; add --ny N (or drop them for a 1D rod)");
-                        var options = new HeatSolveOptions
+                        var options = fields.Apply(parse, new HeatSolveOptions
                         {
-                            Length = parse.GetValue(length), Points = nx, Diffusivity = parse.GetValue(alpha), LeftValue = parse.GetValue(left), RightValue = parse.GetValue(right),
-                            PointsY = parse.GetValue(ny), Width = parse.GetValue(width), BottomValue = parse.GetValue(bottom), TopValue = parse.GetValue(top),
-                            Initial = u0, TimeStep = parse.GetValue(dt) ?? new HeatSolveOptions().TimeStep, Scheme = chosen, EndTime = tEnd,
-                        };
+                            Length = parse.GetValue(length), Points = nx, PointsY = parse.GetValue(ny), Width = parse.GetValue(width),
+                            TimeStep = parse.GetValue(dt) ?? new HeatSolveOptions().TimeStep, Scheme = chosen, EndTime = tEnd,
+                        }, parse.GetValue(initial));
                         var solution = HeatSolveJob.Run(options, trackers);
                         var (grid, u) = (solution.Field.Grid, solution.Field.Values);
                         output.WriteLine($"scheme: {solution.SchemeDescription}");

@@ -8,7 +8,8 @@ namespace Langevin.Pde.Expressions;
 /// A real-valued expression such as <c>theta*(mu - x)</c> or <c>s*Sqrt(x)</c>, parsed once by NCalc and evaluated with
 /// named values. Functions are NCalc's (Abs, Exp, Ln, Log10, Pow, Sqrt, Sin, Cos, Tan, Max, Min, …; any case); powers are
 /// written <c>x**2</c> or <c>Pow(x, 2)</c>, because <c>^</c> is NCalc's bitwise exclusive or and would silently give
-/// integers, so it is refused.
+/// integers, so it is refused. The names <c>pi</c> and <c>e</c> are the constants π and e. Evaluation holds a lock:
+/// NCalc binds values to the expression object, so one expression evaluates one point at a time.
 /// </summary>
 public sealed class ScalarExpression
 {
@@ -42,7 +43,8 @@ public sealed class ScalarExpression
         try
         {
             if (expression.HasErrors()) throw new UserErrorException($"{role} '{text}' does not parse: {FirstLine(expression.Error?.Message)}");
-            names = expression.GetParameterNames().Distinct(StringComparer.Ordinal).ToList();
+            names = expression.GetParameterNames().Distinct(StringComparer.Ordinal).Where(n => !Constants.ContainsKey(n)).ToList();
+            foreach (var (constant, value) in Constants) expression.Parameters[constant] = value;
             var unknown = expression.GetFunctionNames().Where(f => !Known.Contains(f)).ToList();
             if (unknown.Count > 0)
                 throw new UserErrorException($"{role} '{text}' calls unknown function {string.Join(", ", unknown)}; use Abs, Exp, Ln, Log10, Pow, Sqrt, Sin, Cos, Tan, Tanh, Max, Min, Sign");
@@ -59,7 +61,36 @@ public sealed class ScalarExpression
     public double Evaluate(IReadOnlyDictionary<string, double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        foreach (string name in Names) expression.Parameters[name] = values[name];
+        lock (expression)
+        {
+            foreach (string name in Names) expression.Parameters[name] = values[name];
+            return Result();
+        }
+    }
+
+    /// <summary>The value with <paramref name="names"/>[i] bound to <paramref name="values"/>[i] (names the expression does
+    /// not use are ignored).</summary>
+    public double Evaluate(ReadOnlySpan<string> names, ReadOnlySpan<double> values)
+    {
+        lock (expression)
+        {
+            for (int i = 0; i < names.Length; i++) expression.Parameters[names[i]] = values[i];
+            return Result();
+        }
+    }
+
+    /// <summary>Refuses any name outside <paramref name="allowed"/> with one line saying which may be used.</summary>
+    /// <exception cref="UserErrorException">When the expression uses another name.</exception>
+    public ScalarExpression Using(string role, params string[] allowed)
+    {
+        var other = Names.Where(n => !allowed.Contains(n)).ToList();
+        if (other.Count > 0)
+            throw new UserErrorException($"{role} '{Text}' uses {string.Join(", ", other)}; it may use only {string.Join(", ", allowed)} (and pi, e)");
+        return this;
+    }
+
+    private double Result()
+    {
         object? result = expression.Evaluate();
         return result switch
         {
@@ -68,6 +99,8 @@ public sealed class ScalarExpression
             _ => throw new UserErrorException($"'{Text}' gives {result ?? "nothing"}, not a number; write an arithmetic expression"),
         };
     }
+
+    private static readonly Dictionary<string, double> Constants = new(StringComparer.Ordinal) { ["pi"] = Math.PI, ["e"] = Math.E };
 
     private static string FirstLine(string? message) => (message ?? "syntax error").Split('\n')[0].Trim().TrimEnd('.');
 

@@ -58,16 +58,9 @@ public sealed class Potential
     /// <exception cref="UserErrorException">When the expression does not parse or uses a name other than x.</exception>
     public static Potential FromExpression(string text)
     {
-        var expression = Expressions.ScalarExpression.Parse(text, "the potential V(x)");
-        var other = expression.Names.Where(n => n != "x").ToList();
-        if (other.Count > 0)
-            throw new UserErrorException($"the potential V(x) '{text}' uses {string.Join(", ", other)}; it may use only x (write numbers for the parameters)");
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        return new(x =>
-        {
-            values["x"] = x;
-            return expression.Evaluate(values);
-        }, name: $"V(x) = {text}");
+        var expression = Expressions.ScalarExpression.Parse(text, "the potential V(x)").Using("the potential V(x)", "x");
+        string[] names = ["x"];
+        return new(x => expression.Evaluate(names, [x]), name: $"V(x) = {text}");
     }
 
     /// <summary>A potential tilted by a constant force F: V(x) = base(x) − F·x (the drift gains +F).</summary>

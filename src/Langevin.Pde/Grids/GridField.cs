@@ -22,6 +22,53 @@ public sealed record GridField(Grid Grid, double[] Values)
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
+    /// <summary>
+    /// Reads a field on <paramref name="grid"/> from CSV with columns x[,y[,z]] and one value column (the last), one row
+    /// per node in any order, as <see cref="WriteCsv"/> writes it: a field saved from one solve starts another.
+    /// </summary>
+    /// <exception cref="UserErrorException">When the file is missing, a cell is not a number, a row is not at a grid node,
+    /// or a node has no row or two.</exception>
+    public static GridField ReadCsv(string path, Grid grid)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(grid);
+        if (!File.Exists(path)) throw new UserErrorException($"field file '{path}' does not exist; check the path");
+        var lines = File.ReadAllLines(path);
+        int d = grid.Dimension;
+        var header = lines.Length > 0 ? lines[0].Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToArray() : [];
+        if (header.Length < d + 1 || !header.Take(d).SequenceEqual(AxisNames.Take(d)))
+            throw new UserErrorException($"{path}: the header must start with {string.Join(",", AxisNames.Take(d))} and end with the value column (e.g. {string.Join(",", AxisNames.Take(d))},u)");
+        var values = new double[grid.Count];
+        var seen = new bool[grid.Count];
+        Span<int> index = stackalloc int[3];
+        for (int line = 1; line < lines.Length; line++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[line])) continue;
+            var cells = lines[line].Split(',');
+            if (cells.Length != header.Length) throw new UserErrorException($"{path} line {line + 1}: {cells.Length} cells, the header has {header.Length}");
+            int k = 0;
+            for (int a = 0; a < d; a++)
+            {
+                var axis = grid.Axes[a];
+                if (!double.TryParse(cells[a], NumberStyles.Float, CultureInfo.InvariantCulture, out double c))
+                    throw new UserErrorException($"{path} line {line + 1}: '{cells[a].Trim()}' in column '{header[a]}' is not a number");
+                double position = (c - axis.Min) / axis.Spacing;
+                index[a] = (int)Math.Round(position);
+                if (Math.Abs(position - index[a]) > 1e-6 || index[a] < 0 || index[a] >= axis.Points)
+                    throw new UserErrorException($"{path} line {line + 1}: {header[a]} = {c} is not a node of the grid ({axis.Points} points from {axis.Min} with spacing {axis.Spacing:G6}); write the field on the solve's grid");
+                k += index[a] * grid.Stride(a);
+            }
+            if (!double.TryParse(cells[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+                throw new UserErrorException($"{path} line {line + 1}: '{cells[^1].Trim()}' in column '{header[^1]}' is not a finite number");
+            if (seen[k]) throw new UserErrorException($"{path} line {line + 1}: this node was already given");
+            seen[k] = true;
+            values[k] = value;
+        }
+        int missing = seen.Count(v => !v);
+        if (missing > 0) throw new UserErrorException($"{path} gives {grid.Count - missing} of the grid's {grid.Count} nodes; give a value at every node");
+        return new GridField(grid, values);
+    }
+
     /// <summary>Appends one row per node, each starting with <paramref name="time"/> when it is given.</summary>
     internal void AppendRows(StringBuilder text, double? time)
     {

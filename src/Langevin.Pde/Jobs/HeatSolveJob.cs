@@ -8,7 +8,9 @@ namespace Langevin.Pde.Jobs;
 
 /// <summary>
 /// Options of <see cref="HeatSolveJob"/>: a rod [0, L] with fixed end values or, with <see cref="PointsY"/>, a plate
-/// [0, L] × [0, W] with one fixed value per side, from a uniform initial temperature, to <see cref="EndTime"/>.
+/// [0, L] × [0, W] with one fixed value per side, from an initial temperature, to <see cref="EndTime"/>. The constants
+/// are the simple case; α(x), a source f(x, t), an initial field and time-dependent wall values may be given as
+/// functions (<see cref="Expressions.FieldExpressions"/> makes them from text) or, for the initial field, as values.
 /// </summary>
 public sealed record HeatSolveOptions
 {
@@ -39,8 +41,23 @@ public sealed record HeatSolveOptions
     /// <summary>Fixed temperature at y = W.</summary>
     public double TopValue { get; init; }
 
-    /// <summary>Uniform initial temperature.</summary>
+    /// <summary>Uniform initial temperature (when neither <see cref="InitialField"/> nor <see cref="InitialValues"/> is given).</summary>
     public double Initial { get; init; }
+
+    /// <summary>The initial temperature as a function of position.</summary>
+    public SpatialFunction? InitialField { get; init; }
+
+    /// <summary>The initial temperature at every grid node, in the grid's order (<see cref="GridField.ReadCsv"/> reads them).</summary>
+    public double[]? InitialValues { get; init; }
+
+    /// <summary>Space-dependent diffusivity α(x) ≥ 0 (replaces <see cref="Diffusivity"/>).</summary>
+    public SpatialFunction? DiffusivityField { get; init; }
+
+    /// <summary>A source f(x, t) in units of u per unit time.</summary>
+    public SpaceTimeFunction? Source { get; init; }
+
+    /// <summary>Time-dependent wall values, replacing the constants: left, right, bottom, top (null entries keep theirs).</summary>
+    public WallValues? WallValuesAt { get; init; }
 
     /// <summary>Time step (the last one shrinks to land on the end and on tracker times).</summary>
     public double TimeStep { get; init; } = 0.01;
@@ -55,13 +72,41 @@ public sealed record HeatSolveOptions
     /// <exception cref="UserErrorException">For a grid or diffusivity that cannot be solved.</exception>
     public HeatProblem Problem()
     {
-        if (PointsY is not { } ny) return HeatProblem.Rod(Length, Points, Diffusivity, LeftValue, RightValue);
+        BoundaryCondition Wall(double constant, Func<double, double>? at) => at is null ? BoundaryCondition.Dirichlet(constant) : BoundaryCondition.Dirichlet(at);
+        var x = new AxisBoundaries(Wall(LeftValue, WallValuesAt?.Left), Wall(RightValue, WallValuesAt?.Right));
         // Corner nodes belong to both walls; HeatProblem gives them to the x walls (left/right), which only the corners
         // themselves see: the five-point stencil of an interior node never reaches a corner.
+        if (PointsY is not { } ny)
+        {
+            if (WallValuesAt?.Bottom is not null || WallValuesAt?.Top is not null)
+                throw new UserErrorException("bottom and top wall values belong to a plate; give {HeatSolveOptions.PointsY} or drop them");
+            return new HeatProblem(Grid.Line(0, Length, Points), x) { Diffusivity = Diffusivity, DiffusivityField = DiffusivityField, Source = Source };
+        }
         var grid = new Grid(new Axis(0, Length, Points), new Axis(0, Width, ny));
-        return new HeatProblem(grid, AxisBoundaries.Fixed(LeftValue, RightValue), AxisBoundaries.Fixed(BottomValue, TopValue)) { Diffusivity = Diffusivity };
+        var y = new AxisBoundaries(Wall(BottomValue, WallValuesAt?.Bottom), Wall(TopValue, WallValuesAt?.Top));
+        return new HeatProblem(grid, x, y) { Diffusivity = Diffusivity, DiffusivityField = DiffusivityField, Source = Source };
+    }
+
+    /// <summary>The initial field on <paramref name="grid"/>.</summary>
+    /// <exception cref="UserErrorException">When both an initial function and values are given, or the values do not fit the grid.</exception>
+    public double[] InitialOn(Grid grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        if (InitialField is not null && InitialValues is not null)
+            throw new UserErrorException("give the initial temperature as a function or as values, not both ({HeatSolveOptions.InitialValues})");
+        if (InitialValues is { } values)
+            return values.Length == grid.Count ? (double[])values.Clone()
+                : throw new UserErrorException($"the initial values have {values.Length} entries, the grid has {grid.Count} nodes; fix {{HeatSolveOptions.InitialValues}}");
+        return grid.Sample(InitialField ?? (_ => Initial));
     }
 }
+
+/// <summary>Wall values as functions of time for <see cref="HeatSolveOptions.WallValuesAt"/>; null keeps the constant.</summary>
+/// <param name="Left">At x = 0.</param>
+/// <param name="Right">At x = L.</param>
+/// <param name="Bottom">At y = 0 (plates).</param>
+/// <param name="Top">At y = W (plates).</param>
+public sealed record WallValues(Func<double, double>? Left = null, Func<double, double>? Right = null, Func<double, double>? Bottom = null, Func<double, double>? Top = null);
 
 /// <summary>The end of a solve: the field, how the run went, and which scheme ran.</summary>
 /// <param name="Field">The field at <see cref="TrackedRun.End"/>.</param>
@@ -80,7 +125,7 @@ public static class HeatSolveJob
         ArgumentNullException.ThrowIfNull(options);
         var problem = options.Problem();
         var solver = HeatSolver.Create(problem, options.TimeStep, options.Scheme);
-        var u = problem.Grid.Sample(_ => options.Initial);
+        var u = options.InitialOn(problem.Grid);
         var run = solver.Solve(u, 0, options.EndTime, trackers ?? []);
         return new FieldSolution(new GridField(problem.Grid, u), run, solver.Scheme, solver.Description);
     }

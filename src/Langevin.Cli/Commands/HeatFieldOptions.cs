@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using Langevin.Pde.Expressions;
+using Langevin.Pde.Grids;
+using Langevin.Pde.Jobs;
+
+namespace Langevin.Cli.Commands;
+
+/// <summary>
+/// The heat equation's coefficient, wall, source and initial-field flags of <c>pde solve</c>: each takes a number or
+/// <c>expr:…</c> (NCalc, in x and y on a plate, t for walls and sources); the initial field also <c>csv:FILE</c>, a field
+/// written by an earlier solve. They map onto <see cref="HeatSolveOptions"/>.
+/// </summary>
+internal sealed class HeatFieldOptions
+{
+    private static readonly HeatSolveOptions Defaults = new();
+
+    public Option<string> Alpha { get; } = Text("--alpha", "Heat: diffusivity α (length²/time): a number or expr:α(x[,y]), e.g. expr:1 + 0.5*x.", Defaults.Diffusivity);
+
+    public Option<string> Left { get; } = Text("--left-value", "Heat: temperature at x = 0: a number or expr:g(t).", Defaults.LeftValue);
+
+    public Option<string> Right { get; } = Text("--right-value", "Heat: temperature at x = L: a number or expr:g(t).", Defaults.RightValue);
+
+    public Option<string> Bottom { get; } = Text("--bottom-value", "Heat in 2D: temperature at y = 0 (corners take the left/right values): a number or expr:g(t).", Defaults.BottomValue);
+
+    public Option<string> Top { get; } = Text("--top-value", "Heat in 2D: temperature at y = W: a number or expr:g(t).", Defaults.TopValue);
+
+    public Option<string?> Source { get; } = new("--source") { Description = "Heat: a source f in u per unit time: a number or expr:f(x[,y],t), e.g. expr:Sin(pi*x)*Exp(-t).", HelpName = "F" };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Alpha);
+        command.Add(Left);
+        command.Add(Right);
+        command.Add(Bottom);
+        command.Add(Top);
+        command.Add(Source);
+    }
+
+    /// <summary>Whether a plate-only flag (bottom, top) was typed.</summary>
+    public bool PlateWallsGiven(ParseResult parse) => parse.GetResult(Bottom) is { Implicit: false } || parse.GetResult(Top) is { Implicit: false };
+
+    /// <summary>The options with the flags' coefficients, walls, source and initial field (<paramref name="initial"/>: the
+    /// --initial text, or null for the default).</summary>
+    public HeatSolveOptions Apply(ParseResult parse, HeatSolveOptions options, string? initial)
+    {
+        int dimension = options.PointsY is null ? 1 : 2;
+        string space = dimension == 1 ? "x" : "x, y";
+        var (alpha, alphaField) = Number(parse.GetValue(Alpha)!, "--alpha", t => FieldExpressions.Spatial(t, $"--alpha α({space})", dimension));
+        var (left, leftAt) = Number(parse.GetValue(Left)!, "--left-value", t => FieldExpressions.OfTime(t, "--left-value g(t)"));
+        var (right, rightAt) = Number(parse.GetValue(Right)!, "--right-value", t => FieldExpressions.OfTime(t, "--right-value g(t)"));
+        var (bottom, bottomAt) = Number(parse.GetValue(Bottom)!, "--bottom-value", t => FieldExpressions.OfTime(t, "--bottom-value g(t)"));
+        var (top, topAt) = Number(parse.GetValue(Top)!, "--top-value", t => FieldExpressions.OfTime(t, "--top-value g(t)"));
+        SpaceTimeFunction? source = null;
+        if (parse.GetValue(Source) is { } sourceText)
+        {
+            var (constant, field) = Number(sourceText, "--source", t => FieldExpressions.SpaceTime(t, $"--source f({space}, t)", dimension));
+            source = field ?? ((_, _) => constant);
+        }
+        var result = options with
+        {
+            Diffusivity = alpha, DiffusivityField = alphaField, LeftValue = left, RightValue = right, BottomValue = bottom, TopValue = top, Source = source,
+            WallValuesAt = (leftAt ?? rightAt ?? bottomAt ?? topAt) is null ? null : new WallValues(leftAt, rightAt, bottomAt, topAt),
+        };
+        if (initial is null) return result;
+        string trimmed = initial.Trim();
+        if (trimmed.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+            return result with { InitialValues = GridField.ReadCsv(trimmed[4..].Trim(), result.Problem().Grid).Values };
+        var (u0, u0Field) = Number(trimmed, "--initial", t => FieldExpressions.Spatial(t, $"--initial u0({space})", dimension), "a number, expr:u0(x) or csv:FILE");
+        return result with { Initial = u0, InitialField = u0Field };
+    }
+
+    /// <summary>A number, or <c>expr:…</c> made into a function by <paramref name="expression"/>.</summary>
+    private static (double Constant, T? Function) Number<T>(string text, string flag, Func<string, T> expression, string forms = "a number or expr:…") where T : class
+    {
+        string trimmed = text.Trim();
+        if (trimmed.StartsWith("expr:", StringComparison.OrdinalIgnoreCase)) return (double.NaN, expression(trimmed[5..]));
+        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)) return (value, null);
+        throw new UserErrorException($"{flag} '{text}' is not {forms}");
+    }
+
+    private static Option<string> Text(string name, string description, double fallback) =>
+        new(name) { Description = description, DefaultValueFactory = _ => fallback.ToString("R", CultureInfo.InvariantCulture) };
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Langevin.Cli.Tests;
+
+/// <summary><c>pde solve --equation heat</c> with α(x), sources, initial fields and wall values written as expressions or files.</summary>
+public sealed class HeatFieldsTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private static double[][] Rows(string path) =>
+        File.ReadAllLines(path).Skip(1).Select(l => l.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+
+    /// <summary>
+    /// A manufactured solution u = sin(πx)e^{−t} + x·t of u_t = ∂ₓ((1 + x)∂ₓu) + f, with f worked out by hand, the left wall
+    /// at 0 and the right wall at g(t) = t: Crank–Nicolson is second order, so halving dx (dt small) divides the error by
+    /// about 4 (3.3–4.8 allowed).
+    /// </summary>
+    [Fact]
+    public void A_manufactured_solution_converges_at_second_order()
+    {
+        const string source = "expr:Exp(-t)*((1 + x)*pi**2*Sin(pi*x) - pi*Cos(pi*x) - Sin(pi*x)) + x - t";
+        double Error(int points)
+        {
+            string output = folder.Combine($"u{points}.csv");
+            var (exit, _, error) = Cli.Run("pde", "solve", "--equation", "heat", "--nx", points.ToString(CultureInfo.InvariantCulture), "--alpha", "expr:1 + x",
+                "--source", source, "--initial", "expr:Sin(pi*x)", "--left-value", "0", "--right-value", "expr:t", "--dt", "0.00025", "--t-end", "0.5",
+                "--scheme", "crank-nicolson", "--out", output);
+            Assert.True(exit == 0, error);
+            return Rows(output).Max(r => Math.Abs(r[1] - (Math.Sin(Math.PI * r[0]) * Math.Exp(-0.5) + r[0] * 0.5)));
+        }
+        double coarse = Error(21), fine = Error(41);
+        Assert.InRange(coarse / fine, 3.3, 4.8);
+        Assert.True(fine < 1e-3, $"error {fine}");
+    }
+
+    /// <summary>The plate's first mode sin(πx)sin(πy) decays as e^{−2π²t}.</summary>
+    [Fact]
+    public void A_plate_started_from_an_expression_decays_as_its_mode()
+    {
+        string output = folder.Combine("plate.csv");
+        var (exit, _, error) = Cli.Run("pde", "solve", "--equation", "heat", "--nx", "41", "--ny", "41", "--initial", "expr:Sin(pi*x)*Sin(pi*y)",
+            "--dt", "0.0005", "--t-end", "0.05", "--scheme", "crank-nicolson", "--out", output);
+        Assert.True(exit == 0, error);
+        double decay = Math.Exp(-2 * Math.PI * Math.PI * 0.05);
+        // h = 1/40: the five-point Laplacian's eigenvalue is within 2·π⁴h²/12 of −2π², so e^{λt} is within ~0.5 % of the decay.
+        Assert.All(Rows(output), r => Assert.Equal(decay * Math.Sin(Math.PI * r[0]) * Math.Sin(Math.PI * r[1]), r[2], 3e-3));
+    }
+
+    /// <summary>A field written by one solve starts the next: two implicit solves of 0.1 equal one of 0.2.</summary>
+    [Fact]
+    public void A_field_saved_by_one_solve_starts_another()
+    {
+        string half = folder.Combine("half.csv"), twice = folder.Combine("twice.csv"), once = folder.Combine("once.csv");
+        string[] rod = ["pde", "solve", "--equation", "heat", "--nx", "51", "--left-value", "1", "--dt", "0.001", "--scheme", "implicit", "--initial", "expr:x*(1 - x)"];
+        Assert.Equal(0, Cli.Run([.. rod, "--t-end", "0.1", "--out", half]).Exit);
+        Assert.Equal(0, Cli.Run([.. rod[..^2], "--initial", "csv:" + half, "--t-end", "0.1", "--out", twice]).Exit);
+        Assert.Equal(0, Cli.Run([.. rod, "--t-end", "0.2", "--out", once]).Exit);
+        var a = Rows(twice);
+        var b = Rows(once);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(b[i][1], a[i][1], 1e-13);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--alpha", "expr:x*y" }, "--alpha α(x) 'x*y' uses y; it may use only x (and pi, e)")]
+    [InlineData(new[] { "--left-value", "expr:x" }, "--left-value g(t) 'x' uses x; it may use only t")]
+    [InlineData(new[] { "--initial", "warm" }, "--initial 'warm' is not a number, expr:u0(x) or csv:FILE")]
+    [InlineData(new[] { "--initial", "csv:/nonexistent/field.csv" }, "field file '/nonexistent/field.csv' does not exist")]
+    [InlineData(new[] { "--source", "expr:Sin(" }, "does not parse")]
+    public void Bad_fields_are_one_line_and_exit_code_2(string[] args, string expected)
+    {
+        var (exit, _, error) = Cli.Run(["pde", "solve", "--equation", "heat", "--nx", "11", "--out", folder.Combine("x.csv"), .. args]);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}
