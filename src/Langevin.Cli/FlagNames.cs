@@ -42,6 +42,8 @@ internal static class FlagNames
         ["FokkerPlanckFitOptions.Loss"] = "--loss",
         ["FokkerPlanckFitOptions.TestFraction"] = "--test-fraction",
         ["FokkerPlanckProblem.diffusion"] = "--diffusion",
+        ["FokkerPlanckSolveOptions.PotentialField"] = "--potential",
+        ["FokkerPlanckSolveOptions.YMax"] = "--y-max",
         ["FokkerPlanckSolver.dt"] = "--dt",
         ["FokkerPlanckSolver.scheme"] = "--scheme",
         ["FokkerPlanckSolver.t1"] = "--t-end",

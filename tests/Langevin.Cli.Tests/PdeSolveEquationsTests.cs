@@ -68,7 +68,29 @@ public sealed partial class PdeSolveEquationsTests : IDisposable
         for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i], 1e-12);
     }
 
+    /// <summary>
+    /// The 2D Ornstein–Uhlenbeck density in V = (x² + 2y²)/2 with D = 0.5 stays normal: from mean (2, −1) and variance
+    /// 0.25 it has mean (2e^{−t}, −e^{−2t}) and variances 0.25e^{−2θt} + (D/θ)(1 − e^{−2θt}) for θ = 1, 2. Implicit Euler
+    /// (dt = 0.001) and the grid (h = 0.125) keep the moments within 5·10⁻³.
+    /// </summary>
+    [Fact]
+    public void A_2d_fokker_planck_density_relaxes_as_the_ornstein_uhlenbeck_process()
+    {
+        var (exit, text, error) = Cli.Run("pde", "solve", "--equation", "fokker-planck", "--nx", "81", "--ny", "81", "--potential", "expr:(x**2 + 2*y**2)/2",
+            "--diffusion", "0.5", "--initial", "gaussian:mean=2,std=0.5,mean-y=-1", "--dt", "0.001", "--t-end", "1", "--out", folder.Combine("p.csv"));
+        Assert.True(exit == 0, error);
+        var match = Moments2D().Match(text);
+        Assert.True(match.Success, text);
+        double Value(string group) => double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(1.0, Value("mass"), 1e-12);
+        Assert.Equal(2 * Math.Exp(-1), Value("mx"), 5e-3);
+        Assert.Equal(-Math.Exp(-2), Value("my"), 5e-3);
+        Assert.Equal(0.25 * Math.Exp(-2) + 0.5 * (1 - Math.Exp(-2)), Value("vx"), 5e-3);
+        Assert.Equal(0.25 * Math.Exp(-4) + 0.25 * (1 - Math.Exp(-4)), Value("vy"), 5e-3);
+    }
+
     [Theory]
+    [InlineData(new[] { "--equation", "fokker-planck", "--ny", "11", "--potential", "harmonic" }, "a 2D Fokker–Planck solve (--ny) takes --potential expr:V(x,y)")]
     [InlineData(new[] { "--equation", "master", "--t-end", "1" }, "needs either --network (with --rates, --start) or --rate-table")]
     [InlineData(new[] { "--equation", "fokker-planck", "--potential", "expr:x^2" }, "write powers as x**2 or Pow(x, 2)")]
     [InlineData(new[] { "--equation", "fokker-planck", "--potential", "expr:a*x**2" }, "uses a; it may use only x")]
@@ -81,6 +103,9 @@ public sealed partial class PdeSolveEquationsTests : IDisposable
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [GeneratedRegex(@"mass = (?<mass>[0-9.]+), mean = \((?<mx>[-0-9.Ee]+), (?<my>[-0-9.Ee]+)\), variance = \((?<vx>[-0-9.Ee]+), (?<vy>[-0-9.Ee]+)\)")]
+    private static partial Regex Moments2D();
 
     [GeneratedRegex(@"norm = (?<norm>[0-9.]+) \(from (?<start>[0-9.]+)\), <x> = (?<mean>[-0-9.Ee]+), var x = (?<variance>[-0-9.Ee]+)")]
     private static partial Regex Moments();

@@ -17,10 +17,12 @@ internal static class PdeSolveCommand
         var equation = new Option<string>("--equation") { Description = "heat, fokker-planck, master or schrodinger.", DefaultValueFactory = _ => "heat" };
         var length = new Option<double>("--length") { Description = "Heat: rod length L (the rod is [0, L]).", DefaultValueFactory = _ => heat.Length };
         var dt = new Option<double?>("--dt") { Description = "Time step (heat default 0.01; Fokker–Planck default t-end/1000)." };
-        var ny = new Option<int?>("--ny") { Description = "Heat in 2D: grid points along y including both ends (the plate is [0, L] × [0, W]); omit for a 1D rod." };
+        var ny = new Option<int?>("--ny") { Description = "2D: grid points along y including both ends (heat: the plate [0, L] × [0, W]; fokker-planck: [y-min, y-max]); omit for 1D." };
         var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => heat.Width };
         var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform), expr:u0(x[,y]) or csv:FILE (x[,y],u on the grid, as --out writes it); fokker-planck: gaussian:mean=M,std=S." };
         var fields = new HeatFieldOptions();
+        var yMin = new Option<double>("--y-min") { Description = "Fokker–Planck in 2D (--ny): lower y wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().YMin };
+        var yMax = new Option<double>("--y-max") { Description = "Fokker–Planck in 2D (--ny): upper y wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().YMax };
         var scheme = TypedOptions.Choice("--scheme", "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", "auto",
             ("auto", Scheme.Auto), ("explicit", Scheme.Explicit), ("ftcs", Scheme.Explicit), ("implicit", Scheme.Implicit), ("implicit-euler", Scheme.Implicit),
             ("backward-euler", Scheme.Implicit), ("crank-nicolson", Scheme.CrankNicolson), ("cn", Scheme.CrankNicolson));
@@ -31,7 +33,7 @@ internal static class PdeSolveCommand
         var steady = new Option<double?>("--steady-state") { Description = "Stop early once |∂u/∂t| ≤ this everywhere (checked every t-end/1000).", HelpName = "ATOL" };
         var fp = new PotentialOptions();
         var command = new Command("solve", "Solve to --t-end and write the final field. --nx counts grid points including both ends (L = 1, --nx 10 gives dx = 1/9).")
-        { equation, length, dt, ny, width, scheme, outPath, plot, snapshots, snapshotEvery, steady };
+        { equation, length, dt, ny, width, yMin, yMax, scheme, outPath, plot, snapshots, snapshotEvery, steady };
         fields.AddTo(command);
         fp.AddTo(command);
         command.Options.Remove(fp.Initial);
@@ -80,23 +82,46 @@ internal static class PdeSolveCommand
                     }
                 case "fokker-planck" or "fp":
                     {
-                        var potential = fp.BuildPotential(parse);
                         var defaults = new FokkerPlanckSolveOptions();
-                        var (mean, std) = parse.GetValue(initial) is { } text ? PotentialOptions.ParseGaussian(text) : (defaults.InitialMean, defaults.InitialStd);
-                        var result = FokkerPlanckSolveJob.Run(defaults with
+                        var (mean, std, meanY) = parse.GetValue(initial) is { } text ? PotentialOptions.ParseGaussian2D(text) : (defaults.InitialMean, defaults.InitialStd, defaults.InitialMeanY);
+                        var options = defaults with
                         {
-                            Potential = potential, Diffusion = parse.GetValue(fp.Diffusion), XMin = parse.GetValue(fp.XMin), XMax = parse.GetValue(fp.XMax), Points = nx,
-                            InitialMean = mean, InitialStd = std, TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,
-                        }, trackers);
+                            Diffusion = parse.GetValue(fp.Diffusion), XMin = parse.GetValue(fp.XMin), XMax = parse.GetValue(fp.XMax), Points = nx,
+                            InitialMean = mean, InitialStd = std, InitialMeanY = meanY, TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,
+                        };
+                        string name;
+                        if (parse.GetValue(ny) is { } pointsY)
+                        {
+                            // 2D: V(x, y) is an expression; the walls along y are --y-min and --y-max.
+                            string potentialText = parse.GetValue(fp.Potential)!.Trim();
+                            if (!potentialText.StartsWith("expr:", StringComparison.OrdinalIgnoreCase))
+                                throw new UserErrorException($"a 2D Fokker–Planck solve (--ny) takes --potential expr:V(x,y), e.g. expr:(x**2 + 2*y**2)/2; '{potentialText}' is 1D");
+                            options = options with
+                            {
+                                PointsY = pointsY, YMin = parse.GetValue(yMin), YMax = parse.GetValue(yMax),
+                                PotentialField = Pde.Expressions.FieldExpressions.Spatial(potentialText[5..], "--potential V(x, y)", 2),
+                            };
+                            name = $"V(x, y) = {potentialText[5..]}";
+                        }
+                        else
+                        {
+                            options = options with { Potential = fp.BuildPotential(parse) };
+                            name = options.Potential.Name;
+                        }
+                        var result = FokkerPlanckSolveJob.Run(options, trackers);
                         var solution = result.Solution;
                         solution.Field.WriteCsv(outFile, "p");
                         output.WriteLine($"scheme: {solution.SchemeDescription}");
-                        output.WriteLine($"{potential.Name}, D = {result.Problem.Diffusion:G6}: at t = {solution.Run.End:G6} mass = {result.Mass:F12}, mean = {result.Mean:G6}, variance = {result.Variance:G6}; wrote {outFile}");
+                        string Axes(IReadOnlyList<double> values) => values.Count == 1 ? values[0].ToString("G6", CultureInfo.InvariantCulture) : $"({string.Join(", ", values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))})";
+                        output.WriteLine($"{name}, D = {result.Problem.Diffusion:G6}: at t = {solution.Run.End:G6} mass = {result.Mass:F12}, mean = {Axes(result.Means)}, variance = {Axes(result.Variances)}; wrote {outFile}");
                         Report(output, solution.Run, parse.GetValue(snapshots));
                         if (plotFile is not null)
                         {
-                            PdePlots.Profile(plotFile, $"Fokker–Planck, {potential.Name}, t = {solution.Run.End:G4}", "p", solution.Field.Grid.Axes[0].Coordinates(),
-                                ("p(x, t)", solution.Field.Values), ("steady state ∝ exp(−V/D)", result.Problem.SteadyState()));
+                            string title = $"Fokker–Planck, {name}, t = {solution.Run.End:G4}";
+                            if (solution.Field.Grid.Dimension == 1)
+                                PdePlots.Profile(plotFile, title, "p", solution.Field.Grid.Axes[0].Coordinates(),
+                                    ("p(x, t)", solution.Field.Values), ("steady state ∝ exp(−V/D)", result.Problem.SteadyState()));
+                            else PdePlots.Heatmap(plotFile, title, solution.Field.Grid, solution.Field.Values);
                             output.WriteLine($"plot: {plotFile}");
                         }
                         return ExitCodes.Success;

@@ -53,14 +53,21 @@ internal sealed class PotentialOptions
         var other => throw new UserErrorException($"--potential '{other}' is unknown; use harmonic, double-well, tilted or expr:V(x), e.g. expr:x**4/4 - x**2/2"),
     };
 
-    /// <summary>Parses <c>gaussian:mean=M,std=S</c>.</summary>
+    /// <summary>Parses <c>gaussian:mean=M,std=S</c> (and <c>mean-y=…</c> in 2D).</summary>
     public static (double Mean, double Std) ParseGaussian(string text)
     {
-        const string usage = "use --initial gaussian:mean=M,std=S";
+        var (mean, std, _) = ParseGaussian2D(text);
+        return (mean, std);
+    }
+
+    /// <summary>Parses <c>gaussian:mean=M,std=S,mean-y=N</c>.</summary>
+    public static (double Mean, double Std, double MeanY) ParseGaussian2D(string text)
+    {
+        const string usage = "use --initial gaussian:mean=M,std=S (and mean-y=N in 2D)";
         var trimmed = text.Trim();
         if (!trimmed.StartsWith("gaussian:", StringComparison.OrdinalIgnoreCase) && !trimmed.Equals("gaussian", StringComparison.OrdinalIgnoreCase))
             throw new UserErrorException($"--initial '{text}' is not understood; {usage}");
-        double mean = 0, std = 1;
+        double mean = 0, std = 1, meanY = 0;
         string body = trimmed.Contains(':') ? trimmed[(trimmed.IndexOf(':') + 1)..] : "";
         foreach (var part in body.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -71,10 +78,11 @@ internal sealed class PotentialOptions
             {
                 case "mean": mean = value; break;
                 case "std" or "sigma": std = value; break;
+                case "mean-y": meanY = value; break;
                 default: throw new UserErrorException($"--initial: unknown key '{kv[0]}'; {usage}");
             }
         }
         if (!(std > 0)) throw new UserErrorException($"--initial: std must be > 0 (got {std}); {usage}");
-        return (mean, std);
+        return (mean, std, meanY);
     }
 }
