@@ -56,6 +56,7 @@ internal static class FlagNames
         ["HeatProblem.Diffusivity"] = "--alpha",
         ["HeatSolveOptions.InitialValues"] = "--initial",
         ["HeatSolveOptions.PointsY"] = "--ny",
+        ["HeatSolveOptions.PointsZ"] = "--nz",
         ["HeatSolver.dt"] = "--dt",
         ["HeatSolver.scheme"] = "--scheme",
         ["HeatSolver.t1"] = "--t-end",

@@ -48,6 +48,22 @@ public sealed class HeatFieldsTests : IDisposable
         Assert.All(Rows(output), r => Assert.Equal(decay * Math.Sin(Math.PI * r[0]) * Math.Sin(Math.PI * r[1]), r[2], 3e-3));
     }
 
+    /// <summary>The block's first mode sin(πx)sin(πy)sin(πz) decays as e^{−3π²t}; the CSV has x,y,z,u.</summary>
+    [Fact]
+    public void A_block_started_from_an_expression_decays_as_its_mode()
+    {
+        string output = folder.Combine("block.csv"), plot = folder.Combine("block.png");
+        var (exit, text, error) = Cli.Run("pde", "solve", "--equation", "heat", "--nx", "21", "--ny", "21", "--nz", "21", "--initial", "expr:Sin(pi*x)*Sin(pi*y)*Sin(pi*z)",
+            "--dt", "0.0005", "--t-end", "0.03", "--scheme", "crank-nicolson", "--out", output, "--plot", plot);
+        Assert.True(exit == 0, error);
+        Assert.Contains("solved heat equation on 21 × 21 × 21 points (dx = 0.05, dy = 0.05, dz = 0.05)", text);
+        Assert.Equal("x,y,z,u", File.ReadLines(output).First());
+        double decay = Math.Exp(-3 * Math.PI * Math.PI * 0.03);
+        // h = 1/20: the seven-point Laplacian's eigenvalue is within 3·π⁴h²/12 of −3π², about 2 % of e^{λt}'s exponent here.
+        Assert.All(Rows(output), r => Assert.Equal(decay * Math.Sin(Math.PI * r[0]) * Math.Sin(Math.PI * r[1]) * Math.Sin(Math.PI * r[2]), r[3], 1e-2));
+        Assert.True(new FileInfo(plot).Length > 1000);
+    }
+
     /// <summary>A field written by one solve starts the next: two implicit solves of 0.1 equal one of 0.2.</summary>
     [Fact]
     public void A_field_saved_by_one_solve_starts_another()
@@ -68,6 +84,7 @@ public sealed class HeatFieldsTests : IDisposable
     [InlineData(new[] { "--initial", "warm" }, "--initial 'warm' is not a number, expr:u0(x) or csv:FILE")]
     [InlineData(new[] { "--initial", "csv:/nonexistent/field.csv" }, "field file '/nonexistent/field.csv' does not exist")]
     [InlineData(new[] { "--source", "expr:Sin(" }, "does not parse")]
+    [InlineData(new[] { "--front-value", "1" }, "--depth, --front-value and --back-value describe a 3D block; add --nz N")]
     public void Bad_fields_are_one_line_and_exit_code_2(string[] args, string expected)
     {
         var (exit, _, error) = Cli.Run(["pde", "solve", "--equation", "heat", "--nx", "11", "--out", folder.Combine("x.csv"), .. args]);

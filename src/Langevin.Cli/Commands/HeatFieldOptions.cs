@@ -25,6 +25,10 @@ internal sealed class HeatFieldOptions
 
     public Option<string> Top { get; } = Text("--top-value", "Heat in 2D: temperature at y = W: a number or expr:g(t).", Defaults.TopValue);
 
+    public Option<string> Front { get; } = Text("--front-value", "Heat in 3D: temperature at z = 0: a number or expr:g(t).", Defaults.FrontValue);
+
+    public Option<string> Back { get; } = Text("--back-value", "Heat in 3D: temperature at z = depth: a number or expr:g(t).", Defaults.BackValue);
+
     public Option<string?> Source { get; } = new("--source") { Description = "Heat: a source f in u per unit time: a number or expr:f(x[,y],t), e.g. expr:Sin(pi*x)*Exp(-t).", HelpName = "F" };
 
     public void AddTo(Command command)
@@ -34,23 +38,30 @@ internal sealed class HeatFieldOptions
         command.Add(Right);
         command.Add(Bottom);
         command.Add(Top);
+        command.Add(Front);
+        command.Add(Back);
         command.Add(Source);
     }
 
     /// <summary>Whether a plate-only flag (bottom, top) was typed.</summary>
     public bool PlateWallsGiven(ParseResult parse) => parse.GetResult(Bottom) is { Implicit: false } || parse.GetResult(Top) is { Implicit: false };
 
+    /// <summary>Whether a block-only flag (front, back) was typed.</summary>
+    public bool BlockWallsGiven(ParseResult parse) => parse.GetResult(Front) is { Implicit: false } || parse.GetResult(Back) is { Implicit: false };
+
     /// <summary>The options with the flags' coefficients, walls, source and initial field (<paramref name="initial"/>: the
     /// --initial text, or null for the default).</summary>
     public HeatSolveOptions Apply(ParseResult parse, HeatSolveOptions options, string? initial)
     {
-        int dimension = options.PointsY is null ? 1 : 2;
-        string space = dimension == 1 ? "x" : "x, y";
+        int dimension = options.PointsZ is not null ? 3 : options.PointsY is not null ? 2 : 1;
+        string space = dimension switch { 1 => "x", 2 => "x, y", _ => "x, y, z" };
         var (alpha, alphaField) = Number(parse.GetValue(Alpha)!, "--alpha", t => FieldExpressions.Spatial(t, $"--alpha α({space})", dimension));
         var (left, leftAt) = Number(parse.GetValue(Left)!, "--left-value", t => FieldExpressions.OfTime(t, "--left-value g(t)"));
         var (right, rightAt) = Number(parse.GetValue(Right)!, "--right-value", t => FieldExpressions.OfTime(t, "--right-value g(t)"));
         var (bottom, bottomAt) = Number(parse.GetValue(Bottom)!, "--bottom-value", t => FieldExpressions.OfTime(t, "--bottom-value g(t)"));
         var (top, topAt) = Number(parse.GetValue(Top)!, "--top-value", t => FieldExpressions.OfTime(t, "--top-value g(t)"));
+        var (front, frontAt) = Number(parse.GetValue(Front)!, "--front-value", t => FieldExpressions.OfTime(t, "--front-value g(t)"));
+        var (back, backAt) = Number(parse.GetValue(Back)!, "--back-value", t => FieldExpressions.OfTime(t, "--back-value g(t)"));
         SpaceTimeFunction? source = null;
         if (parse.GetValue(Source) is { } sourceText)
         {
@@ -59,14 +70,15 @@ internal sealed class HeatFieldOptions
         }
         var result = options with
         {
-            Diffusivity = alpha, DiffusivityField = alphaField, LeftValue = left, RightValue = right, BottomValue = bottom, TopValue = top, Source = source,
-            WallValuesAt = (leftAt ?? rightAt ?? bottomAt ?? topAt) is null ? null : new WallValues(leftAt, rightAt, bottomAt, topAt),
+            Diffusivity = alpha, DiffusivityField = alphaField, LeftValue = left, RightValue = right, BottomValue = bottom, TopValue = top,
+            FrontValue = front, BackValue = back, Source = source,
+            WallValuesAt = (leftAt ?? rightAt ?? bottomAt ?? topAt ?? frontAt ?? backAt) is null ? null : new WallValues(leftAt, rightAt, bottomAt, topAt, frontAt, backAt),
         };
         if (initial is null) return result;
         string trimmed = initial.Trim();
         if (trimmed.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
             return result with { InitialValues = GridField.ReadCsv(trimmed[4..].Trim(), result.Problem().Grid).Values };
-        var (u0, u0Field) = Number(trimmed, "--initial", t => FieldExpressions.Spatial(t, $"--initial u0({space})", dimension), "a number, expr:u0(x) or csv:FILE");
+        var (u0, u0Field) = Number(trimmed, "--initial", t => FieldExpressions.Spatial(t, $"--initial u0({space})", dimension), $"a number, expr:u0({space}) or csv:FILE");
         return result with { Initial = u0, InitialField = u0Field };
     }
 

@@ -21,6 +21,8 @@ internal static class PdeSolveCommand
         var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => heat.Width };
         var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform), expr:u0(x[,y]) or csv:FILE (x[,y],u on the grid, as --out writes it); fokker-planck: gaussian:mean=M,std=S." };
         var fields = new HeatFieldOptions();
+        var nz = new Option<int?>("--nz") { Description = "Heat in 3D: grid points along z including both ends (the block [0, L] × [0, W] × [0, depth]; needs --ny)." };
+        var depth = new Option<double>("--depth") { Description = "Heat in 3D: block depth along z.", DefaultValueFactory = _ => heat.Depth };
         var yMin = new Option<double>("--y-min") { Description = "Fokker–Planck in 2D (--ny): lower y wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().YMin };
         var yMax = new Option<double>("--y-max") { Description = "Fokker–Planck in 2D (--ny): upper y wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().YMax };
         var scheme = TypedOptions.Choice("--scheme", "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", "auto",
@@ -33,7 +35,7 @@ internal static class PdeSolveCommand
         var steady = new Option<double?>("--steady-state") { Description = "Stop early once |∂u/∂t| ≤ this everywhere (checked every t-end/1000).", HelpName = "ATOL" };
         var fp = new PotentialOptions();
         var command = new Command("solve", "Solve to --t-end and write the final field. --nx counts grid points including both ends (L = 1, --nx 10 gives dx = 1/9).")
-        { equation, length, dt, ny, width, yMin, yMax, scheme, outPath, plot, snapshots, snapshotEvery, steady };
+        { equation, length, dt, ny, width, nz, depth, yMin, yMax, scheme, outPath, plot, snapshots, snapshotEvery, steady };
         fields.AddTo(command);
         fp.AddTo(command);
         command.Options.Remove(fp.Initial);
@@ -59,23 +61,42 @@ internal static class PdeSolveCommand
                         // An option with a default always has a result; Implicit says the user did not type it.
                         if (parse.GetValue(ny) is null && (fields.PlateWallsGiven(parse) || parse.GetResult(width) is { Implicit: false }))
                             throw new UserErrorException("--width, --bottom-value and --top-value describe a 2D plate; add --ny N (or drop them for a 1D rod)");
+                        if (parse.GetValue(nz) is null && (fields.BlockWallsGiven(parse) || parse.GetResult(depth) is { Implicit: false }))
+                            throw new UserErrorException("--depth, --front-value and --back-value describe a 3D block; add --nz N (and --ny) or drop them");
                         var options = fields.Apply(parse, new HeatSolveOptions
                         {
                             Length = parse.GetValue(length), Points = nx, PointsY = parse.GetValue(ny), Width = parse.GetValue(width),
+                            PointsZ = parse.GetValue(nz), Depth = parse.GetValue(depth),
                             TimeStep = parse.GetValue(dt) ?? new HeatSolveOptions().TimeStep, Scheme = chosen, EndTime = tEnd,
                         }, parse.GetValue(initial));
                         var solution = HeatSolveJob.Run(options, trackers);
                         var (grid, u) = (solution.Field.Grid, solution.Field.Values);
                         output.WriteLine($"scheme: {solution.SchemeDescription}");
                         solution.Field.WriteCsv(outFile, "u");
-                        string points = grid.Dimension == 1 ? $"{nx} points (dx = {grid.Axes[0].Spacing:G6})" : $"{nx} × {grid.Axes[1].Points} points (dx = {grid.Axes[0].Spacing:G6}, dy = {grid.Axes[1].Spacing:G6})";
+                        string points = grid.Dimension switch
+                        {
+                            1 => $"{nx} points (dx = {grid.Axes[0].Spacing:G6})",
+                            2 => $"{nx} × {grid.Axes[1].Points} points (dx = {grid.Axes[0].Spacing:G6}, dy = {grid.Axes[1].Spacing:G6})",
+                            _ => $"{nx} × {grid.Axes[1].Points} × {grid.Axes[2].Points} points (dx = {grid.Axes[0].Spacing:G6}, dy = {grid.Axes[1].Spacing:G6}, dz = {grid.Axes[2].Spacing:G6})",
+                        };
                         output.WriteLine($"solved heat equation on {points} to t = {solution.Run.End:G6} in {solution.Run.Steps} steps; wrote {outFile}");
                         Report(output, solution.Run, parse.GetValue(snapshots));
                         if (plotFile is not null)
                         {
-                            string title = $"Heat equation, t = {solution.Run.End:G4}, {(grid.Dimension == 1 ? $"{nx}" : $"{nx} × {grid.Axes[1].Points}")} points, {PdeCommand.SchemeName(solution.Scheme)}";
+                            string title = $"Heat equation, t = {solution.Run.End:G4}, {points[..points.IndexOf(" (", StringComparison.Ordinal)]}, {PdeCommand.SchemeName(solution.Scheme)}";
                             if (grid.Dimension == 1) PdePlots.Profile(plotFile, title, "u", grid.Axes[0].Coordinates(), ("u", u));
-                            else PdePlots.Heatmap(plotFile, title, grid, u);
+                            else if (grid.Dimension == 2) PdePlots.Heatmap(plotFile, title, grid, u);
+                            else
+                            {
+                                // A block is shown by its middle plane across z.
+                                int k = grid.Axes[2].Points / 2;
+                                var plane = new Grid(grid.Axes[0], grid.Axes[1]);
+                                var slice = new double[plane.Count];
+                                for (int i = 0; i < grid.Axes[0].Points; i++)
+                                    for (int j = 0; j < grid.Axes[1].Points; j++)
+                                        slice[i * plane.Stride(0) + j * plane.Stride(1)] = u[i * grid.Stride(0) + j * grid.Stride(1) + k * grid.Stride(2)];
+                                PdePlots.Heatmap(plotFile, $"{title}, z = {grid.Axes[2].Coordinate(k):G4}", plane, slice);
+                            }
                             output.WriteLine($"plot: {plotFile}");
                         }
                         return ExitCodes.Success;

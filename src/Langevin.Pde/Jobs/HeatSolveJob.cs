@@ -7,8 +7,9 @@ using Langevin.Tracking;
 namespace Langevin.Pde.Jobs;
 
 /// <summary>
-/// Options of <see cref="HeatSolveJob"/>: a rod [0, L] with fixed end values or, with <see cref="PointsY"/>, a plate
-/// [0, L] × [0, W] with one fixed value per side, from an initial temperature, to <see cref="EndTime"/>. The constants
+/// Options of <see cref="HeatSolveJob"/>: a rod [0, L] with fixed end values, with <see cref="PointsY"/> a plate
+/// [0, L] × [0, W], with <see cref="PointsZ"/> too a block [0, L] × [0, W] × [0, depth], one fixed value per side, from
+/// an initial temperature, to <see cref="EndTime"/>. The constants
 /// are the simple case; α(x), a source f(x, t), an initial field and time-dependent wall values may be given as
 /// functions (<see cref="Expressions.FieldExpressions"/> makes them from text) or, for the initial field, as values.
 /// </summary>
@@ -40,6 +41,18 @@ public sealed record HeatSolveOptions
 
     /// <summary>Fixed temperature at y = W.</summary>
     public double TopValue { get; init; }
+
+    /// <summary>Grid points along z for a block [0, L] × [0, W] × [0, depth] (needs <see cref="PointsY"/>); null for a rod or plate.</summary>
+    public int? PointsZ { get; init; }
+
+    /// <summary>Block depth along z.</summary>
+    public double Depth { get; init; } = 1;
+
+    /// <summary>Fixed temperature at z = 0 (blocks).</summary>
+    public double FrontValue { get; init; }
+
+    /// <summary>Fixed temperature at z = depth (blocks).</summary>
+    public double BackValue { get; init; }
 
     /// <summary>Uniform initial temperature (when neither <see cref="InitialField"/> nor <see cref="InitialValues"/> is given).</summary>
     public double Initial { get; init; }
@@ -78,13 +91,21 @@ public sealed record HeatSolveOptions
         // themselves see: the five-point stencil of an interior node never reaches a corner.
         if (PointsY is not { } ny)
         {
+            if (PointsZ is not null) throw new UserErrorException("a block needs a y axis too; give {HeatSolveOptions.PointsY} with {HeatSolveOptions.PointsZ}");
             if (WallValuesAt?.Bottom is not null || WallValuesAt?.Top is not null)
                 throw new UserErrorException("bottom and top wall values belong to a plate; give {HeatSolveOptions.PointsY} or drop them");
             return new HeatProblem(Grid.Line(0, Length, Points), x) { Diffusivity = Diffusivity, DiffusivityField = DiffusivityField, Source = Source };
         }
-        var grid = new Grid(new Axis(0, Length, Points), new Axis(0, Width, ny));
         var y = new AxisBoundaries(Wall(BottomValue, WallValuesAt?.Bottom), Wall(TopValue, WallValuesAt?.Top));
-        return new HeatProblem(grid, x, y) { Diffusivity = Diffusivity, DiffusivityField = DiffusivityField, Source = Source };
+        if (PointsZ is not { } nz)
+        {
+            if (WallValuesAt?.Front is not null || WallValuesAt?.Back is not null)
+                throw new UserErrorException("front and back wall values belong to a block; give {HeatSolveOptions.PointsZ} or drop them");
+            return new HeatProblem(new Grid(new Axis(0, Length, Points), new Axis(0, Width, ny)), x, y) { Diffusivity = Diffusivity, DiffusivityField = DiffusivityField, Source = Source };
+        }
+        var z = new AxisBoundaries(Wall(FrontValue, WallValuesAt?.Front), Wall(BackValue, WallValuesAt?.Back));
+        var block = new Grid(new Axis(0, Length, Points), new Axis(0, Width, ny), new Axis(0, Depth, nz));
+        return new HeatProblem(block, x, y, z) { Diffusivity = Diffusivity, DiffusivityField = DiffusivityField, Source = Source };
     }
 
     /// <summary>The initial field on <paramref name="grid"/>.</summary>
@@ -106,7 +127,10 @@ public sealed record HeatSolveOptions
 /// <param name="Right">At x = L.</param>
 /// <param name="Bottom">At y = 0 (plates).</param>
 /// <param name="Top">At y = W (plates).</param>
-public sealed record WallValues(Func<double, double>? Left = null, Func<double, double>? Right = null, Func<double, double>? Bottom = null, Func<double, double>? Top = null);
+/// <param name="Front">At z = 0 (blocks).</param>
+/// <param name="Back">At z = depth (blocks).</param>
+public sealed record WallValues(Func<double, double>? Left = null, Func<double, double>? Right = null, Func<double, double>? Bottom = null, Func<double, double>? Top = null,
+    Func<double, double>? Front = null, Func<double, double>? Back = null);
 
 /// <summary>The end of a solve: the field, how the run went, and which scheme ran.</summary>
 /// <param name="Field">The field at <see cref="TrackedRun.End"/>.</param>
