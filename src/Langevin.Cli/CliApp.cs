@@ -29,7 +29,17 @@ public static class CliApp
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var parse = BuildRoot().Parse(args);
+        var root = BuildRoot();
+        try
+        {
+            args = ProblemFile.Expand(args, root);
+        }
+        catch (UserErrorException e)
+        {
+            error.WriteLine($"error: {e.Describe(FlagNames.Of)}");
+            return ExitCodes.UserError;
+        }
+        var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             error.WriteLine($"error: {parse.Errors[0].Message} (see 'langevin --help')");

@@ -78,6 +78,36 @@ public sealed class HeatFieldsTests : IDisposable
         for (int i = 0; i < a.Length; i++) Assert.Equal(b[i][1], a[i][1], 1e-13);
     }
 
+    /// <summary>A problem file is the flags in JSON: the same solve, byte for byte; a flag typed on the command line wins.</summary>
+    [Fact]
+    public void A_problem_file_solves_like_its_flags_and_the_command_line_wins()
+    {
+        string flags = folder.Combine("flags.csv"), fromFile = folder.Combine("file.csv"), overridden = folder.Combine("override.csv"), problem = folder.Combine("rod.json");
+        File.WriteAllText(problem, "{\"equation\": \"heat\", \"nx\": 31, \"alpha\": \"expr:1 + x\", \"initial\": \"expr:Sin(pi*x)\", \"right-value\": \"expr:t\", \"t-end\": 0.2, \"dt\": 0.001, \"out\": \"" + fromFile.Replace("\\", "\\\\") + "\"}");
+        Assert.Equal(0, Cli.Run("pde", "solve", "--equation", "heat", "--nx", "31", "--alpha", "expr:1 + x", "--initial", "expr:Sin(pi*x)", "--right-value", "expr:t",
+            "--t-end", "0.2", "--dt", "0.001", "--out", flags).Exit);
+        var (exit, _, error) = Cli.Run("pde", "solve", "--problem", problem);
+        Assert.True(exit == 0, error);
+        Assert.Equal(File.ReadAllBytes(flags), File.ReadAllBytes(fromFile));
+        Assert.Equal(0, Cli.Run("pde", "solve", "--problem", problem, "--t-end", "0.1", "--out", overridden).Exit);
+        Assert.NotEqual(File.ReadAllBytes(flags), File.ReadAllBytes(overridden));
+    }
+
+    [Theory]
+    [InlineData("{\"equation\": \"heat\", \"colour\": \"red\"}", "'colour' is not a pde solve flag")]
+    [InlineData("{\"equation\": \"heat\", \"nx\": [1, 2]}", "'nx' must be a string or a number (got array)")]
+    [InlineData("[1, 2]", "must hold one JSON object of flags")]
+    [InlineData("{\"equation\": ", "is not JSON")]
+    public void Bad_problem_files_are_one_line_and_exit_code_2(string json, string expected)
+    {
+        string problem = folder.Combine("bad.json");
+        File.WriteAllText(problem, json);
+        var (exit, _, error) = Cli.Run("pde", "solve", "--problem", problem, "--out", folder.Combine("x.csv"));
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData(new[] { "--alpha", "expr:x*y" }, "--alpha α(x) 'x*y' uses y; it may use only x (and pi, e)")]
     [InlineData(new[] { "--left-value", "expr:x" }, "--left-value g(t) 'x' uses x; it may use only t")]

@@ -35,7 +35,7 @@ internal static class PdeSolveCommand
         var steady = new Option<double?>("--steady-state") { Description = "Stop early once |∂u/∂t| ≤ this everywhere (checked every t-end/1000).", HelpName = "ATOL" };
         var fp = new PotentialOptions();
         var command = new Command("solve", "Solve to --t-end and write the final field. --nx counts grid points including both ends (L = 1, --nx 10 gives dx = 1/9).")
-        { equation, length, dt, ny, width, nz, depth, yMin, yMax, scheme, outPath, plot, snapshots, snapshotEvery, steady };
+        { ProblemFile.Option(), equation, length, dt, ny, width, nz, depth, yMin, yMax, scheme, outPath, plot, snapshots, snapshotEvery, steady };
         fields.AddTo(command);
         fp.AddTo(command);
         command.Options.Remove(fp.Initial);
