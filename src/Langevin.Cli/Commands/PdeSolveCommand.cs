@@ -19,11 +19,13 @@ internal static class PdeSolveCommand
         var dt = new Option<double?>("--dt") { Description = "Time step (heat default 0.01; Fokker–Planck default t-end/1000)." };
         var ny = new Option<int?>("--ny") { Description = "2D: grid points along y including both ends (heat: the plate [0, L] × [0, W]; fokker-planck: [y-min, y-max]); omit for 1D." };
         var width = new Option<double>("--width") { Description = "Heat in 2D: plate width W along y.", DefaultValueFactory = _ => heat.Width };
-        var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform), expr:u0(x[,y]) or csv:FILE (x[,y],u on the grid, as --out writes it); fokker-planck: gaussian:mean=M,std=S." };
+        var initial = new Option<string?>("--initial") { Description = "Initial field: heat: a number (uniform), expr:u0(x[,y[,z]]) or csv:FILE (on the grid, as --out writes it); fokker-planck: gaussian:mean=M,std=S[,mean-y=…,mean-z=…], expr:p0(x[,y[,z]]) or csv:FILE (normalised)." };
         var fields = new HeatFieldOptions();
-        var nz = new Option<int?>("--nz") { Description = "Heat in 3D: grid points along z including both ends (the block [0, L] × [0, W] × [0, depth]; needs --ny)." };
+        var nz = new Option<int?>("--nz") { Description = "3D: grid points along z including both ends (heat: the block [0, L] × [0, W] × [0, depth]; fokker-planck: [z-min, z-max]); needs --ny." };
         var depth = new Option<double>("--depth") { Description = "Heat in 3D: block depth along z.", DefaultValueFactory = _ => heat.Depth };
         var yMin = new Option<double>("--y-min") { Description = "Fokker–Planck in 2D (--ny): lower y wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().YMin };
+        var zMin = new Option<double>("--z-min") { Description = "Fokker–Planck in 3D (--ny, --nz): lower z wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().ZMin };
+        var zMax = new Option<double>("--z-max") { Description = "Fokker–Planck in 3D (--ny, --nz): upper z wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().ZMax };
         var yMax = new Option<double>("--y-max") { Description = "Fokker–Planck in 2D (--ny): upper y wall.", DefaultValueFactory = _ => new FokkerPlanckSolveOptions().YMax };
         var scheme = TypedOptions.Choice("--scheme", "auto (default: explicit when r ≤ 1/4, else Crank–Nicolson with a Rannacher start), explicit, implicit or crank-nicolson.", "auto",
             ("auto", Scheme.Auto), ("explicit", Scheme.Explicit), ("ftcs", Scheme.Explicit), ("implicit", Scheme.Implicit), ("implicit-euler", Scheme.Implicit),
@@ -35,7 +37,7 @@ internal static class PdeSolveCommand
         var steady = new Option<double?>("--steady-state") { Description = "Stop early once |∂u/∂t| ≤ this everywhere (checked every t-end/1000).", HelpName = "ATOL" };
         var fp = new PotentialOptions();
         var command = new Command("solve", "Solve to --t-end and write the final field. --nx counts grid points including both ends (L = 1, --nx 10 gives dx = 1/9).")
-        { ProblemFile.Option(), equation, length, dt, ny, width, nz, depth, yMin, yMax, scheme, outPath, plot, snapshots, snapshotEvery, steady };
+        { ProblemFile.Option(), equation, length, dt, ny, width, nz, depth, yMin, yMax, zMin, zMax, scheme, outPath, plot, snapshots, snapshotEvery, steady };
         fields.AddTo(command);
         fp.AddTo(command);
         command.Options.Remove(fp.Initial);
@@ -86,17 +88,7 @@ internal static class PdeSolveCommand
                             string title = $"Heat equation, t = {solution.Run.End:G4}, {points[..points.IndexOf(" (", StringComparison.Ordinal)]}, {PdeCommand.SchemeName(solution.Scheme)}";
                             if (grid.Dimension == 1) PdePlots.Profile(plotFile, title, "u", grid.Axes[0].Coordinates(), ("u", u));
                             else if (grid.Dimension == 2) PdePlots.Heatmap(plotFile, title, grid, u);
-                            else
-                            {
-                                // A block is shown by its middle plane across z.
-                                int k = grid.Axes[2].Points / 2;
-                                var plane = new Grid(grid.Axes[0], grid.Axes[1]);
-                                var slice = new double[plane.Count];
-                                for (int i = 0; i < grid.Axes[0].Points; i++)
-                                    for (int j = 0; j < grid.Axes[1].Points; j++)
-                                        slice[i * plane.Stride(0) + j * plane.Stride(1)] = u[i * grid.Stride(0) + j * grid.Stride(1) + k * grid.Stride(2)];
-                                PdePlots.Heatmap(plotFile, $"{title}, z = {grid.Axes[2].Coordinate(k):G4}", plane, slice);
-                            }
+                            else MiddlePlane(plotFile, title, grid, u);
                             output.WriteLine($"plot: {plotFile}");
                         }
                         return ExitCodes.Success;
@@ -104,31 +96,34 @@ internal static class PdeSolveCommand
                 case "fokker-planck" or "fp":
                     {
                         var defaults = new FokkerPlanckSolveOptions();
-                        var (mean, std, meanY) = parse.GetValue(initial) is { } text ? PotentialOptions.ParseGaussian2D(text) : (defaults.InitialMean, defaults.InitialStd, defaults.InitialMeanY);
                         var options = defaults with
                         {
                             Diffusion = parse.GetValue(fp.Diffusion), XMin = parse.GetValue(fp.XMin), XMax = parse.GetValue(fp.XMax), Points = nx,
-                            InitialMean = mean, InitialStd = std, InitialMeanY = meanY, TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,
+                            TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,
                         };
                         string name;
                         if (parse.GetValue(ny) is { } pointsY)
                         {
-                            // 2D: V(x, y) is an expression; the walls along y are --y-min and --y-max.
+                            // 2D and 3D: V(x, y[, z]) is an expression; the walls are --y-min/--y-max (and --z-min/--z-max).
+                            int dimension = parse.GetValue(nz) is null ? 2 : 3;
+                            string space = dimension == 2 ? "x, y" : "x, y, z";
                             string potentialText = parse.GetValue(fp.Potential)!.Trim();
                             if (!potentialText.StartsWith("expr:", StringComparison.OrdinalIgnoreCase))
-                                throw new UserErrorException($"a 2D Fokker–Planck solve (--ny) takes --potential expr:V(x,y), e.g. expr:(x**2 + 2*y**2)/2; '{potentialText}' is 1D");
+                                throw new UserErrorException($"a {dimension}D Fokker–Planck solve takes --potential expr:V({space}), e.g. expr:(x**2 + 2*y**2)/2; '{potentialText}' is 1D");
                             options = options with
                             {
                                 PointsY = pointsY, YMin = parse.GetValue(yMin), YMax = parse.GetValue(yMax),
-                                PotentialField = Pde.Expressions.FieldExpressions.Spatial(potentialText[5..], "--potential V(x, y)", 2),
+                                PointsZ = parse.GetValue(nz), ZMin = parse.GetValue(zMin), ZMax = parse.GetValue(zMax),
+                                PotentialField = Pde.Expressions.FieldExpressions.Spatial(potentialText[5..], $"--potential V({space})", dimension),
                             };
-                            name = $"V(x, y) = {potentialText[5..]}";
+                            name = $"V({space}) = {potentialText[5..]}";
                         }
                         else
                         {
                             options = options with { Potential = fp.BuildPotential(parse) };
                             name = options.Potential.Name;
                         }
+                        options = InitialDensity(parse.GetValue(initial), options);
                         var result = FokkerPlanckSolveJob.Run(options, trackers);
                         var solution = result.Solution;
                         solution.Field.WriteCsv(outFile, "p");
@@ -142,7 +137,8 @@ internal static class PdeSolveCommand
                             if (solution.Field.Grid.Dimension == 1)
                                 PdePlots.Profile(plotFile, title, "p", solution.Field.Grid.Axes[0].Coordinates(),
                                     ("p(x, t)", solution.Field.Values), ("steady state ∝ exp(−V/D)", result.Problem.SteadyState()));
-                            else PdePlots.Heatmap(plotFile, title, solution.Field.Grid, solution.Field.Values);
+                            else if (solution.Field.Grid.Dimension == 2) PdePlots.Heatmap(plotFile, title, solution.Field.Grid, solution.Field.Values);
+                            else MiddlePlane(plotFile, title, solution.Field.Grid, solution.Field.Values);
                             output.WriteLine($"plot: {plotFile}");
                         }
                         return ExitCodes.Success;
@@ -159,6 +155,32 @@ internal static class PdeSolveCommand
     }
 
     private const int MaxSnapshots = 100_000;
+
+    /// <summary>A 3D field shown by its middle plane across z.</summary>
+    private static void MiddlePlane(string plotFile, string title, Grid grid, double[] u)
+    {
+        int k = grid.Axes[2].Points / 2;
+        var plane = new Grid(grid.Axes[0], grid.Axes[1]);
+        var slice = new double[plane.Count];
+        for (int i = 0; i < grid.Axes[0].Points; i++)
+            for (int j = 0; j < grid.Axes[1].Points; j++)
+                slice[i * plane.Stride(0) + j * plane.Stride(1)] = u[i * grid.Stride(0) + j * grid.Stride(1) + k * grid.Stride(2)];
+        PdePlots.Heatmap(plotFile, $"{title}, z = {grid.Axes[2].Coordinate(k):G4}", plane, slice);
+    }
+
+    /// <summary>--initial for Fokker–Planck: gaussian:mean=…,std=…[,mean-y=…,mean-z=…], expr:p0(x[,y[,z]]) or csv:FILE (normalised).</summary>
+    private static FokkerPlanckSolveOptions InitialDensity(string? text, FokkerPlanckSolveOptions options)
+    {
+        if (text is null) return options;
+        string trimmed = text.Trim();
+        int dimension = options.PointsZ is not null ? 3 : options.PointsY is not null ? 2 : 1;
+        if (trimmed.StartsWith("expr:", StringComparison.OrdinalIgnoreCase))
+            return options with { InitialField = Pde.Expressions.FieldExpressions.Spatial(trimmed[5..], "--initial p0", dimension) };
+        if (trimmed.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+            return options with { InitialValues = GridField.ReadCsv(trimmed[4..].Trim(), FokkerPlanckSolveJob.Problem(options).Grid).Values };
+        var (mean, std, meanY, meanZ) = PotentialOptions.ParseGaussian3D(trimmed);
+        return options with { InitialMean = mean, InitialStd = std, InitialMeanY = meanY, InitialMeanZ = meanZ };
+    }
 
     private static List<Tracker<GridField>> Trackers(string? snapshots, double? every, double? steady, double tEnd, string valueColumn)
     {

@@ -53,21 +53,21 @@ internal sealed class PotentialOptions
         var other => throw new UserErrorException($"--potential '{other}' is unknown; use harmonic, double-well, tilted or expr:V(x), e.g. expr:x**4/4 - x**2/2"),
     };
 
-    /// <summary>Parses <c>gaussian:mean=M,std=S</c> (and <c>mean-y=…</c> in 2D).</summary>
+    /// <summary>Parses <c>gaussian:mean=M,std=S</c>.</summary>
     public static (double Mean, double Std) ParseGaussian(string text)
     {
-        var (mean, std, _) = ParseGaussian2D(text);
+        var (mean, std, _, _) = ParseGaussian3D(text);
         return (mean, std);
     }
 
-    /// <summary>Parses <c>gaussian:mean=M,std=S,mean-y=N</c>.</summary>
-    public static (double Mean, double Std, double MeanY) ParseGaussian2D(string text)
+    /// <summary>Parses <c>gaussian:mean=M,std=S,mean-y=N,mean-z=P</c> (the means along y and z for 2D and 3D).</summary>
+    public static (double Mean, double Std, double MeanY, double MeanZ) ParseGaussian3D(string text)
     {
-        const string usage = "use --initial gaussian:mean=M,std=S (and mean-y=N in 2D)";
+        const string usage = "use --initial gaussian:mean=M,std=S (mean-y=…, mean-z=… in 2D and 3D), expr:p0(x) or csv:FILE";
         var trimmed = text.Trim();
         if (!trimmed.StartsWith("gaussian:", StringComparison.OrdinalIgnoreCase) && !trimmed.Equals("gaussian", StringComparison.OrdinalIgnoreCase))
             throw new UserErrorException($"--initial '{text}' is not understood; {usage}");
-        double mean = 0, std = 1, meanY = 0;
+        double mean = 0, std = 1, meanY = 0, meanZ = 0;
         string body = trimmed.Contains(':') ? trimmed[(trimmed.IndexOf(':') + 1)..] : "";
         foreach (var part in body.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -79,10 +79,11 @@ internal sealed class PotentialOptions
                 case "mean": mean = value; break;
                 case "std" or "sigma": std = value; break;
                 case "mean-y": meanY = value; break;
+                case "mean-z": meanZ = value; break;
                 default: throw new UserErrorException($"--initial: unknown key '{kv[0]}'; {usage}");
             }
         }
         if (!(std > 0)) throw new UserErrorException($"--initial: std must be > 0 (got {std}); {usage}");
-        return (mean, std, meanY);
+        return (mean, std, meanY, meanZ);
     }
 }

@@ -35,7 +35,25 @@ public sealed record FokkerPlanckSolveOptions
     /// <summary>Upper y wall (2D).</summary>
     public double YMax { get; init; } = 5;
 
-    /// <summary>V(x, y) for a 2D solve (<see cref="Expressions.FieldExpressions.Spatial"/> makes one from text); the 1D
+    /// <summary>Grid points along z for a 3D solve (needs <see cref="PointsY"/>); null for 1D and 2D.</summary>
+    public int? PointsZ { get; init; }
+
+    /// <summary>Lower z wall (3D).</summary>
+    public double ZMin { get; init; } = -5;
+
+    /// <summary>Upper z wall (3D).</summary>
+    public double ZMax { get; init; } = 5;
+
+    /// <summary>Mean along z of the initial normal density (3D).</summary>
+    public double InitialMeanZ { get; init; }
+
+    /// <summary>The initial density as a function of position (normalised to ∫p = 1 on the grid), instead of the normal one.</summary>
+    public SpatialFunction? InitialField { get; init; }
+
+    /// <summary>The initial density at every node, in the grid's order (normalised to ∫p = 1), instead of the normal one.</summary>
+    public double[]? InitialValues { get; init; }
+
+    /// <summary>V(x, y[, z]) for a 2D or 3D solve (<see cref="Expressions.FieldExpressions.Spatial"/> makes one from text); the 1D
     /// <see cref="Potential"/> is not used then.</summary>
     public SpatialFunction? PotentialField { get; init; }
 
@@ -77,7 +95,7 @@ public static class FokkerPlanckSolveJob
         var problem = Problem(options);
         var grid = problem.Grid;
         var solver = new FokkerPlanckSolver(problem, options.TimeStep ?? Math.Max(options.EndTime, 1e-300) / 1000, options.Scheme);
-        var p = grid.Dimension == 1 ? FokkerPlanckSolver.Gaussian(grid, options.InitialMean, options.InitialStd) : Gaussian2D(grid, options);
+        var p = Initial(grid, options);
         var run = solver.Solve(p, 0, options.EndTime, trackers ?? []);
         var means = new double[grid.Dimension];
         var variances = new double[grid.Dimension];
@@ -99,23 +117,56 @@ public static class FokkerPlanckSolveJob
         return new FokkerPlanckSolution(new FieldSolution(new GridField(grid, p), run, solver.Scheme, description), problem, mass, means, variances);
     }
 
-    private static FokkerPlanckProblem Problem(FokkerPlanckSolveOptions options)
+    /// <summary>The problem's grid: [x-min, x-max], times [y-min, y-max] with <see cref="FokkerPlanckSolveOptions.PointsY"/>, times
+    /// [z-min, z-max] with <see cref="FokkerPlanckSolveOptions.PointsZ"/>.</summary>
+    /// <exception cref="UserErrorException">For walls out of order, a z axis without a y axis, or 2D/3D without V(x, y[, z]).</exception>
+    public static FokkerPlanckProblem Problem(FokkerPlanckSolveOptions options)
     {
-        if (options.PointsY is not { } ny) return new FokkerPlanckProblem(options.XMin, options.XMax, options.Points, options.Potential, options.Diffusion);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.PointsY is not { } ny)
+        {
+            if (options.PointsZ is not null) throw new UserErrorException("a 3D Fokker–Planck solve needs a y axis too; give {FokkerPlanckSolveOptions.PointsY}");
+            return new FokkerPlanckProblem(options.XMin, options.XMax, options.Points, options.Potential, options.Diffusion);
+        }
         if (options.PotentialField is null)
-            throw new UserErrorException("a 2D Fokker–Planck solve needs V(x, y); give {FokkerPlanckSolveOptions.PotentialField}");
+            throw new UserErrorException("a 2D or 3D Fokker–Planck solve needs V(x, y[, z]); give {FokkerPlanckSolveOptions.PotentialField}");
         if (!(options.YMax > options.YMin)) throw new UserErrorException($"the y walls need y-min < y-max (got [{options.YMin}, {options.YMax}]); fix {{FokkerPlanckSolveOptions.YMax}}");
-        return new FokkerPlanckProblem(new Grid(new Axis(options.XMin, options.XMax, options.Points), new Axis(options.YMin, options.YMax, ny)), options.PotentialField, options.Diffusion);
+        var axes = new List<Axis> { new(options.XMin, options.XMax, options.Points), new(options.YMin, options.YMax, ny) };
+        if (options.PointsZ is { } nz)
+        {
+            if (!(options.ZMax > options.ZMin)) throw new UserErrorException($"the z walls need z-min < z-max (got [{options.ZMin}, {options.ZMax}]); fix {{FokkerPlanckSolveOptions.ZMax}}");
+            axes.Add(new Axis(options.ZMin, options.ZMax, nz));
+        }
+        return new FokkerPlanckProblem(new Grid([.. axes]), options.PotentialField, options.Diffusion);
     }
 
-    /// <summary>A normalised product Gaussian with the options' means and standard deviation on a 2D grid.</summary>
-    private static double[] Gaussian2D(Grid grid, FokkerPlanckSolveOptions options)
+    /// <summary>The initial density, normalised to ∫p = 1: the given field or values, else a product normal density.</summary>
+    private static double[] Initial(Grid grid, FokkerPlanckSolveOptions options)
     {
-        double s = options.InitialStd;
-        if (!(s > 0)) throw new UserErrorException($"initial Gaussian needs std > 0 (got {s})");
-        var p = grid.Sample(point => Math.Exp(-(Math.Pow(point[0] - options.InitialMean, 2) + Math.Pow(point[1] - options.InitialMeanY, 2)) / (2 * s * s)));
+        if (options.InitialField is not null && options.InitialValues is not null)
+            throw new UserErrorException("give the initial density as a function or as values, not both ({FokkerPlanckSolveOptions.InitialValues})");
+        double[] p;
+        if (options.InitialValues is { } values)
+        {
+            if (values.Length != grid.Count) throw new UserErrorException($"the initial values have {values.Length} entries, the grid has {grid.Count} nodes; fix {{FokkerPlanckSolveOptions.InitialValues}}");
+            p = (double[])values.Clone();
+        }
+        else if (options.InitialField is { } field) p = grid.Sample(field);
+        else
+        {
+            double s = options.InitialStd;
+            if (!(s > 0)) throw new UserErrorException($"initial Gaussian needs std > 0 (got {s})");
+            double[] mean = [options.InitialMean, options.InitialMeanY, options.InitialMeanZ];
+            p = grid.Sample(point =>
+            {
+                double r2 = 0;
+                for (int a = 0; a < point.Length; a++) r2 += (point[a] - mean[a]) * (point[a] - mean[a]);
+                return Math.Exp(-r2 / (2 * s * s));
+            });
+        }
+        if (p.Any(v => !double.IsFinite(v) || v < 0)) throw new UserErrorException("the initial density must be finite and ≥ 0 at every node; fix the initial field");
         double mass = grid.Integrate(p);
-        if (!(mass > 0)) throw new UserErrorException($"the initial Gaussian at ({options.InitialMean}, {options.InitialMeanY}) lies outside the grid; move it inside");
+        if (!(mass > 0)) throw new UserErrorException("the initial density has no mass on the grid; move it inside the walls");
         for (int k = 0; k < p.Length; k++) p[k] /= mass;
         return p;
     }
