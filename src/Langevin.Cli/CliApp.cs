@@ -23,6 +23,7 @@ public static class CliApp
         root.Add(PdeCommand.Create());
         root.Add(SdeCommand.Create());
         root.Add(ReactionsCommand.Create());
+        root.Add(DiagnoseCommand.Create());
         return root;
     }
 

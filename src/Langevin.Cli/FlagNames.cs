@@ -13,6 +13,7 @@ internal static class FlagNames
         ["CaptionedImageFolder.imageFolder"] = "--images",
         ["CaptionedImages.channels"] = "--channels",
         ["CaptionedImages.size"] = "--image-size",
+        ["ChainDraws.path"] = "--data",
         ["ChemicalMasterEquation.maxCounts"] = "--max",
         ["CountObservations.path"] = "--data",
         ["DatasetSearchPaths.Explicit"] = "--data",
