@@ -22,12 +22,14 @@ internal static class ProblemFile
     /// <exception cref="UserErrorException">When the file is missing or not a flat JSON object of pde solve's flags.</exception>
     public static string[] Expand(string[] args, RootCommand root)
     {
-        int at = Array.IndexOf(args, Flag);
+        // The flag as System.CommandLine reads it: "--problem FILE", "--problem=FILE" or "--problem:FILE".
+        int at = Array.FindIndex(args, a => Name(a) == Flag);
         if (at < 0) return args;
         if (args.Length < 3 || args[0] != "pde" || args[1] != "solve") throw new UserErrorException("--problem is a pde solve option: langevin pde solve --problem FILE");
-        if (at + 1 >= args.Length) throw new UserErrorException("--problem needs a file: --problem problem.json");
-        string path = args[at + 1];
+        string? path = args[at].Length > Flag.Length ? args[at][(Flag.Length + 1)..] : at + 1 < args.Length ? args[at + 1] : null;
+        if (string.IsNullOrEmpty(path)) throw new UserErrorException("--problem needs a file: --problem problem.json");
         if (!File.Exists(path)) throw new UserErrorException($"problem file '{path}' does not exist; check --problem");
+        var typed = args.Select(Name).ToHashSet(StringComparer.Ordinal);
         var solve = root.Subcommands.Single(c => c.Name == "pde").Subcommands.Single(c => c.Name == "solve");
         var known = solve.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
         var added = new List<string>();
@@ -39,6 +41,10 @@ internal static class ProblemFile
         catch (JsonException e)
         {
             throw new UserErrorException($"problem file '{path}' is not JSON ({e.Message.Split('\n')[0].TrimEnd('.')}); write one object of flags, e.g. {{\"equation\": \"heat\", \"nx\": 41}}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"problem file '{path}' cannot be read ({e.Message.TrimEnd('.')}); check --problem and its permissions", e);
         }
         using (document)
         {
@@ -55,9 +61,16 @@ internal static class ProblemFile
                     JsonValueKind.Number => entry.Value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
                     _ => throw new UserErrorException($"problem file '{path}': '{entry.Name}' must be a string or a number (got {entry.Value.ValueKind.ToString().ToLowerInvariant()})"),
                 };
-                if (!args.Contains(name)) added.AddRange([name, value]);
+                if (!typed.Contains(name)) added.AddRange([name, value]);
             }
         }
         return [.. args, .. added];
+    }
+
+    /// <summary>The option name of a token: "--nx" for "--nx", "--nx=41" and "--nx:41".</summary>
+    private static string Name(string token)
+    {
+        int cut = token.StartsWith("--", StringComparison.Ordinal) ? token.IndexOfAny(['=', ':']) : -1;
+        return cut > 0 ? token[..cut] : token;
     }
 }

@@ -35,6 +35,16 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.Contains("1 quantity has R-hat > 1.01", output);
     }
 
+    [Fact]
+    public void Stuck_chains_are_flagged_and_stan_comments_are_skipped()
+    {
+        string data = folder.Combine("stuck.csv");
+        File.WriteAllText(data, "# a comment as CmdStan writes\nchain__,draw__,theta\n1,1,0.5\n1,2,0.5\n1,3,0.5\n1,4,0.5\n2,1,0.9\n2,2,0.9\n2,3,0.9\n2,4,0.9\n");
+        var (exit, output, error) = Cli.Run("diagnose", "--data", data);
+        Assert.True(exit == 0, error);
+        Assert.Contains("1 quantity has R-hat > 1.01", output);
+    }
+
     [Theory]
     [InlineData("draw,theta\n1,0.5\n", "has no chain column")]
     [InlineData("chain,theta\n1,0.5\n1,0.1\n1,0.2\n1,0.3\n", "holds 1 chain; the diagnostics compare chains")]

@@ -89,7 +89,7 @@ public sealed class HeatFieldsTests : IDisposable
         var (exit, _, error) = Cli.Run("pde", "solve", "--problem", problem);
         Assert.True(exit == 0, error);
         Assert.Equal(File.ReadAllBytes(flags), File.ReadAllBytes(fromFile));
-        Assert.Equal(0, Cli.Run("pde", "solve", "--problem", problem, "--t-end", "0.1", "--out", overridden).Exit);
+        Assert.Equal(0, Cli.Run("pde", "solve", "--problem=" + problem, "--t-end=0.1", "--out", overridden).Exit);
         Assert.NotEqual(File.ReadAllBytes(flags), File.ReadAllBytes(overridden));
     }
 

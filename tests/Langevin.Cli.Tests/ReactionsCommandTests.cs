@@ -41,6 +41,8 @@ public sealed partial class ReactionsCommandTests : IDisposable
     [InlineData(new[] { "simulate", "--network", "A -> B", "--rates", "k=1", "--t-end", "1" }, "reaction 'A -> B' has no rate")]
     [InlineData(new[] { "simulate", "--network", "birth-death", "--rates", "birth=10,death=1", "--start", "C=3", "--t-end", "1" }, "--start: the network has no species 'C' (it has A)")]
     [InlineData(new[] { "simulate", "--network", "birth-death", "--rates", "birth=10,death=1", "--start", "A=1.5", "--t-end", "1" }, "--start: 'A=1.5' is not name=count")]
+    [InlineData(new[] { "simulate", "--network", "birth-death", "--rates", "birth=10,death=1", "--start", "A=10", "--max", "A=5", "--t-end", "1" }, "above --max; raise --max or drop it")]
+    [InlineData(new[] { "simulate", "--network", "birth-death", "--rates", "birth=10,death=1", "--max", "A=1e10", "--t-end", "1" }, "the count A = 1E+10 is too large")]
     public void Bad_input_is_one_line_and_exit_code_2(string[] args, string expected)
     {
         var (exit, _, error) = Cli.Run(["reactions", .. args]);

@@ -25,7 +25,7 @@ internal static class DiagnoseCommand
                 var all = chains.SelectMany(c => c).ToArray();
                 double mean = all.Average(), sd = Math.Sqrt(all.Sum(v => (v - mean) * (v - mean)) / (all.Length - 1));
                 // Vehtari et al.'s thresholds: R̂ below 1.01 and at least 100 effective draws per chain.
-                bool warn = summary.Rhat > 1.01 || Math.Min(summary.BulkEss, summary.TailEss) < 100 * draws.ChainNames.Count;
+                bool warn = !(summary.Rhat <= 1.01) || Math.Min(summary.BulkEss, summary.TailEss) < 100 * draws.ChainNames.Count;
                 flagged += warn ? 1 : 0;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{draws.Names[q],-16} {mean,12:G5} {sd,12:G5} {summary.Rhat,8:F3} {summary.BulkEss,10:F0} {summary.TailEss,10:F0}{(warn ? "  !" : "")}"));

@@ -46,9 +46,9 @@ internal sealed class PdeSolveMaster
         {
             var network = ReactionNetwork.Parse(text);
             var rates = network.RatesFrom(parse.GetValue(Rates)!);
-            var start = network.CountsFrom(parse.GetValue(Start)!.ToDictionary(p => p.Key, p => (int)p.Value), "--start");
+            var start = network.CountsFrom(TypedOptions.Counts(parse.GetValue(Start)!), "--start");
             var max = parse.GetValue(Max)!.Count > 0
-                ? network.CountsFrom(parse.GetValue(Max)!.ToDictionary(p => p.Key, p => (int)p.Value), "--max")
+                ? network.CountsFrom(TypedOptions.Counts(parse.GetValue(Max)!), "--max")
                 : network.Species.Select((_, s) => Math.Max(50, start[s])).ToArray();
             var cme = new ChemicalMasterEquation(network, rates, max);
             var p = cme.Evolve(start, tEnd);

@@ -42,15 +42,18 @@ internal static class ReactionsCommand
             var output = parse.InvocationConfiguration.Output;
             var net = ReactionNetwork.Parse(parse.GetValue(network)!);
             var k = net.RatesFrom(parse.GetValue(rates)!);
-            var x0 = net.CountsFrom(ToCounts(parse.GetValue(start)!), "--start");
+            var x0 = net.CountsFrom(TypedOptions.Counts(parse.GetValue(start)!), "--start");
             double tEnd = parse.GetValue(endTime);
             int count = parse.GetValue(trajectories);
             if (count < 1) throw new UserErrorException($"--trajectories must be at least 1 (got {count})");
             var paths = Enumerable.Range(0, count).Select(i => GillespieSimulator.Simulate(net, k, x0, tEnd, parse.GetValue(seed), i)).ToArray();
             var ends = paths.Select(p => p.At(tEnd)).ToArray();
             var box = parse.GetValue(max)!.Count > 0
-                ? net.CountsFrom(ToCounts(parse.GetValue(max)!), "--max")
+                ? net.CountsFrom(TypedOptions.Counts(parse.GetValue(max)!), "--max")
                 : net.Species.Select((_, s) => 2 * paths.Max(p => p.States.Max(x => x[s])) + 10).ToArray();
+            var highest = net.Species.Select((_, s) => paths.Max(p => p.States.Max(x => x[s]))).ToArray();
+            if (net.Species.Select((_, s) => highest[s] > box[s]).Any(above => above))
+                throw new UserErrorException($"the trajectories reach {string.Join(", ", net.Species.Select((n, s) => $"{n} = {highest[s]}"))}, above --max; raise --max or drop it");
             var cme = new ChemicalMasterEquation(net, k, box);
             var p = cme.Evolve(x0, tEnd);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -105,12 +108,12 @@ internal static class ReactionsCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var net = ReactionNetwork.Parse(parse.GetValue(network)!);
-            var counts = CountObservations.Read(parse.GetValue(data)!, net);
+            var counts = CountObservations.Read(parse.GetValue(data)!, net, parse.GetValue(kind));
             var options = new ReactionFitOptions
             {
                 Kind = parse.GetValue(kind),
-                Start = parse.GetValue(start)!.Count > 0 ? net.CountsFrom(ToCounts(parse.GetValue(start)!), "--start") : null,
-                MaxCounts = parse.GetValue(max)!.Count > 0 ? net.CountsFrom(ToCounts(parse.GetValue(max)!), "--max") : null,
+                Start = parse.GetValue(start)!.Count > 0 ? net.CountsFrom(TypedOptions.Counts(parse.GetValue(start)!), "--start") : null,
+                MaxCounts = parse.GetValue(max)!.Count > 0 ? net.CountsFrom(TypedOptions.Counts(parse.GetValue(max)!), "--max") : null,
                 StartRates = parse.GetValue(startRates)!,
                 MaxEvaluations = parse.GetValue(maxEvaluations),
             };
@@ -128,7 +131,4 @@ internal static class ReactionsCommand
         });
         return command;
     }
-
-    private static Dictionary<string, int> ToCounts(IReadOnlyDictionary<string, double> values) =>
-        values.ToDictionary(pair => pair.Key, pair => (int)pair.Value);
 }

@@ -126,6 +126,14 @@ internal static class TypedOptions
         };
     }
 
+    /// <summary>Named whole numbers from <see cref="NamedNumbers"/> as counts (values above int.MaxValue are refused rather than wrapped).</summary>
+    public static Dictionary<string, int> Counts(IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.ToDictionary(pair => pair.Key, pair => pair.Value <= int.MaxValue ? (int)pair.Value
+            : throw new UserErrorException($"the count {pair.Key} = {pair.Value.ToString("G6", CultureInfo.InvariantCulture)} is too large; counts go up to {int.MaxValue}"));
+    }
+
     private static bool TryLookup<T>(string text, (string Name, T Value)[] choices, out T value)
     {
         foreach (var (choiceName, choiceValue) in choices)

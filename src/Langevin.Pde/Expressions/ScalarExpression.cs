@@ -53,7 +53,17 @@ public sealed class ScalarExpression
         {
             throw new UserErrorException($"{role} '{text}' does not parse: {FirstLine(e.Message)}", e);
         }
-        return new ScalarExpression(text, expression, names);
+        var parsed = new ScalarExpression(text, expression, names);
+        // Argument-count errors surface only on evaluation: evaluate once with every name at 1 to find them now.
+        try
+        {
+            parsed.Evaluate(names.ToArray(), names.Select(_ => 1.0).ToArray());
+        }
+        catch (UserErrorException e) when (e.InnerException is not null)
+        {
+            throw new UserErrorException($"{role} {e.Message}", e.InnerException);
+        }
+        return parsed;
     }
 
     /// <summary>The value with the given names bound (every name of <see cref="Names"/> must be).</summary>
@@ -91,7 +101,16 @@ public sealed class ScalarExpression
 
     private double Result()
     {
-        object? result = expression.Evaluate();
+        object? result;
+        try
+        {
+            result = expression.Evaluate();
+        }
+        catch (Exception e) when (e is NCalcException or ArgumentException or InvalidOperationException or FormatException or InvalidCastException)
+        {
+            // A call with the wrong number of arguments (Sqrt(x, 2), Log(x): NCalc's Log takes a base) shows only here.
+            throw new UserErrorException($"'{Text}' cannot be evaluated: {FirstLine(e.Message)}; check the functions' arguments (Ln(x) is the natural logarithm, Log(x, b) takes a base)", e);
+        }
         return result switch
         {
             double d => d,

@@ -27,18 +27,32 @@ internal static class MaximumLikelihood
         int k = from.Length;
         var perturbation = Vector<double>.Build.Dense(k, a => positive[a] ? 0.1 : Math.Max(0.1 * Math.Abs(scale[a]), 1e-3));
         var simplex = new NelderMeadSimplex(1e-12, Math.Max(maxEvaluations / 2, 10));
+        // The best point the simplex has seen: MathNet throws away its simplex when it runs out of iterations.
+        var best = (double[])from.Clone();
+        double bestValue = objective(best);
+        double Tracked(Vector<double> v)
+        {
+            var point = v.ToArray();
+            double value = objective(point);
+            if (value < bestValue)
+            {
+                bestValue = value;
+                best = point;
+            }
+            return value;
+        }
         double[] eta;
         bool converged;
         try
         {
-            var found = simplex.FindMinimum(ObjectiveFunction.Value(v => objective(v.ToArray())), Vector<double>.Build.DenseOfArray(from), perturbation);
+            var found = simplex.FindMinimum(ObjectiveFunction.Value(Tracked), Vector<double>.Build.DenseOfArray(from), perturbation);
             eta = found.MinimizingPoint.ToArray();
             converged = true;
         }
         catch (MaximumIterationsException)
         {
-            // Keep going from where the search began: the Newton polish may still converge; the result says whether it did.
-            eta = from;
+            // Go on from the best point seen: the Newton polish may still converge; the result says whether it did.
+            eta = best;
             converged = false;
         }
         var (polished, result) = Polish(objective, eta);

@@ -26,7 +26,9 @@ public sealed class ChemicalMasterEquation
         if (maxCounts.Count != network.Species.Count || maxCounts.Any(m => m < 0))
             throw new UserErrorException($"give a largest count ≥ 0 for each of {string.Join(", ", network.Species)} ({{ChemicalMasterEquation.maxCounts}})");
         limits = maxCounts.ToArray();
-        long count = limits.Aggregate(1L, (product, m) => product * (m + 1));
+        // The product stops growing once it is past the limit, so neither m + 1 nor the product can overflow.
+        long count = 1;
+        foreach (int m in limits) count = Math.Min(count * ((long)m + 1), 2_000_001);
         if (count > 2_000_000) throw new UserErrorException($"the box of counts has {count:N0} states; lower the largest counts ({{ChemicalMasterEquation.maxCounts}})");
         States = (int)count;
         var transitions = new List<(int, int, double)>();
@@ -96,8 +98,14 @@ public sealed class ChemicalMasterEquation
     }
 
     /// <summary>The distribution at <paramref name="time"/> after starting in <paramref name="start"/>.</summary>
+    /// <exception cref="UserErrorException">When the start lies outside the box.</exception>
     public double[] Evolve(ReadOnlySpan<int> start, double time)
     {
+        if (!Contains(start))
+        {
+            var counts = start.ToArray();
+            throw new UserErrorException($"the start ({string.Join(", ", Network.Species.Select((s, i) => $"{s} = {counts[i]}"))}) lies outside the box of largest counts ({string.Join(", ", Network.Species.Select((s, i) => $"{s} = {limits[i]}"))}); raise {{ChemicalMasterEquation.maxCounts}}");
+        }
         var p = new double[States];
         p[Index(start)] = 1;
         return Equation.Evolve(p, time);

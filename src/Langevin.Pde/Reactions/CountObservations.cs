@@ -4,8 +4,8 @@ namespace Langevin.Pde.Reactions;
 
 /// <summary>
 /// Observed molecule counts, read from CSV with a column <c>t</c>, one column per species of the network (named as the
-/// species) and optionally <c>trajectory</c>: either trajectories (each followed over time) or population snapshots (each
-/// row a different cell, observed once).
+/// species) and optionally <c>trajectory</c> (or <c>cell</c>): either trajectories (each followed over time) or population
+/// snapshots (each row a different cell, observed once; times may repeat, so without an id column every row is its own cell).
 /// </summary>
 public sealed class CountObservations
 {
@@ -27,14 +27,14 @@ public sealed class CountObservations
 
     /// <summary>Reads a file for <paramref name="network"/>.</summary>
     /// <exception cref="UserErrorException">When the file is missing or unreadable, lacks a column, or has a bad cell.</exception>
-    public static CountObservations Read(string path, ReactionNetwork network)
+    public static CountObservations Read(string path, ReactionNetwork network, CountDataKind kind = CountDataKind.Trajectories)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new UserErrorException($"data file '{path}' does not exist; check {{CountObservations.path}}");
         try
         {
             using var reader = new StreamReader(path);
-            return Parse(reader, network, path);
+            return Parse(reader, network, path, kind);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -44,7 +44,7 @@ public sealed class CountObservations
 
     /// <summary>Parses CSV text; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="UserErrorException">For a missing column, a cell that is not a count ≥ 0, or times that do not increase within a trajectory.</exception>
-    public static CountObservations Parse(TextReader reader, ReactionNetwork network, string source = "data")
+    public static CountObservations Parse(TextReader reader, ReactionNetwork network, string source = "data", CountDataKind kind = CountDataKind.Trajectories)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(network);
@@ -73,14 +73,14 @@ public sealed class CountObservations
             for (int s = 0; s < columns.Length; s++)
                 if (!int.TryParse(Cell(columns[s]), NumberStyles.Integer, CultureInfo.InvariantCulture, out counts[s]) || counts[s] < 0)
                     throw new UserErrorException($"{source} line {line}: '{Cell(columns[s])}' in column '{names[columns[s]]}' is not a count (a whole number ≥ 0)");
-            string name = pi >= 0 ? Cell(pi) : "1";
+            string name = pi >= 0 ? Cell(pi) : kind == CountDataKind.Snapshots ? line.ToString(CultureInfo.InvariantCulture) : "1";
             if (!rows.TryGetValue(name, out var series))
             {
                 series = ([], []);
                 rows[name] = series;
                 order.Add(name);
             }
-            if (series.T.Count > 0 && !(t > series.T[^1]))
+            if (kind == CountDataKind.Trajectories && series.T.Count > 0 && !(t > series.T[^1]))
                 throw new UserErrorException($"{source} line {line}: time {Cell(ti)} does not come after {series.T[^1].ToString("R", CultureInfo.InvariantCulture)} in trajectory '{name}'; sort each trajectory by time");
             series.T.Add(t);
             series.X.Add(counts);

@@ -13,7 +13,7 @@ public sealed class ExpressionModel : SdeModel
 {
     private readonly ScalarExpression drift, volatility;
     private readonly SdeParameter[] parameters;
-    private readonly Dictionary<string, double> values = new(StringComparer.Ordinal);
+    private readonly string[] names;
 
     /// <summary>A model from the two expressions.</summary>
     /// <param name="drift">μ(x), e.g. "a*(b - x)".</param>
@@ -30,6 +30,7 @@ public sealed class ExpressionModel : SdeModel
         parameters = this.drift.Names.Concat(this.volatility.Names).Where(n => n != "x").Distinct(StringComparer.Ordinal)
             .Select(n => new SdeParameter(n, false, "expression parameter")).ToArray();
         PositiveState = positiveState;
+        names = ["x", .. parameters.Select(p => p.Name)];
     }
 
     /// <inheritdoc />
@@ -45,18 +46,14 @@ public sealed class ExpressionModel : SdeModel
     public override bool PositiveState { get; }
 
     /// <inheritdoc />
-    public override double Drift(double x, ReadOnlySpan<double> theta) => drift.Evaluate(Bind(x, theta));
+    public override double Drift(double x, ReadOnlySpan<double> theta) => drift.Evaluate(names, Bind(x, theta));
 
     /// <inheritdoc />
-    public override double Volatility(double x, ReadOnlySpan<double> theta) => Math.Abs(volatility.Evaluate(Bind(x, theta)));
+    public override double Volatility(double x, ReadOnlySpan<double> theta) => Math.Abs(volatility.Evaluate(names, Bind(x, theta)));
 
     /// <summary>No automatic start: NaN for every parameter, so that the fit asks for them.</summary>
     public override double[] StartingValues(IReadOnlyList<Transition> transitions) => Enumerable.Repeat(double.NaN, parameters.Length).ToArray();
 
-    private Dictionary<string, double> Bind(double x, ReadOnlySpan<double> theta)
-    {
-        values["x"] = x;
-        for (int i = 0; i < parameters.Length; i++) values[parameters[i].Name] = theta[i];
-        return values;
-    }
+    /// <summary>The values of x and the parameters, in the order of the names bound with them.</summary>
+    private static double[] Bind(double x, ReadOnlySpan<double> theta) => [x, .. theta];
 }

@@ -5,8 +5,8 @@ namespace Langevin.Pde.TimeSeries;
 /// <summary>
 /// Simulated observations of an <see cref="SdeModel"/> at given times: exact draws where the model has them
 /// (<see cref="SdeModel.TrySampleExact"/>), Euler–Maruyama substeps otherwise (weak order 1; a model on x &gt; 0 is kept
-/// there by taking the drift and volatility at max(X, 0) and reflecting a negative value, as the full-truncation
-/// scheme does for CIR). Seeded from the shared seed tree: interval n of path p uses the normal stream keyed
+/// there by taking the drift and volatility at max(X, 0) and reflecting a negative value at 0, the reflection scheme).
+/// Seeded from the shared seed tree: interval n of path p uses the normal stream keyed
 /// (seed, p, n), so the same seed gives the same paths.
 /// </summary>
 public static class SdePathSimulator

@@ -10,9 +10,10 @@ namespace Langevin.Diagnostics;
 public sealed record ChainSummary(double Rhat, double BulkEss, double TailEss, int Draws);
 
 /// <summary>
-/// R̂ and effective sample size as Vehtari, Gelman, Simpson, Carpenter and Bürkner define them ("Rank-normalization,
-/// folding, and localization: an improved R̂ for assessing convergence of MCMC", Bayesian Analysis 2021), the
-/// definitions of Stan, ArviZ and the posterior package:
+/// R̂ and effective sample size after Vehtari, Gelman, Simpson, Carpenter and Bürkner ("Rank-normalization, folding,
+/// and localization: an improved R̂ for assessing convergence of MCMC", Bayesian Analysis 2021). The ESS follows their
+/// estimator without the posterior package's last refinements (its extra even-lag term and its stopping lag), so it
+/// can differ from posterior's in the last digits:
 /// <list type="bullet">
 /// <item>every chain is split in half, so a trend within a chain shows up as disagreement between halves;</item>
 /// <item>draws are replaced by the normal scores of their pooled ranks, Φ⁻¹((r − 3/8)/(S + 1/4)), so heavy tails
@@ -96,7 +97,10 @@ public static class ChainDiagnostics
     private static double Rhat(double[][] chains)
     {
         var (within, plus) = Variances(chains);
-        return within > 0 ? Math.Sqrt(plus / within) : double.NaN;
+        // Chains that never move but sit apart (W = 0 < var⁺) disagree as much as chains can: R̂ is infinite. Only a
+        // quantity that is the same constant everywhere (var⁺ = 0) has nothing to disagree about.
+        if (!(within > 0)) return plus > 0 ? double.PositiveInfinity : 1;
+        return Math.Sqrt(plus / within);
     }
 
     /// <summary>W and var⁺ of chains of equal length n.</summary>
@@ -114,8 +118,10 @@ public static class ChainDiagnostics
     {
         int m = chains.Length, n = chains[0].Length;
         var (within, plus) = Variances(chains);
-        // A constant quantity (e.g. an indicator that never fires) has no variance to estimate: every draw is as good as independent.
-        if (!(within > 0) || !(plus > 0)) return m * n;
+        // A quantity constant everywhere (e.g. an indicator that never fires) has no variance to estimate: every draw is
+        // as good as independent. Constant chains that sit apart carry one draw's worth of information each at best.
+        if (!(plus > 0)) return m * n;
+        if (!(within > 0)) return m;
         var means = chains.Select(c => c.Average()).ToArray();
         // Autocovariance of every chain at lag t, with the biased (1/n) normalisation that keeps the sequence positive definite.
         double Rho(int t)

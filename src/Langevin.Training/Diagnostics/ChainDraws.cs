@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Langevin.Diagnostics;
 
 /// <summary>
-/// Posterior draws of several quantities from several chains, read from CSV with a <c>chain</c> column and one column per
-/// quantity (a <c>draw</c> or <c>iteration</c> column is ignored; rows of a chain in order), the long layout that Stan's
-/// CSV files, ArviZ and the posterior package's draws_df use.
+/// Posterior draws of several quantities from several chains, read from CSV with a chain column (<c>chain</c>,
+/// <c>.chain</c> as in the posterior package's draws_df, or <c>chain__</c> as in CmdStanPy's) and one column per quantity
+/// (a draw or iteration column is ignored; rows of a chain in order; lines starting with <c>#</c> are comments).
 /// </summary>
 public sealed class ChainDraws
 {
@@ -43,11 +43,13 @@ public sealed class ChainDraws
     {
         ArgumentNullException.ThrowIfNull(reader);
         string? header = reader.ReadLine();
+        while (header is not null && (header.StartsWith('#') || string.IsNullOrWhiteSpace(header))) header = reader.ReadLine();
         if (header is null) throw new UserErrorException($"{source} is empty; it needs a header such as 'chain,draw,theta' and one row per draw");
         var columns = header.Split(',').Select(h => h.Trim().Trim('"')).ToArray();
-        int chainColumn = Array.FindIndex(columns, c => c.Equals("chain", StringComparison.OrdinalIgnoreCase) || c.Equals(".chain", StringComparison.OrdinalIgnoreCase));
+        int chainColumn = Array.FindIndex(columns, c => c.Equals("chain", StringComparison.OrdinalIgnoreCase) || c.Equals(".chain", StringComparison.OrdinalIgnoreCase)
+            || c.Equals("chain__", StringComparison.OrdinalIgnoreCase));
         if (chainColumn < 0) throw new UserErrorException($"{source}: header '{header}' has no chain column; name the chain of every draw in a column 'chain'");
-        var skip = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "chain", ".chain", "draw", ".draw", "iteration", ".iteration" };
+        var skip = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "chain", ".chain", "chain__", "draw", ".draw", "draw__", "iteration", ".iteration", "iter__" };
         var quantities = Enumerable.Range(0, columns.Length).Where(i => !skip.Contains(columns[i])).ToArray();
         if (quantities.Length == 0) throw new UserErrorException($"{source}: header '{header}' has no quantity besides chain/draw/iteration");
         var order = new List<string>();
@@ -56,7 +58,7 @@ public sealed class ChainDraws
         for (string? text = reader.ReadLine(); text is not null; text = reader.ReadLine())
         {
             line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
+            if (string.IsNullOrWhiteSpace(text) || text.StartsWith('#')) continue;
             var cells = text.Split(',');
             string chain = chainColumn < cells.Length ? cells[chainColumn].Trim().Trim('"') : "";
             if (chain.Length == 0) throw new UserErrorException($"{source} line {line}: the chain column is blank");

@@ -148,4 +148,14 @@ public sealed class ReactionTests
         Assert.Contains("A = 30 (t = 1) is above the master equation's largest count 20",
             Assert.Throws<UserErrorException>(() => ReactionRateFitter.Fit(BirthDeath, data, new ReactionFitOptions { MaxCounts = [20] })).Message);
     }
+
+    [Fact]
+    public void Snapshots_may_repeat_times_without_a_cell_column_and_a_start_outside_the_box_is_one_line()
+    {
+        var snapshots = CountObservations.Parse(new StringReader("t,A\n1,3\n1,5\n2,4\n2,6\n"), BirthDeath, "snap.csv", CountDataKind.Snapshots);
+        Assert.Equal(4, snapshots.Rows.Count());
+        var cme = new ChemicalMasterEquation(BirthDeath, [10.0, 1.0], [5]);
+        Assert.Contains("the start (A = 10) lies outside the box of largest counts (A = 5)", Assert.Throws<UserErrorException>(() => cme.Evolve([10], 1)).Message);
+        Assert.Contains("lower the largest counts", Assert.Throws<UserErrorException>(() => new ChemicalMasterEquation(BirthDeath, [1.0, 1.0], [int.MaxValue])).Message);
+    }
 }

@@ -39,6 +39,8 @@ public sealed class ExpressionModelTests
     [InlineData("expr:drift=a*x", "needs both drift=… and sigma=…")]
     [InlineData("expr:drift=a*x;sigma=s;scale=2", "'scale=2' is not drift=…, sigma=… or positive")]
     [InlineData("heston", "unknown model 'heston'; use one of ou, vasicek, gbm, cir, double-well")]
+    [InlineData("expr:drift=Log(x);sigma=s", "the drift 'Log(x)' cannot be evaluated")]
+    [InlineData("expr:drift=-x;sigma=Sqrt(x, 2)", "the volatility 'Sqrt(x, 2)' cannot be evaluated")]
     public void BadModelsAreOneLineNamingTheProblem(string text, string expected)
     {
         var error = Assert.Throws<UserErrorException>(() => SdeModels.Parse(text));

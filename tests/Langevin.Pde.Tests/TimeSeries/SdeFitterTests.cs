@@ -148,4 +148,17 @@ public sealed class SdeFitterTests
         Assert.InRange(coverage.Inside50, 0.5 - 0.15, 0.5 + 0.15);
         Assert.Null(SdeForecast.HeldOutCoverage(fit, series, 0));
     }
+
+    /// <summary>A search cut short keeps the best point it reached (MathNet's simplex throws its work away on the limit).</summary>
+    [Fact]
+    public void A_search_out_of_evaluations_keeps_its_best_point()
+    {
+        var model = new OrnsteinUhlenbeckModel();
+        var series = SdePathSimulator.Simulate(model, [1.5, 0.5, 0.4], 0.5, Times(401, 0.1), seed: 6);
+        var start = new Dictionary<string, double> { ["theta"] = 5, ["mu"] = -1, ["sigma"] = 2 };
+        var cut = SdeFitter.Fit(model, series, NoHoldout with { Start = start, MaxEvaluations = 20 });
+        var likelihood = new SdeLikelihood(model, series);
+        double atStart = likelihood.LogLikelihood(series.Transitions(), [5, -1, 2]);
+        Assert.True(cut.LogLikelihood > atStart + 10, $"log L {cut.LogLikelihood} vs {atStart} at the start");
+    }
 }

@@ -77,6 +77,18 @@ public sealed class ChainDiagnosticsTests
         Assert.InRange(ChainDiagnostics.Of(cauchy).Rhat, 0.995, 1.01);
     }
 
+    /// <summary>Chains stuck at different constants disagree completely (R̂ = ∞, ESS of one draw per chain); a quantity
+    /// that is one constant everywhere has nothing to disagree about.</summary>
+    [Fact]
+    public void Stuck_chains_are_caught_and_a_constant_is_not()
+    {
+        var stuck = ChainDiagnostics.Of([[1.0, 1, 1, 1, 1, 1], [2.0, 2, 2, 2, 2, 2]]);
+        Assert.Equal(double.PositiveInfinity, stuck.Rhat);
+        Assert.True(stuck.BulkEss <= 4, $"ESS {stuck.BulkEss}");
+        var constant = ChainDiagnostics.Of([[3.0, 3, 3, 3], [3.0, 3, 3, 3]]);
+        Assert.Equal(1, constant.Rhat);
+    }
+
     [Fact]
     public void Too_little_to_compare_is_refused()
     {
