@@ -15,7 +15,7 @@ internal sealed class HeatFieldOptions
 {
     private static readonly HeatSolveOptions Defaults = new();
 
-    public Option<string> Alpha { get; } = Text("--alpha", "Heat: diffusivity α (length²/time): a number or expr:α(x[,y]), e.g. expr:1 + 0.5*x.", Defaults.Diffusivity);
+    public Option<string> Alpha { get; } = Text("--alpha", "Heat: diffusivity α (length²/time): a number, expr:α(x[,y[,z]]) (e.g. expr:1 + 0.5*x) or csv:FILE (values on the grid, interpolated between nodes).", Defaults.Diffusivity);
 
     public Option<string> Left { get; } = Text("--left-value", "Heat: temperature at x = 0: a number or expr:g(t).", Defaults.LeftValue);
 
@@ -29,7 +29,7 @@ internal sealed class HeatFieldOptions
 
     public Option<string> Back { get; } = Text("--back-value", "Heat in 3D: temperature at z = depth: a number or expr:g(t).", Defaults.BackValue);
 
-    public Option<string?> Source { get; } = new("--source") { Description = "Heat: a source f in u per unit time: a number or expr:f(x[,y],t), e.g. expr:Sin(pi*x)*Exp(-t).", HelpName = "F" };
+    public Option<string?> Source { get; } = new("--source") { Description = "Heat: a source f in u per unit time: a number, expr:f(x[,y[,z]],t) (e.g. expr:Sin(pi*x)*Exp(-t)) or csv:FILE (a steady f on the grid).", HelpName = "F" };
 
     public void AddTo(Command command)
     {
@@ -55,7 +55,10 @@ internal sealed class HeatFieldOptions
     {
         int dimension = options.PointsZ is not null ? 3 : options.PointsY is not null ? 2 : 1;
         string space = dimension switch { 1 => "x", 2 => "x, y", _ => "x, y, z" };
-        var (alpha, alphaField) = Number(parse.GetValue(Alpha)!, "--alpha", t => FieldExpressions.Spatial(t, $"--alpha α({space})", dimension));
+        // Fields given as files are read on the problem's own grid (the walls and sizes come from the other flags).
+        var grid = new Lazy<Grid>(() => options.Problem().Grid);
+        var (alpha, alphaField) = Number(parse.GetValue(Alpha)!, "--alpha", t => FieldExpressions.Spatial(t, $"--alpha α({space})", dimension),
+            file: path => GridField.ReadCsv(path, grid.Value).Interpolant());
         var (left, leftAt) = Number(parse.GetValue(Left)!, "--left-value", t => FieldExpressions.OfTime(t, "--left-value g(t)"));
         var (right, rightAt) = Number(parse.GetValue(Right)!, "--right-value", t => FieldExpressions.OfTime(t, "--right-value g(t)"));
         var (bottom, bottomAt) = Number(parse.GetValue(Bottom)!, "--bottom-value", t => FieldExpressions.OfTime(t, "--bottom-value g(t)"));
@@ -65,7 +68,12 @@ internal sealed class HeatFieldOptions
         SpaceTimeFunction? source = null;
         if (parse.GetValue(Source) is { } sourceText)
         {
-            var (constant, field) = Number(sourceText, "--source", t => FieldExpressions.SpaceTime(t, $"--source f({space}, t)", dimension));
+            var (constant, field) = Number(sourceText, "--source", t => FieldExpressions.SpaceTime(t, $"--source f({space}, t)", dimension),
+                file: path =>
+                {
+                    var steady = GridField.ReadCsv(path, grid.Value).Interpolant();
+                    return (point, _) => steady(point);
+                });
             source = field ?? ((_, _) => constant);
         }
         var result = options with
@@ -82,11 +90,14 @@ internal sealed class HeatFieldOptions
         return result with { Initial = u0, InitialField = u0Field };
     }
 
-    /// <summary>A number, or <c>expr:…</c> made into a function by <paramref name="expression"/>.</summary>
-    private static (double Constant, T? Function) Number<T>(string text, string flag, Func<string, T> expression, string forms = "a number or expr:…") where T : class
+    /// <summary>A number, <c>expr:…</c> made into a function by <paramref name="expression"/>, or (where <paramref name="file"/>
+    /// is given) <c>csv:FILE</c> made into one by it.</summary>
+    private static (double Constant, T? Function) Number<T>(string text, string flag, Func<string, T> expression, string? forms = null, Func<string, T>? file = null) where T : class
     {
+        forms ??= file is null ? "a number or expr:…" : "a number, expr:… or csv:FILE";
         string trimmed = text.Trim();
         if (trimmed.StartsWith("expr:", StringComparison.OrdinalIgnoreCase)) return (double.NaN, expression(trimmed[5..]));
+        if (file is not null && trimmed.StartsWith("csv:", StringComparison.OrdinalIgnoreCase)) return (double.NaN, file(trimmed[4..].Trim()));
         if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)) return (value, null);
         throw new UserErrorException($"{flag} '{text}' is not {forms}");
     }

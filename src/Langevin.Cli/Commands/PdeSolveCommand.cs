@@ -102,21 +102,34 @@ internal static class PdeSolveCommand
                             TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,
                         };
                         string name;
+                        string potentialText = parse.GetValue(fp.Potential)!.Trim();
                         if (parse.GetValue(ny) is { } pointsY)
                         {
-                            // 2D and 3D: V(x, y[, z]) is an expression; the walls are --y-min/--y-max (and --z-min/--z-max).
+                            // 2D and 3D: V(x, y[, z]) is an expression or a file; the walls are --y-min/--y-max (and --z-min/--z-max).
                             int dimension = parse.GetValue(nz) is null ? 2 : 3;
                             string space = dimension == 2 ? "x, y" : "x, y, z";
-                            string potentialText = parse.GetValue(fp.Potential)!.Trim();
-                            if (!potentialText.StartsWith("expr:", StringComparison.OrdinalIgnoreCase))
-                                throw new UserErrorException($"a {dimension}D Fokker–Planck solve takes --potential expr:V({space}), e.g. expr:(x**2 + 2*y**2)/2; '{potentialText}' is 1D");
                             options = options with
                             {
                                 PointsY = pointsY, YMin = parse.GetValue(yMin), YMax = parse.GetValue(yMax),
                                 PointsZ = parse.GetValue(nz), ZMin = parse.GetValue(zMin), ZMax = parse.GetValue(zMax),
-                                PotentialField = Pde.Expressions.FieldExpressions.Spatial(potentialText[5..], $"--potential V({space})", dimension),
                             };
-                            name = $"V({space}) = {potentialText[5..]}";
+                            if (potentialText.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+                            {
+                                options = options with { PotentialField = PotentialFromFile(potentialText[4..].Trim(), options) };
+                                name = $"V({space}) from {potentialText[4..].Trim()}";
+                            }
+                            else if (potentialText.StartsWith("expr:", StringComparison.OrdinalIgnoreCase))
+                            {
+                                options = options with { PotentialField = Pde.Expressions.FieldExpressions.Spatial(potentialText[5..], $"--potential V({space})", dimension) };
+                                name = $"V({space}) = {potentialText[5..]}";
+                            }
+                            else throw new UserErrorException($"a {dimension}D Fokker–Planck solve takes --potential expr:V({space}) (e.g. expr:(x**2 + 2*y**2)/2) or csv:FILE; '{potentialText}' is 1D");
+                        }
+                        else if (potentialText.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+                        {
+                            var field = PotentialFromFile(potentialText[4..].Trim(), options);
+                            options = options with { Potential = new Pde.FokkerPlanck.Potential(x => field([x]), name: $"V(x) from {potentialText[4..].Trim()}") };
+                            name = options.Potential.Name;
                         }
                         else
                         {
@@ -167,6 +180,10 @@ internal static class PdeSolveCommand
                 slice[i * plane.Stride(0) + j * plane.Stride(1)] = u[i * grid.Stride(0) + j * grid.Stride(1) + k * grid.Stride(2)];
         PdePlots.Heatmap(plotFile, $"{title}, z = {grid.Axes[2].Coordinate(k):G4}", plane, slice);
     }
+
+    /// <summary>V read from a CSV file on the solve's grid (the solver takes V at the nodes, so no interpolation is involved).</summary>
+    private static SpatialFunction PotentialFromFile(string path, FokkerPlanckSolveOptions options) =>
+        GridField.ReadCsv(path, FokkerPlanckSolveJob.Problem(options with { PotentialField = static _ => 0 }).Grid).Interpolant();
 
     /// <summary>--initial for Fokker–Planck: gaussian:mean=…,std=…[,mean-y=…,mean-z=…], expr:p0(x[,y[,z]]) or csv:FILE (normalised).</summary>
     private static FokkerPlanckSolveOptions InitialDensity(string? text, FokkerPlanckSolveOptions options)

@@ -14,7 +14,7 @@ internal sealed class PotentialOptions
     /// <summary>The library's defaults of a Fokker–Planck solve, which the shared options show.</summary>
     private static readonly FokkerPlanckSolveOptions Defaults = new();
 
-    public Option<string> Potential { get; } = new("--potential") { Description = "Potential V: harmonic (V = θx²/2, Ornstein–Uhlenbeck), double-well (V = h((x/a)² − 1)²), tilted (V = −F·x, or a tilted double well with --barrier), or expr:V(x) (NCalc, e.g. expr:x**4/4 - x**2/2).", DefaultValueFactory = _ => "harmonic" };
+    public Option<string> Potential { get; } = new("--potential") { Description = "Potential V: harmonic (V = θx²/2, Ornstein–Uhlenbeck), double-well (V = h((x/a)² − 1)²), tilted (V = −F·x, or a tilted double well with --barrier), expr:V(x) (NCalc, e.g. expr:x**4/4 - x**2/2) or, for pde solve, csv:FILE (V on the grid).", DefaultValueFactory = _ => "harmonic" };
     public Option<double> Theta { get; } = new("--theta") { Description = "Stiffness θ of the harmonic potential (mean-reversion rate).", DefaultValueFactory = _ => 1.0 };
     public Option<double> Barrier { get; } = new("--barrier") { Description = "Barrier height h of the double well (0 with tilted: a plain slope).", DefaultValueFactory = _ => 1.0 };
     public Option<double> Well { get; } = new("--well") { Description = "Position a of the double-well minima (±a).", DefaultValueFactory = _ => 1.0 };

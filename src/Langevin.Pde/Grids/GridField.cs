@@ -23,6 +23,39 @@ public sealed record GridField(Grid Grid, double[] Values)
     }
 
     /// <summary>
+    /// The field as a function of position: multilinear interpolation between the nodes (exact at them), clamped to the
+    /// grid's box outside it. A coefficient read from a file (α(x), V(x), a source) is evaluated where a solver needs it,
+    /// e.g. at face midpoints.
+    /// </summary>
+    public SpatialFunction Interpolant() => point =>
+    {
+        int d = Grid.Dimension;
+        Span<int> below = stackalloc int[3];
+        Span<double> fraction = stackalloc double[3];
+        for (int a = 0; a < d; a++)
+        {
+            var axis = Grid.Axes[a];
+            double position = Math.Clamp((point[a] - axis.Min) / axis.Spacing, 0, axis.Points - 1);
+            below[a] = Math.Min((int)position, axis.Points - 2);
+            fraction[a] = position - below[a];
+        }
+        double sum = 0;
+        for (int corner = 0; corner < 1 << d; corner++)
+        {
+            double weight = 1;
+            int k = 0;
+            for (int a = 0; a < d; a++)
+            {
+                bool up = (corner >> a & 1) == 1;
+                weight *= up ? fraction[a] : 1 - fraction[a];
+                k += (below[a] + (up ? 1 : 0)) * Grid.Stride(a);
+            }
+            if (weight != 0) sum += weight * Values[k];
+        }
+        return sum;
+    };
+
+    /// <summary>
     /// Reads a field on <paramref name="grid"/> from CSV with columns x[,y[,z]] and one value column (the last), one row
     /// per node in any order, as <see cref="WriteCsv"/> writes it: a field saved from one solve starts another.
     /// </summary>
