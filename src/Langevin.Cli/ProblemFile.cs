@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Langevin.IO;
 
 namespace Langevin.Cli;
 
@@ -28,23 +29,19 @@ internal static class ProblemFile
         if (args.Length < 3 || args[0] != "pde" || args[1] != "solve") throw new UserErrorException("--problem is a pde solve option: langevin pde solve --problem FILE");
         string? path = args[at].Length > Flag.Length ? args[at][(Flag.Length + 1)..] : at + 1 < args.Length ? args[at + 1] : null;
         if (string.IsNullOrEmpty(path)) throw new UserErrorException("--problem needs a file: --problem problem.json");
-        if (!File.Exists(path)) throw new UserErrorException($"problem file '{path}' does not exist; check --problem");
         var typed = args.Select(Name).ToHashSet(StringComparer.Ordinal);
         var solve = root.Subcommands.Single(c => c.Name == "pde").Subcommands.Single(c => c.Name == "solve");
         var known = solve.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
         var added = new List<string>();
         JsonDocument document;
+        string text = TextFile.Read(path, "problem", "--problem", reader => reader.ReadToEnd());
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path));
+            document = JsonDocument.Parse(text);
         }
         catch (JsonException e)
         {
             throw new UserErrorException($"problem file '{path}' is not JSON ({e.Message.Split('\n')[0].TrimEnd('.')}); write one object of flags, e.g. {{\"equation\": \"heat\", \"nx\": 41}}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"problem file '{path}' cannot be read ({e.Message.TrimEnd('.')}); check --problem and its permissions", e);
         }
         using (document)
         {

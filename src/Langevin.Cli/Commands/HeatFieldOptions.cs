@@ -83,10 +83,9 @@ internal sealed class HeatFieldOptions
             WallValuesAt = (leftAt ?? rightAt ?? bottomAt ?? topAt ?? frontAt ?? backAt) is null ? null : new WallValues(leftAt, rightAt, bottomAt, topAt, frontAt, backAt),
         };
         if (initial is null) return result;
-        string trimmed = initial.Trim();
-        if (trimmed.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
-            return result with { InitialValues = GridField.ReadCsv(trimmed[4..].Trim(), result.Problem().Grid).Values };
-        var (u0, u0Field) = Number(trimmed, "--initial", t => FieldExpressions.Spatial(t, $"--initial u0({space})", dimension), $"a number, expr:u0({space}) or csv:FILE");
+        if (FieldText.IsFile(initial, out string initialFile))
+            return result with { InitialValues = GridField.ReadCsv(initialFile, result.Problem().Grid).Values };
+        var (u0, u0Field) = Number(initial, "--initial", t => FieldExpressions.Spatial(t, $"--initial u0({space})", dimension), $"a number, expr:u0({space}) or csv:FILE");
         return result with { Initial = u0, InitialField = u0Field };
     }
 
@@ -95,10 +94,9 @@ internal sealed class HeatFieldOptions
     private static (double Constant, T? Function) Number<T>(string text, string flag, Func<string, T> expression, string? forms = null, Func<string, T>? file = null) where T : class
     {
         forms ??= file is null ? "a number or expr:…" : "a number, expr:… or csv:FILE";
-        string trimmed = text.Trim();
-        if (trimmed.StartsWith("expr:", StringComparison.OrdinalIgnoreCase)) return (double.NaN, expression(trimmed[5..]));
-        if (file is not null && trimmed.StartsWith("csv:", StringComparison.OrdinalIgnoreCase)) return (double.NaN, file(trimmed[4..].Trim()));
-        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)) return (value, null);
+        if (FieldText.IsExpression(text, out string body)) return (double.NaN, expression(body));
+        if (file is not null && FieldText.IsFile(text, out string path)) return (double.NaN, file(path));
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)) return (value, null);
         throw new UserErrorException($"{flag} '{text}' is not {forms}");
     }
 

@@ -101,41 +101,36 @@ internal static class PdeSolveCommand
                             Diffusion = parse.GetValue(fp.Diffusion), XMin = parse.GetValue(fp.XMin), XMax = parse.GetValue(fp.XMax), Points = nx,
                             TimeStep = parse.GetValue(dt), Scheme = chosen, EndTime = tEnd,
                         };
-                        string name;
-                        string potentialText = parse.GetValue(fp.Potential)!.Trim();
-                        if (parse.GetValue(ny) is { } pointsY)
-                        {
-                            // 2D and 3D: V(x, y[, z]) is an expression or a file; the walls are --y-min/--y-max (and --z-min/--z-max).
-                            int dimension = parse.GetValue(nz) is null ? 2 : 3;
-                            string space = dimension == 2 ? "x, y" : "x, y, z";
+                        // The grid first (a file of V is read on it), then V: a 1D shape or expression, or V(x, y[, z]) in 2D/3D.
+                        int dimension = parse.GetValue(ny) is null ? 1 : parse.GetValue(nz) is null ? 2 : 3;
+                        string space = dimension switch { 1 => "x", 2 => "x, y", _ => "x, y, z" };
+                        if (dimension > 1)
                             options = options with
                             {
-                                PointsY = pointsY, YMin = parse.GetValue(yMin), YMax = parse.GetValue(yMax),
+                                PointsY = parse.GetValue(ny), YMin = parse.GetValue(yMin), YMax = parse.GetValue(yMax),
                                 PointsZ = parse.GetValue(nz), ZMin = parse.GetValue(zMin), ZMax = parse.GetValue(zMax),
                             };
-                            if (potentialText.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
-                            {
-                                options = options with { PotentialField = PotentialFromFile(potentialText[4..].Trim(), options) };
-                                name = $"V({space}) from {potentialText[4..].Trim()}";
-                            }
-                            else if (potentialText.StartsWith("expr:", StringComparison.OrdinalIgnoreCase))
-                            {
-                                options = options with { PotentialField = Pde.Expressions.FieldExpressions.Spatial(potentialText[5..], $"--potential V({space})", dimension) };
-                                name = $"V({space}) = {potentialText[5..]}";
-                            }
-                            else throw new UserErrorException($"a {dimension}D Fokker–Planck solve takes --potential expr:V({space}) (e.g. expr:(x**2 + 2*y**2)/2) or csv:FILE; '{potentialText}' is 1D");
-                        }
-                        else if (potentialText.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+                        string potentialText = parse.GetValue(fp.Potential)!.Trim();
+                        string name;
+                        if (FieldText.IsFile(potentialText, out string potentialFile))
                         {
-                            var field = PotentialFromFile(potentialText[4..].Trim(), options);
-                            options = options with { Potential = new Pde.FokkerPlanck.Potential(x => field([x]), name: $"V(x) from {potentialText[4..].Trim()}") };
-                            name = options.Potential.Name;
+                            var field = PotentialFromFile(potentialFile, options);
+                            options = dimension == 1
+                                ? options with { Potential = new Pde.FokkerPlanck.Potential(x => field([x]), name: $"V(x) from {potentialFile}") }
+                                : options with { PotentialField = field };
+                            name = $"V({space}) from {potentialFile}";
                         }
-                        else
+                        else if (dimension == 1)
                         {
                             options = options with { Potential = fp.BuildPotential(parse) };
                             name = options.Potential.Name;
                         }
+                        else if (FieldText.IsExpression(potentialText, out string potentialExpression))
+                        {
+                            options = options with { PotentialField = Pde.Expressions.FieldExpressions.Spatial(potentialExpression, $"--potential V({space})", dimension) };
+                            name = $"V({space}) = {potentialExpression}";
+                        }
+                        else throw new UserErrorException($"a {dimension}D Fokker–Planck solve takes --potential expr:V({space}) (e.g. expr:(x**2 + 2*y**2)/2) or csv:FILE; '{potentialText}' is 1D");
                         options = InitialDensity(parse.GetValue(initial), options);
                         var result = FokkerPlanckSolveJob.Run(options, trackers);
                         var solution = result.Solution;
@@ -189,13 +184,12 @@ internal static class PdeSolveCommand
     private static FokkerPlanckSolveOptions InitialDensity(string? text, FokkerPlanckSolveOptions options)
     {
         if (text is null) return options;
-        string trimmed = text.Trim();
         int dimension = options.PointsZ is not null ? 3 : options.PointsY is not null ? 2 : 1;
-        if (trimmed.StartsWith("expr:", StringComparison.OrdinalIgnoreCase))
-            return options with { InitialField = Pde.Expressions.FieldExpressions.Spatial(trimmed[5..], "--initial p0", dimension) };
-        if (trimmed.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
-            return options with { InitialValues = GridField.ReadCsv(trimmed[4..].Trim(), FokkerPlanckSolveJob.Problem(options).Grid).Values };
-        var (mean, std, meanY, meanZ) = PotentialOptions.ParseGaussian3D(trimmed);
+        if (FieldText.IsExpression(text, out string expression))
+            return options with { InitialField = Pde.Expressions.FieldExpressions.Spatial(expression, "--initial p0", dimension) };
+        if (FieldText.IsFile(text, out string path))
+            return options with { InitialValues = GridField.ReadCsv(path, FokkerPlanckSolveJob.Problem(options).Grid).Values };
+        var (mean, std, meanY, meanZ) = PotentialOptions.ParseGaussian3D(text.Trim());
         return options with { InitialMean = mean, InitialStd = std, InitialMeanY = meanY, InitialMeanZ = meanZ };
     }
 

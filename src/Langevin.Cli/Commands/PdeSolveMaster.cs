@@ -64,9 +64,7 @@ internal sealed class PdeSolveMaster
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chemical master equation on {cme.States:N0} states to t = {tEnd:G6} (leak rate out of the box {cme.LeakRate(p):G2}); wrote {outFile}"));
             for (int s = 0; s < network.Species.Count; s++)
             {
-                var marginal = cme.Marginal(p, s);
-                double mean = Enumerable.Range(0, marginal.Length).Sum(a => a * marginal[a]);
-                double variance = Enumerable.Range(0, marginal.Length).Sum(a => (a - mean) * (a - mean) * marginal[a]);
+                var (mean, variance) = cme.Moments(p, s);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Species[s]}: mean {mean:G6}, variance {variance:G6}"));
             }
             return ExitCodes.Success;
@@ -85,11 +83,14 @@ internal sealed class PdeSolveMaster
     }
 
     /// <summary>Reads from,to,rate rows (header optional); the states are 0..max index.</summary>
-    private static (MasterEquation Equation, int States) ReadRateTable(string path)
+    private static (MasterEquation Equation, int States) ReadRateTable(string path) =>
+        TextFile.Read(path, "rate table", "--rate-table", reader => ParseRateTable(reader, path));
+
+    private static (MasterEquation Equation, int States) ParseRateTable(TextReader reader, string path)
     {
         var rows = new List<(int, int, double)>();
         int line = 0;
-        foreach (string text in File.ReadLines(path))
+        for (string? text = reader.ReadLine(); text is not null; text = reader.ReadLine())
         {
             line++;
             if (string.IsNullOrWhiteSpace(text) || (line == 1 && text.Contains("from", StringComparison.OrdinalIgnoreCase))) continue;

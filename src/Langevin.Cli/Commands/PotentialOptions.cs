@@ -41,9 +41,9 @@ internal sealed class PotentialOptions
         command.Add(TEnd);
     }
 
-    public Potential BuildPotential(ParseResult parse) => parse.GetValue(Potential)!.Trim() is var text && text.StartsWith("expr:", StringComparison.OrdinalIgnoreCase)
-        ? Pde.FokkerPlanck.Potential.FromExpression(text[5..])
-        : text.ToLowerInvariant() switch
+    public Potential BuildPotential(ParseResult parse) => FieldText.IsExpression(parse.GetValue(Potential)!, out string expression)
+        ? Pde.FokkerPlanck.Potential.FromExpression(expression)
+        : parse.GetValue(Potential)!.Trim().ToLowerInvariant() switch
     {
         "harmonic" or "ou" or "ornstein-uhlenbeck" => Pde.FokkerPlanck.Potential.Harmonic(parse.GetValue(Theta)),
         "double-well" or "doublewell" => Pde.FokkerPlanck.Potential.DoubleWell(parse.GetValue(Barrier), parse.GetValue(Well)),

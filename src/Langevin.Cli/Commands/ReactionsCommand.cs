@@ -48,10 +48,10 @@ internal static class ReactionsCommand
             if (count < 1) throw new UserErrorException($"--trajectories must be at least 1 (got {count})");
             var paths = Enumerable.Range(0, count).Select(i => GillespieSimulator.Simulate(net, k, x0, tEnd, parse.GetValue(seed), i)).ToArray();
             var ends = paths.Select(p => p.At(tEnd)).ToArray();
+            var highest = net.Species.Select((_, s) => paths.Max(p => p.States.Max(x => x[s]))).ToArray();
             var box = parse.GetValue(max)!.Count > 0
                 ? net.CountsFrom(TypedOptions.Counts(parse.GetValue(max)!), "--max")
-                : net.Species.Select((_, s) => 2 * paths.Max(p => p.States.Max(x => x[s])) + 10).ToArray();
-            var highest = net.Species.Select((_, s) => paths.Max(p => p.States.Max(x => x[s]))).ToArray();
+                : highest.Select(h => 2 * h + 10).ToArray();
             if (net.Species.Select((_, s) => highest[s] > box[s]).Any(above => above))
                 throw new UserErrorException($"the trajectories reach {string.Join(", ", net.Species.Select((n, s) => $"{n} = {highest[s]}"))}, above --max; raise --max or drop it");
             var cme = new ChemicalMasterEquation(net, k, box);
@@ -61,8 +61,7 @@ internal static class ReactionsCommand
             for (int s = 0; s < net.Species.Count; s++)
             {
                 var marginal = cme.Marginal(p, s);
-                double mean = Enumerable.Range(0, marginal.Length).Sum(a => a * marginal[a]);
-                double variance = Enumerable.Range(0, marginal.Length).Sum(a => (a - mean) * (a - mean) * marginal[a]);
+                var (mean, variance) = cme.Moments(p, s);
                 var values = ends.Select(x => x[s]).ToArray();
                 double sampleMean = values.Average(), sampleVariance = count > 1 ? values.Sum(v => (v - sampleMean) * (v - sampleMean)) / (count - 1) : 0;
                 var histogram = new double[marginal.Length];

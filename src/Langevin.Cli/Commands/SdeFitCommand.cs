@@ -66,9 +66,9 @@ internal static class SdeFitCommand
             };
             options.Validate();
             var (fitted, heldOut) = series.Split(options.HoldoutFraction);
-            var intervals = series.Transitions().Select(t => t.Interval).Order().ToArray();
+            var intervals = series.SortedIntervals;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"read {series.Paths.Sum(p => p.Count)} observations in {series.Paths.Count} path{(series.Paths.Count == 1 ? "" : "s")} (intervals {intervals[0]:G4} to {intervals[^1]:G4}, median {intervals[intervals.Length / 2]:G4}); fitting {fitted.Length} transitions, holding out {heldOut.Length}"));
+                $"read {series.Paths.Sum(p => p.Count)} observations in {series.Paths.Count} path{(series.Paths.Count == 1 ? "" : "s")} (intervals {intervals[0]:G4} to {intervals[^1]:G4}, median {series.MedianInterval:G4}); fitting {fitted.Length} transitions, holding out {heldOut.Length}"));
             var chosen = parse.GetValue(models)!.Select(SdeModels.Parse).ToArray();
             // With several models, each takes the starting values of its own parameters; a name no model has is a typo.
             var unused = options.Start.Keys.Where(name => !chosen.Any(m => m.Parameters.Any(p => p.Name == name))).ToList();
@@ -89,7 +89,8 @@ internal static class SdeFitCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lowest AIC: {best.Model.Name} (by {next - best.Aic:F1} over the next)"));
             }
             double span = series.Paths.Max(p => p.Times[^1] - p.Times[0]);
-            double heldSpan = series.Paths.Max(p => p.Times[^1] - p.Times[p.Count - 1 - (int)Math.Floor(options.HoldoutFraction * p.Count)]);
+            // The default horizon: as long as the held-out part (from the last fitted observation to the last one).
+            double heldSpan = series.Paths.Max(p => p.Times[^1] - p.Times[p.FirstHeldOut(options.HoldoutFraction) - 1]);
             double until = parse.GetValue(horizon) ?? (heldSpan > 0 ? heldSpan : span / 10);
             var forecast = SdeForecast.Create(best, series, until, parse.GetValue(forecastSteps), options);
             var last = forecast.Quantiles[^1];

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Langevin.IO;
 
 namespace Langevin.Pde.Fitting;
 
@@ -35,19 +36,7 @@ public sealed class LongFormCsv
 
     /// <summary>Reads a file.</summary>
     /// <exception cref="UserErrorException">When the file is missing, has no usable header, or has a malformed cell.</exception>
-    public static LongFormCsv Read(string path)
-    {
-        if (!File.Exists(path)) throw new UserErrorException($"data file '{path}' does not exist; check {{LongFormCsv.path}}");
-        try
-        {
-            using var reader = new StreamReader(path);
-            return Parse(reader, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"data file '{path}' cannot be read ({e.Message.TrimEnd('.')}); check {{LongFormCsv.path}} and its permissions", e);
-        }
-    }
+    public static LongFormCsv Read(string path) => TextFile.Read(path, "data", "{LongFormCsv.path}", reader => Parse(reader, path));
 
     /// <summary>Parses CSV text from a reader; <paramref name="source"/> names it in error messages.</summary>
     public static LongFormCsv Parse(TextReader reader, string source = "data")

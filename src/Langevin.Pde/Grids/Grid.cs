@@ -54,6 +54,25 @@ public sealed class Grid
             point[a] = axes[a].Coordinate(IndexAlong(flat, a));
     }
 
+    /// <summary>
+    /// An initial field that a caller gave as a function of position or as values at the nodes (one of them at most):
+    /// a new array, or null when neither was given.
+    /// </summary>
+    /// <param name="function">The field as a function, or null.</param>
+    /// <param name="values">The field at every node in storage order, or null.</param>
+    /// <param name="what">What the field is, for the message ("temperature", "density").</param>
+    /// <param name="parameter">The option that holds the values, for the message (e.g. <c>{HeatSolveOptions.InitialValues}</c>).</param>
+    /// <exception cref="UserErrorException">When both are given, or the values do not fit the grid.</exception>
+    internal double[]? InitialField(SpatialFunction? function, double[]? values, string what, string parameter)
+    {
+        if (function is not null && values is not null)
+            throw new UserErrorException($"give the initial {what} as a function or as values, not both ({parameter})");
+        if (values is not null)
+            return values.Length == Count ? (double[])values.Clone()
+                : throw new UserErrorException($"the initial values have {values.Length} entries, the grid has {Count} nodes; fix {parameter}");
+        return function is null ? null : Sample(function);
+    }
+
     /// <summary>A new field whose value at each node is <paramref name="function"/> of its coordinates.</summary>
     public double[] Sample(SpatialFunction function)
     {

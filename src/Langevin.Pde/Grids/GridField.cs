@@ -65,16 +65,20 @@ public sealed record GridField(Grid Grid, double[] Values)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(grid);
-        if (!File.Exists(path)) throw new UserErrorException($"field file '{path}' does not exist; check the path");
-        var lines = File.ReadAllLines(path);
+        var lines = TextFile.Read(path, "field", "the path", reader =>
+        {
+            var read = new List<string>();
+            for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine()) read.Add(line);
+            return read;
+        });
         int d = grid.Dimension;
-        var header = lines.Length > 0 ? lines[0].Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToArray() : [];
+        var header = lines.Count > 0 ? lines[0].Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToArray() : [];
         if (header.Length < d + 1 || !header.Take(d).SequenceEqual(AxisNames.Take(d)))
             throw new UserErrorException($"{path}: the header must start with {string.Join(",", AxisNames.Take(d))} and end with the value column (e.g. {string.Join(",", AxisNames.Take(d))},u)");
         var values = new double[grid.Count];
         var seen = new bool[grid.Count];
         Span<int> index = stackalloc int[3];
-        for (int line = 1; line < lines.Length; line++)
+        for (int line = 1; line < lines.Count; line++)
         {
             if (string.IsNullOrWhiteSpace(lines[line])) continue;
             var cells = lines[line].Split(',');

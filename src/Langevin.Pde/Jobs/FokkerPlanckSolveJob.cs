@@ -143,16 +143,8 @@ public static class FokkerPlanckSolveJob
     /// <summary>The initial density, normalised to ∫p = 1: the given field or values, else a product normal density.</summary>
     private static double[] Initial(Grid grid, FokkerPlanckSolveOptions options)
     {
-        if (options.InitialField is not null && options.InitialValues is not null)
-            throw new UserErrorException("give the initial density as a function or as values, not both ({FokkerPlanckSolveOptions.InitialValues})");
-        double[] p;
-        if (options.InitialValues is { } values)
-        {
-            if (values.Length != grid.Count) throw new UserErrorException($"the initial values have {values.Length} entries, the grid has {grid.Count} nodes; fix {{FokkerPlanckSolveOptions.InitialValues}}");
-            p = (double[])values.Clone();
-        }
-        else if (options.InitialField is { } field) p = grid.Sample(field);
-        else
+        var p = grid.InitialField(options.InitialField, options.InitialValues, "density", "{FokkerPlanckSolveOptions.InitialValues}");
+        if (p is null)
         {
             double s = options.InitialStd;
             if (!(s > 0)) throw new UserErrorException($"initial Gaussian needs std > 0 (got {s})");

@@ -113,12 +113,7 @@ public sealed record HeatSolveOptions
     public double[] InitialOn(Grid grid)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        if (InitialField is not null && InitialValues is not null)
-            throw new UserErrorException("give the initial temperature as a function or as values, not both ({HeatSolveOptions.InitialValues})");
-        if (InitialValues is { } values)
-            return values.Length == grid.Count ? (double[])values.Clone()
-                : throw new UserErrorException($"the initial values have {values.Length} entries, the grid has {grid.Count} nodes; fix {{HeatSolveOptions.InitialValues}}");
-        return grid.Sample(InitialField ?? (_ => Initial));
+        return grid.InitialField(InitialField, InitialValues, "temperature", "{HeatSolveOptions.InitialValues}") ?? grid.Sample(_ => Initial);
     }
 }
 

@@ -19,21 +19,22 @@ internal static class MaximumLikelihood
     /// <summary>The search coordinates η of θ.</summary>
     public static double[] ToEta(IReadOnlyList<bool> positive, double[] theta) => theta.Select((v, a) => positive[a] ? Math.Log(v) : v).ToArray();
 
-    /// <summary>Minimises <paramref name="objective"/> (−log L of η; +∞ where undefined) from <paramref name="from"/>:
-    /// the simplex with steps of 10 % in log-parameters and of 10 % of <paramref name="scale"/> (at least 10⁻³) in the
-    /// others, then Newton's polish; whether both converged.</summary>
-    public static (double[] Eta, bool Converged) Search(Func<double[], double> objective, IReadOnlyList<bool> positive, double[] scale, double[] from, int maxEvaluations)
+    /// <summary>Minimises <paramref name="objective"/> from <paramref name="from"/>: the simplex with steps of 10 % in
+    /// log-parameters and of 10 % of <paramref name="scale"/> (at least 10⁻³) in the others, then Newton's polish;
+    /// whether both converged.</summary>
+    public static (double[] Eta, bool Converged) Search(NegativeLogLikelihood objective, double[] scale, double[] from, int maxEvaluations)
     {
+        var positive = objective.Positive;
         int k = from.Length;
         var perturbation = Vector<double>.Build.Dense(k, a => positive[a] ? 0.1 : Math.Max(0.1 * Math.Abs(scale[a]), 1e-3));
         var simplex = new NelderMeadSimplex(1e-12, Math.Max(maxEvaluations / 2, 10));
         // The best point the simplex has seen: MathNet throws away its simplex when it runs out of iterations.
         var best = (double[])from.Clone();
-        double bestValue = objective(best);
+        double bestValue = objective.At(best);
         double Tracked(Vector<double> v)
         {
             var point = v.ToArray();
-            double value = objective(point);
+            double value = objective.At(point);
             if (value < bestValue)
             {
                 bestValue = value;
@@ -55,17 +56,18 @@ internal static class MaximumLikelihood
             eta = best;
             converged = false;
         }
-        var (polished, result) = Polish(objective, eta);
+        var (polished, result) = Polish(objective.At, eta);
         return (result, converged && polished);
     }
 
     /// <summary>Standard errors of θ at the optimum η.</summary>
-    public static double[] StandardErrors(Func<double[], double> objective, IReadOnlyList<bool> positive, double[] eta)
+    public static double[] StandardErrors(NegativeLogLikelihood objective, double[] eta)
     {
+        var positive = objective.Positive;
         // Steps of a tenth of the first standard errors sit in the quadratic region, far above round-off.
-        var first = StandardErrorsOfEta(objective, eta, DefaultSteps(eta));
+        var first = StandardErrorsOfEta(objective.At, eta, DefaultSteps(eta));
         var steps = first.Select((se, a) => double.IsFinite(se) && se > 0 ? Math.Max(se / 10, 1e-7 * Math.Max(1, Math.Abs(eta[a]))) : DefaultSteps(eta)[a]).ToArray();
-        var etaErrors = StandardErrorsOfEta(objective, eta, steps);
+        var etaErrors = StandardErrorsOfEta(objective.At, eta, steps);
         var theta = ToTheta(positive, eta);
         return etaErrors.Select((se, a) => positive[a] ? theta[a] * se : se).ToArray();
     }

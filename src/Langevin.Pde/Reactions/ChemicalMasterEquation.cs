@@ -125,6 +125,16 @@ public sealed class ChemicalMasterEquation
         return marginal;
     }
 
+    /// <summary>The mean and variance of one species' count under <paramref name="p"/>.</summary>
+    public (double Mean, double Variance) Moments(ReadOnlySpan<double> p, int species)
+    {
+        var marginal = Marginal(p, species);
+        double mean = 0, variance = 0;
+        for (int a = 0; a < marginal.Length; a++) mean += a * marginal[a];
+        for (int a = 0; a < marginal.Length; a++) variance += (a - mean) * (a - mean) * marginal[a];
+        return (mean, variance);
+    }
+
     /// <summary>Σᵢ pᵢ·(propensity of the reactions that would leave the box from state i): how fast probability would
     /// leak out of the box without its walls. Zero for a network whose counts the box contains (e.g. a closed A ⇌ B).</summary>
     public double LeakRate(ReadOnlySpan<double> p)

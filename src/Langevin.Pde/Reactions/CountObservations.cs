@@ -1,4 +1,5 @@
 using System.Globalization;
+using Langevin.IO;
 
 namespace Langevin.Pde.Reactions;
 
@@ -27,20 +28,8 @@ public sealed class CountObservations
 
     /// <summary>Reads a file for <paramref name="network"/>.</summary>
     /// <exception cref="UserErrorException">When the file is missing or unreadable, lacks a column, or has a bad cell.</exception>
-    public static CountObservations Read(string path, ReactionNetwork network, CountDataKind kind = CountDataKind.Trajectories)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new UserErrorException($"data file '{path}' does not exist; check {{CountObservations.path}}");
-        try
-        {
-            using var reader = new StreamReader(path);
-            return Parse(reader, network, path, kind);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"data file '{path}' cannot be read ({e.Message.TrimEnd('.')}); check {{CountObservations.path}} and its permissions", e);
-        }
-    }
+    public static CountObservations Read(string path, ReactionNetwork network, CountDataKind kind = CountDataKind.Trajectories) =>
+        TextFile.Read(path, "data", "{CountObservations.path}", reader => Parse(reader, network, path, kind));
 
     /// <summary>Parses CSV text; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="UserErrorException">For a missing column, a cell that is not a count ≥ 0, or times that do not increase within a trajectory.</exception>

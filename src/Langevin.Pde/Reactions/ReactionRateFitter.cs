@@ -1,4 +1,3 @@
-using System.Globalization;
 using Langevin.Pde.Numerics;
 
 namespace Langevin.Pde.Reactions;
@@ -39,21 +38,15 @@ public static class ReactionRateFitter
         if (initial.Any(v => !(v > 0) || !double.IsFinite(v))) throw new UserErrorException("starting rates must be positive; fix {ReactionFitOptions.StartRates}");
 
         var positive = Enumerable.Repeat(true, initial.Length).ToArray();
-        int evaluations = 0;
-        double Objective(double[] eta)
-        {
-            evaluations++;
-            double value = -LogLikelihood(network, data, options.Kind, start, box, MaximumLikelihood.ToTheta(positive, eta), out _);
-            return double.IsNaN(value) ? double.PositiveInfinity : value;
-        }
+        var objective = new NegativeLogLikelihood(rates => LogLikelihood(network, data, options.Kind, start, box, rates, out _), positive);
         var eta0 = MaximumLikelihood.ToEta(positive, initial);
-        if (!double.IsFinite(Objective(eta0)))
+        if (!double.IsFinite(objective.At(eta0)))
             throw new UserErrorException($"the data have zero probability at the starting rates ({string.Join(", ", network.RateNames.Select((n, i) => $"{n} = {initial[i]:G4}"))}); give others ({{ReactionFitOptions.StartRates}})");
-        var (eta, converged) = MaximumLikelihood.Search(Objective, positive, initial, eta0, options.MaxEvaluations);
-        var errors = MaximumLikelihood.StandardErrors(Objective, positive, eta);
+        var (eta, converged) = MaximumLikelihood.Search(objective, initial, eta0, options.MaxEvaluations);
+        var errors = MaximumLikelihood.StandardErrors(objective, eta);
         var rates = MaximumLikelihood.ToTheta(positive, eta);
         double logLikelihood = LogLikelihood(network, data, options.Kind, start, box, rates, out double leak);
-        return new ReactionFitResult(network.RateNames, rates, errors, logLikelihood, observations, box.Aggregate(1, (p, m) => p * (m + 1)), leak, evaluations, converged);
+        return new ReactionFitResult(network.RateNames, rates, errors, logLikelihood, observations, box.Aggregate(1, (p, m) => p * (m + 1)), leak, objective.Evaluations, converged);
     }
 
     /// <summary>The log-likelihood of the data at <paramref name="rates"/>, and the largest leak rate out of the box of the
@@ -93,7 +86,7 @@ public static class ReactionRateFitter
             {
                 int from = cme.Index(counts[k - 1]);
                 double interval = times[k] - times[k - 1];
-                var key = (from, interval.ToString("G12", CultureInfo.InvariantCulture));
+                var key = (from, IntervalKey.Of(interval));
                 if (!cache.TryGetValue(key, out var p))
                 {
                     p = cme.Evolve(counts[k - 1], interval);

@@ -87,7 +87,7 @@ public sealed class FokkerPlanckTransitionDensity
         var stepper = new Stepper(op);
         // Intervals of one length (to 12 significant digits) share a propagator: its columns for the nodes next to an
         // observed start are advanced together, as the columns of one block (row i holds every column's value at node i).
-        foreach (var group in Enumerable.Range(0, transitions.Count).GroupBy(k => transitions[k].Interval.ToString("G12", System.Globalization.CultureInfo.InvariantCulture)))
+        foreach (var group in Enumerable.Range(0, transitions.Count).GroupBy(k => IntervalKey.Of(transitions[k].Interval)))
         {
             var columnOf = new int[Points];
             Array.Fill(columnOf, -1);

@@ -33,4 +33,8 @@ public sealed class ObservedPath
 
     /// <summary>Number of observations.</summary>
     public int Count => Times.Count;
+
+    /// <summary>The index of the first observation held out when the last <paramref name="holdoutFraction"/> of the path
+    /// is (rounded down): <see cref="Count"/> when none is.</summary>
+    public int FirstHeldOut(double holdoutFraction) => Count - (int)Math.Floor(holdoutFraction * Count);
 }

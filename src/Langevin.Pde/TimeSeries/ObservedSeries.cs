@@ -1,4 +1,5 @@
 using System.Globalization;
+using Langevin.IO;
 
 namespace Langevin.Pde.TimeSeries;
 
@@ -9,13 +10,22 @@ namespace Langevin.Pde.TimeSeries;
 /// </summary>
 public sealed class ObservedSeries
 {
+    private readonly Lazy<double[]> sortedIntervals;
+
     /// <summary>A series of one or more paths.</summary>
     public ObservedSeries(IReadOnlyList<ObservedPath> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         if (paths.Count == 0) throw new ArgumentException("a series needs at least one path", nameof(paths));
         Paths = paths;
+        sortedIntervals = new(() => Transitions().Select(t => t.Interval).Order().ToArray());
     }
+
+    /// <summary>The lengths of all intervals, in increasing order (the grid and the forecast size themselves by them).</summary>
+    public IReadOnlyList<double> SortedIntervals => sortedIntervals.Value;
+
+    /// <summary>The median interval length.</summary>
+    public double MedianInterval => SortedIntervals[SortedIntervals.Count / 2];
 
     /// <summary>The paths.</summary>
     public IReadOnlyList<ObservedPath> Paths { get; }
@@ -41,8 +51,7 @@ public sealed class ObservedSeries
         for (int p = 0; p < Paths.Count; p++)
         {
             var path = Paths[p];
-            int held = (int)Math.Floor(holdoutFraction * path.Count);
-            int firstHeld = path.Count - held;
+            int firstHeld = path.FirstHeldOut(holdoutFraction);
             for (int i = 1; i < path.Count; i++)
                 (i < firstHeld ? fit : heldOut).Add(new Transition(path.Values[i - 1], path.Values[i], path.Times[i] - path.Times[i - 1], p));
         }
@@ -51,20 +60,7 @@ public sealed class ObservedSeries
 
     /// <summary>Reads a CSV file with a header naming <c>t</c> (or time), <c>x</c> (or value) and optionally <c>path</c>.</summary>
     /// <exception cref="UserErrorException">When the file is missing or unreadable, or its content is bad (the line and column are named).</exception>
-    public static ObservedSeries Read(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new UserErrorException($"data file '{path}' does not exist; check {{ObservedSeries.path}}");
-        try
-        {
-            using var reader = new StreamReader(path);
-            return Parse(reader, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"data file '{path}' cannot be read ({e.Message.TrimEnd('.')}); check {{ObservedSeries.path}} and its permissions", e);
-        }
-    }
+    public static ObservedSeries Read(string path) => TextFile.Read(path, "data", "{ObservedSeries.path}", reader => Parse(reader, path));
 
     /// <summary>Parses CSV text; <paramref name="source"/> names it in error messages. Blank rows are skipped; a row
     /// with a blank or NA value is dropped (the interval across it is then simply longer).</summary>

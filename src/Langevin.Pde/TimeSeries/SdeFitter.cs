@@ -25,52 +25,42 @@ public static class SdeFitter
             throw new UserErrorException($"{fit.Length} transitions are left to fit {k} parameters of the {model.Name} model; give more data or hold out less ({{SdeFitOptions.HoldoutFraction}})");
         var start = StartingValues(model, fit, options.Start);
         var likelihood = new SdeLikelihood(model, series, options, layout: start);
-        int evaluations = 0;
-        double Objective(double[] eta)
-        {
-            evaluations++;
-            double value = -likelihood.LogLikelihood(fit, ToTheta(model, eta));
-            return double.IsNaN(value) ? double.PositiveInfinity : value;
-        }
-        var eta0 = ToEta(model, start);
-        if (!double.IsFinite(Objective(eta0)))
+        var positive = model.Parameters.Select(p => p.Positive).ToArray();
+        // The objective reads the current likelihood, so the relaid grid below is what the second search sees.
+        var objective = new NegativeLogLikelihood(theta => likelihood.LogLikelihood(fit, theta), positive);
+        var eta0 = MaximumLikelihood.ToEta(positive, start);
+        if (!double.IsFinite(objective.At(eta0)))
             throw new UserErrorException($"the {model.Name} model gives the data zero likelihood at the start ({Describe(model, start)}); give other starting values ({{SdeFitOptions.Start}})");
 
-        var positive = model.Parameters.Select(p => p.Positive).ToArray();
-        var (eta, converged) = MaximumLikelihood.Search(Objective, positive, start, eta0, options.MaxEvaluations);
+        var (eta, converged) = MaximumLikelihood.Search(objective, start, eta0, options.MaxEvaluations);
         if (likelihood.Method == LikelihoodMethod.FokkerPlanck)
         {
             // The grid was laid out for the starting values' σ(x); where the estimate's differs much (a volatility
             // exponent, say), its transition densities may be narrow where the grid is coarse. Lay the grid out again
             // for the estimate and search again from there: the reported likelihood, errors and held-out score are then
             // on a grid fitted to the answer.
-            likelihood = new SdeLikelihood(model, series, options, layout: ToTheta(model, eta));
-            (eta, converged) = MaximumLikelihood.Search(Objective, positive, start, eta, options.MaxEvaluations);
+            likelihood = new SdeLikelihood(model, series, options, layout: MaximumLikelihood.ToTheta(positive, eta));
+            (eta, converged) = MaximumLikelihood.Search(objective, start, eta, options.MaxEvaluations);
         }
-        var errors = MaximumLikelihood.StandardErrors(Objective, positive, eta);
-        var theta = ToTheta(model, eta);
+        var errors = MaximumLikelihood.StandardErrors(objective, eta);
+        var estimates = MaximumLikelihood.ToTheta(positive, eta);
         return new SdeFitResult
         {
             Model = model,
             Method = likelihood.Method,
             GridPoints = likelihood.Method == LikelihoodMethod.FokkerPlanck ? likelihood.Grid.Points : 0,
-            Estimates = theta,
+            Estimates = estimates,
             StandardErrors = errors,
             Start = start,
-            LogLikelihood = likelihood.LogLikelihood(fit, theta),
+            LogLikelihood = likelihood.LogLikelihood(fit, estimates),
             Transitions = fit.Length,
-            HeldOutLogLikelihood = heldOut.Length > 0 ? likelihood.LogLikelihood(heldOut, theta) : null,
+            HeldOutLogLikelihood = heldOut.Length > 0 ? likelihood.LogLikelihood(heldOut, estimates) : null,
             HeldOutTransitions = heldOut.Length,
-            HeldOutZeroDensity = heldOut.Length > 0 ? likelihood.LogDensities(heldOut, theta).Count(double.IsNegativeInfinity) : 0,
-            Evaluations = evaluations,
+            HeldOutZeroDensity = heldOut.Length > 0 ? likelihood.LogDensities(heldOut, estimates).Count(double.IsNegativeInfinity) : 0,
+            Evaluations = objective.Evaluations,
             Converged = converged,
         };
     }
-
-    /// <summary>θ from the search coordinates η.</summary>
-    internal static double[] ToTheta(SdeModel model, double[] eta) => MaximumLikelihood.ToTheta(model.Parameters.Select(p => p.Positive).ToArray(), eta);
-
-    private static double[] ToEta(SdeModel model, double[] theta) => MaximumLikelihood.ToEta(model.Parameters.Select(p => p.Positive).ToArray(), theta);
 
     private static double[] StartingValues(SdeModel model, Transition[] fit, IReadOnlyDictionary<string, double> given)
     {

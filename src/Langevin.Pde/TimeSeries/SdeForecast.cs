@@ -59,8 +59,7 @@ public sealed record SdeForecast
         ArgumentNullException.ThrowIfNull(offsets);
         if (offsets.Count == 0) throw new ArgumentException("no forecast times", nameof(offsets));
         // The grid must hold the forecast's spread: the horizon in typical (median) observation intervals sets its reach.
-        var intervals = series.Transitions().Select(t => t.Interval).Order().ToArray();
-        double reach = Math.Max(1, offsets[^1] / intervals[intervals.Length / 2]);
+        double reach = Math.Max(1, offsets[^1] / series.MedianInterval);
         var likelihood = new SdeLikelihood(fit.Model, series, (options ?? new SdeFitOptions()) with { Method = fit.Method }, fit.Estimates, reach);
         var densities = likelihood.Forecast(startValue, offsets, fit.Estimates);
         var nodes = likelihood.Grid.Nodes.ToArray();
@@ -93,7 +92,7 @@ public sealed record SdeForecast
         int count = 0, inside50 = 0, inside90 = 0;
         foreach (var path in series.Paths)
         {
-            int firstHeld = path.Count - (int)Math.Floor(holdoutFraction * path.Count);
+            int firstHeld = path.FirstHeldOut(holdoutFraction);
             if (firstHeld >= path.Count) continue;
             double t0 = path.Times[firstHeld - 1], x0 = path.Values[firstHeld - 1];
             var forecast = From(fit, series, t0, x0, Enumerable.Range(firstHeld, path.Count - firstHeld).Select(i => path.Times[i] - t0).ToArray(), options);

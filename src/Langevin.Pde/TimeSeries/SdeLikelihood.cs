@@ -93,8 +93,8 @@ public sealed class SdeLikelihood
         // In the Lamperti variable the process has unit volatility, so an interval Δ spreads a density by about √Δ:
         // the walls lie Margin·√(Δ₉₀·reach) beyond the data (Δ₉₀ the 90th-percentile interval), and eight nodes span √Δ
         // of the median interval. The layout's σ is the model's at the given parameters.
-        var intervals = series.Transitions().Select(t => t.Interval).Order().ToArray();
-        double median = intervals[intervals.Length / 2], wide = intervals[(int)(0.9 * (intervals.Length - 1))];
+        var intervals = series.SortedIntervals;
+        double median = series.MedianInterval, wide = intervals[(int)(0.9 * (intervals.Count - 1))];
         var nodes = LampertiGrid.Nodes(x => model.Volatility(x, layout), series.Values.Min(), series.Values.Max(),
             model.PositiveState ? series.Values.Min() / 4 : double.NegativeInfinity, options.Margin * Math.Sqrt(wide * reach), Math.Sqrt(median) / 8,
             options.Points, minPoints: 200, maxPoints: 2000);

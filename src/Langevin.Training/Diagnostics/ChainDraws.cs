@@ -1,4 +1,5 @@
 using System.Globalization;
+using Langevin.IO;
 
 namespace Langevin.Diagnostics;
 
@@ -29,13 +30,7 @@ public sealed class ChainDraws
 
     /// <summary>Reads a file.</summary>
     /// <exception cref="UserErrorException">When the file is missing, has no chain column or no quantity, or a cell is not a number.</exception>
-    public static ChainDraws Read(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new UserErrorException($"draws file '{path}' does not exist; check {{ChainDraws.path}}");
-        using var reader = new StreamReader(path);
-        return Parse(reader, path);
-    }
+    public static ChainDraws Read(string path) => TextFile.Read(path, "draws", "{ChainDraws.path}", reader => Parse(reader, path));
 
     /// <summary>Parses CSV text; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="UserErrorException">When the header has no chain column or no quantity, or a cell is not a number.</exception>
