@@ -24,6 +24,7 @@ public static class CliApp
         root.Add(SdeCommand.Create());
         root.Add(ReactionsCommand.Create());
         root.Add(DiagnoseCommand.Create());
+        root.Add(ChainsCommand.Create());
         return root;
     }
 

@@ -19,10 +19,12 @@ public sealed class BadInputProperties
             ("--samples", ["-1"]), ("--burn-in", ["-1", "nan"]), ("--thin", ["-1"]), ("--train-limit", ["-1"]),
             ("--log-every", ["0", "-1"]), ("--threads", ["-1", "100000"]), ("--diffusion", ["-1", "nan", "inf"]),
             ("--seed", ["abc"]), ("--diffusion-schedule", ["cyclical:cycles=0", "wobbly"]), ("--optimizer", ["adamw"]),
+            ("--chains", ["0", "-1"]),
         ]),
         (["sweep", "--out", "{run}", "--epochs", "1"], true,
         [
             ("--seeds", ["0", "-1"]), ("--diffusion", ["-1", "nan", "0,0"]), ("--lr", ["-1", "nan"]),
+            ("--shard", ["0/2", "3/2", "x"]), ("--shard-count", ["0", "-1"]),
         ]),
         (["generate", "a bag", "--out", "{run}/g.png"], true,
         [

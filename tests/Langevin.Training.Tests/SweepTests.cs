@@ -1,3 +1,4 @@
+using Langevin.Runs;
 using Langevin.Training.Models;
 namespace Langevin.Training.Tests;
 
@@ -30,6 +31,53 @@ public sealed class SweepTests
         // A second call reuses the finished runs and reports the same numbers.
         var again = Sweep.Run(config, [0, 1e-3], seeds: 2, train, test, folder.Path);
         Assert.Equal(result.Rows, again.Rows);
+    }
+
+    [Fact]
+    public void Shards_run_one_after_another_and_merged_give_the_tables_of_one_process()
+    {
+        using var train = Helpers.Synthetic(160, seed: 1);
+        using var test = Helpers.Synthetic(48, seed: 2);
+        using var whole = new TempFolder();
+        using var sharded = new TempFolder();
+        var config = new TrainingConfig { Optimizer = OptimizerKind.Sgld, LearningRate = 0.1, Epochs = 1, BatchSize = 32, ValidationCount = 32, Seed = 4 };
+        double[] grid = [0, 1e-3, 1e-2];
+        var one = Sweep.Run(config, grid, seeds: 2, train, test, whole.Path);
+
+        var owned = new List<SweepRun>();
+        for (int i = 0; i < 4; i++)
+        {
+            if (i == 3) Assert.Contains("misses 1 of the sweep's 6 runs (the first: D=0.001 seed=5", Assert.Throws<UserErrorException>(() => Sweep.Merge(sharded.Path)).Message);
+            if (i > 0) Assert.False(Sweep.IsComplete(sharded.Path));
+            owned.AddRange(Sweep.RunShard(config, grid, 2, train, test, sharded.Path, new Shard(i, 4)));
+        }
+        Assert.True(Sweep.IsComplete(sharded.Path));
+        var merged = Sweep.Merge(sharded.Path);
+
+        // Shard i ran items i, i+4, … of the D-major list, and nothing twice.
+        Assert.Equal(6, owned.Count);
+        Assert.Equal(6, owned.Select(r => (r.Diffusion, r.Seed)).Distinct().Count());
+        Assert.Equal(one.Rows, merged.Rows);
+        foreach (string file in new[] { "sweep.csv", "sweep-runs.csv" })
+            Assert.Equal(File.ReadAllText(Path.Combine(whole.Path, file)), File.ReadAllText(Path.Combine(sharded.Path, file)));
+    }
+
+    [Fact]
+    public void A_shard_started_with_other_settings_is_refused_and_a_folder_without_a_sweep_cannot_merge()
+    {
+        using var train = Helpers.Synthetic(96, seed: 1);
+        using var test = Helpers.Synthetic(32, seed: 2);
+        using var folder = new TempFolder();
+        var config = new TrainingConfig { Optimizer = OptimizerKind.Sgld, LearningRate = 0.1, Epochs = 1, BatchSize = 32, ValidationCount = 32 };
+        Assert.Contains("holds no sweep", Assert.Throws<UserErrorException>(() => Sweep.Merge(folder.Path)).Message);
+        Sweep.RunShard(config, [0, 1e-3], 1, train, test, folder.Path, new Shard(0, 2));
+
+        var otherRate = Assert.Throws<UserErrorException>(() => Sweep.RunShard(config with { LearningRate = 0.2 }, [0, 1e-3], 1, train, test, folder.Path, new Shard(1, 2)));
+        Assert.Contains("holds another sweep", otherRate.Message);
+        Assert.Throws<UserErrorException>(() => Sweep.RunShard(config, [0, 1e-2], 1, train, test, folder.Path, new Shard(1, 2)));
+        // The thread count is each machine's own; the base D is not part of the grid.
+        Sweep.RunShard(config with { Threads = 1, Diffusion = 5 }, [0, 1e-3], 1, train, test, folder.Path, new Shard(1, 2));
+        Assert.Equal(2, Sweep.Merge(folder.Path).Runs.Count);
     }
 
     [Fact]

@@ -5,7 +5,10 @@ using Langevin.Training;
 
 namespace Langevin.Cli.Commands;
 
-/// <summary><c>langevin sweep</c>: a grid over D × seeds, summarised as mean ± std, with the best D chosen on validation.</summary>
+/// <summary>
+/// <c>langevin sweep</c>: a grid over D × seeds, summarised as mean ± std, with the best D chosen on validation; split over
+/// processes or a cluster's array job with <c>--shard i/n</c> or <c>--shard-count n</c>, and summarised by <c>langevin sweep merge DIR</c>.
+/// </summary>
 internal static class SweepCommand
 {
     public static Command Create()
@@ -15,17 +18,22 @@ internal static class SweepCommand
         diffusion.Required = true;
         var seeds = new Option<int>("--seeds") { Description = "Runs per D (seeds --seed, --seed+1, …).", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Sweep directory: one run folder per D and seed, sweep.csv, sweep-runs.csv, sweep.png. Finished runs are reused, interrupted ones resumed.", HelpName = "DIR", Required = true }.WritableFolder();
+        var shards = new ShardOptions("grid's runs");
 
         var command = new Command("sweep", "Train over a grid of diffusion coefficients × seeds; print mean ± std per D and the best D on validation.");
         options.AddTo(command);
         command.Add(diffusion);
         command.Add(seeds);
         command.Add(output);
+        shards.AddTo(command);
+        command.Add(CreateMerge());
         command.SetAction((parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
             var values = parse.GetValue(diffusion)!;
             int seedCount = parse.GetValue(seeds);
+            string dir = parse.GetValue(output)!;
+            var part = shards.Resolve(parse);
             var config = options.ToConfig(parse, values[0]);
             config.Validate();
             var (train, test) = options.LoadData(parse, config);
@@ -33,11 +41,31 @@ internal static class SweepCommand
             using (test)
             {
                 long batchesPerEpoch = (long)Math.Ceiling((double)(config.TrainLimit > 0 ? Math.Min(config.TrainLimit, train.Count - config.ValidationCount) : train.Count - config.ValidationCount) / config.BatchSize);
-                var result = ConsoleProgress.Run(writer, "sweep", batchesPerEpoch * config.Epochs * values.Length * seedCount,
-                    sink => Sweep.Run(config, values, seedCount, train, test, parse.GetValue(output)!, label => ConsoleTrainingTrackers.For(sink, config, batchesPerEpoch, label), cancellationToken));
-                Print(writer, result, config);
+                // A bad --seeds is the library's to report (one line, before any run); the progress total just stays 0.
+                int runCount = values.Length * Math.Max(seedCount, 0), owned = Enumerable.Range(0, runCount).Count(part.Owns);
+                var runs = ConsoleProgress.Run(writer, part.IsWhole ? "sweep" : $"shard {part}", batchesPerEpoch * config.Epochs * owned,
+                    sink => Sweep.RunShard(config, values, seedCount, train, test, dir, part, label => ConsoleTrainingTrackers.For(sink, config, batchesPerEpoch, label), cancellationToken));
+                if (!part.IsWhole) writer.WriteLine($"shard {part}: {runs.Count} of the grid's {runCount} runs done in {dir}");
             }
+            // The last shard to finish finds every run and writes the tables; the others leave them to it (or to sweep merge).
+            if (part.IsWhole || Sweep.IsComplete(dir)) Print(writer, Sweep.Merge(dir), config);
+            else writer.WriteLine($"other shards' runs are still missing; when all have finished: langevin sweep merge {dir}");
             return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static Command CreateMerge()
+    {
+        var folder = new Argument<string>("dir") { Description = "The sweep's --out folder, holding every shard's run folders." };
+        var command = new Command("merge", "Build sweep.csv, sweep-runs.csv and sweep.png from the finished runs of every shard of a sweep, and print the table.");
+        command.Add(folder);
+        command.SetAction(parse =>
+        {
+            string dir = parse.GetValue(folder)!;
+            var result = Sweep.Merge(dir);
+            Print(parse.InvocationConfiguration.Output, result, Sweep.Settings(dir));
+            return ExitCodes.Success;
         });
         return command;
     }

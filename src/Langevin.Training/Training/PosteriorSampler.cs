@@ -73,25 +73,41 @@ public sealed class PosteriorSampler : IDisposable
     public Tensor LogProbabilities(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 1000)
     {
         if (_samples.Count == 0) throw new InvalidOperationException("no posterior samples have been kept yet");
-        var parameters = model.parameters().ToArray();
         using var scope = NewDisposeScope();
-        Tensor[] current;
-        using (no_grad()) current = parameters.Select(p => p.detach().clone()).ToArray();
         Tensor? sum = null;
+        ForEachSample(model, _ =>
+        {
+            var logp = Evaluation.LogProbabilities(model, data, batchSize);
+            sum = sum is null ? logp : logaddexp(sum, logp);
+        });
+        return sum!.sub(Math.Log(_samples.Count)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Loads each kept sample into <paramref name="model"/> in turn, oldest first, and calls <paramref name="visit"/> with its
+    /// index; the model's own parameters are restored afterwards (also when <paramref name="visit"/> throws).
+    /// </summary>
+    public void ForEachSample(nn.Module<Tensor, Tensor> model, Action<int> visit)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(visit);
+        var parameters = model.parameters().ToArray();
+        Tensor[] current;
+        using (no_grad()) current = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
         try
         {
+            int index = 0;
             foreach (var sample in _samples)
             {
                 Load(parameters, sample);
-                var logp = Evaluation.LogProbabilities(model, data, batchSize);
-                sum = sum is null ? logp : logaddexp(sum, logp);
+                visit(index++);
             }
         }
         finally
         {
             Load(parameters, current);
+            foreach (var t in current) t.Dispose();
         }
-        return sum!.sub(Math.Log(_samples.Count)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Accuracy, NLL and ECE of the ensemble on <paramref name="data"/>.</summary>

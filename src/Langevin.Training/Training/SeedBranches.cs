@@ -14,4 +14,7 @@ internal static class SeedBranches
 
     /// <summary>The Langevin noise: the optimizer's seed is the key (seed, −3), below which its streams are keyed per parameter and step.</summary>
     public const long Noise = -3;
+
+    /// <summary>The random directions in weight space whose projections a set of chains traces: direction j is keyed (seed, −4, j).</summary>
+    public const long Projections = -4;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Langevin.Data;
 using MathNet.Numerics.Statistics;
 using Langevin.IO;
@@ -13,10 +14,15 @@ namespace Langevin.Training;
 /// A grid over the diffusion coefficient D × seeds: each (D, seed) is a full <see cref="Trainer"/> run in
 /// <c>OUT/D=…/seed=…</c> (finished runs are reused, interrupted ones resumed), summarised per D as mean ± std
 /// over seeds. The best D is the one with the highest mean validation accuracy (ties: lower validation
-/// NLL); the test set is only reported.
+/// NLL); the test set is only reported. A sweep may be split over processes or cluster nodes
+/// (<see cref="RunShard"/>, one <see cref="Shard"/> each, all writing under one folder) and summarised afterwards by
+/// <see cref="Merge"/>: the tables are built from the runs' <c>summary.json</c> files either way, so they are the same.
 /// </summary>
 public static class Sweep
 {
+    /// <summary>The sweep's plan in its folder: the grid and the shared settings, checked by every shard.</summary>
+    public const string PlanFileName = "sweep.json";
+
     /// <summary>Runs (or completes) the sweep and writes <c>sweep-runs.csv</c>, <c>sweep.csv</c> and <c>sweep.png</c> into <paramref name="outDirectory"/>.</summary>
     /// <param name="baseConfig">Settings shared by every run; its <see cref="TrainingConfig.Diffusion"/> and <see cref="TrainingConfig.Seed"/> are replaced.</param>
     /// <param name="diffusions">Values of D (≥ 0).</param>
@@ -30,39 +36,119 @@ public static class Sweep
         ImageDataset trainingSet, ImageDataset testSet, string outDirectory,
         Func<string, IEnumerable<Tracker<TrainingProgress>>>? trackersFor = null, CancellationToken cancellationToken = default)
     {
+        RunShard(baseConfig, diffusions, seeds, trainingSet, testSet, outDirectory, Shard.Whole, trackersFor, cancellationToken);
+        return Merge(outDirectory);
+    }
+
+    /// <summary>
+    /// Runs (or completes) the runs of the grid that <paramref name="shard"/> owns (item k of the list D-major, seed-minor
+    /// belongs to shard k mod n) and returns them; writes the plan <c>sweep.json</c> first, or checks that the one in
+    /// the folder is this grid. Other shards may run at the same time in other processes.
+    /// </summary>
+    /// <param name="baseConfig">Settings shared by every run; its <see cref="TrainingConfig.Diffusion"/> and <see cref="TrainingConfig.Seed"/> are replaced.</param>
+    /// <param name="diffusions">Values of D (≥ 0).</param>
+    /// <param name="seeds">Seeds per D: baseConfig.Seed, +1, … .</param>
+    /// <param name="trainingSet">Full training set.</param>
+    /// <param name="testSet">Test set.</param>
+    /// <param name="outDirectory">Folder of the sweep, shared by its shards.</param>
+    /// <param name="trackersFor">Creates the trackers of one run from its label, e.g. "D=1e-05 seed=2".</param>
+    /// <param name="cancellationToken">Stops between mini-batches; finished epochs stay checkpointed.</param>
+    /// <param name="shard">Which part of the grid this process runs.</param>
+    /// <exception cref="UserErrorException">A bad setting anywhere in the grid (before any run starts), or the folder holds another sweep's plan.</exception>
+    public static IReadOnlyList<SweepRun> RunShard(TrainingConfig baseConfig, IReadOnlyList<double> diffusions, int seeds,
+        ImageDataset trainingSet, ImageDataset testSet, string outDirectory, Shard shard,
+        Func<string, IEnumerable<Tracker<TrainingProgress>>>? trackersFor = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(baseConfig);
         ArgumentNullException.ThrowIfNull(diffusions);
-        if (diffusions.Count == 0) throw new UserErrorException("{Sweep.diffusions} needs at least one value, e.g. 0,1e-5,1e-4");
-        if (seeds < 1) throw new UserErrorException($"{{Sweep.seeds}} must be ≥ 1, got {seeds}");
-        // Every setting is checked before the first run starts, so a bad value late in the list loses no work.
-        foreach (double d in diffusions) (baseConfig with { Diffusion = d }).Validate();
-        if (diffusions.Distinct().Count() != diffusions.Count)
-            throw new UserErrorException($"{{Sweep.diffusions}} lists a value twice ({string.Join(",", diffusions.Select(Format))}); give each D once");
+        ArgumentNullException.ThrowIfNull(trainingSet);
+        ArgumentNullException.ThrowIfNull(testSet);
+        var plan = new SweepPlan(baseConfig, diffusions, seeds);
+        plan.Validate();
+        plan.WriteOrCheck(outDirectory);
         var runs = new List<SweepRun>();
-        foreach (double d in diffusions)
+        var items = plan.Items();
+        for (int k = 0; k < items.Count; k++)
         {
-            for (int s = 0; s < seeds; s++)
-            {
-                var config = baseConfig with { Diffusion = d, Seed = baseConfig.Seed + s };
-                config.Validate();
-                string label = $"D={Format(d)} seed={config.Seed}";
-                string folder = Path.Combine(outDirectory, $"D={Format(d)}", $"seed={config.Seed}");
-                bool resume = new RunFolder(folder).HasCheckpoint;
-                using var trainer = Trainer.Open(config, trainingSet, testSet, folder, resume);
-                // A finished run trains nothing more: Run only recomputes its report from the checkpoint.
-                var result = trainer.Run(trackersFor?.Invoke(label), cancellationToken);
-                runs.Add(new SweepRun(d, config.Seed, result));
-            }
+            if (!shard.Owns(k)) continue;
+            var config = items[k];
+            string folder = RunDirectory(outDirectory, config);
+            using var trainer = Trainer.Open(config, trainingSet, testSet, folder, new RunFolder(folder).HasCheckpoint);
+            // A finished run trains nothing more: Run only recomputes its report from the checkpoint.
+            var result = trainer.Run(trackersFor?.Invoke(Label(config)), cancellationToken);
+            runs.Add(new SweepRun(config.Diffusion, config.Seed, result));
+        }
+        return runs;
+    }
+
+    /// <summary>
+    /// Builds the sweep's tables from the finished runs under <paramref name="outDirectory"/> (those of every shard) and
+    /// writes <c>sweep-runs.csv</c>, <c>sweep.csv</c> and <c>sweep.png</c> there.
+    /// </summary>
+    /// <exception cref="UserErrorException">The folder holds no plan, or a run of the grid is missing or unfinished (named, with its shard's index).</exception>
+    public static SweepResult Merge(string outDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDirectory);
+        var plan = SweepPlan.Read(outDirectory);
+        var items = plan.Items();
+        var runs = new List<SweepRun>(items.Count);
+        var missing = new List<int>();
+        for (int k = 0; k < items.Count; k++)
+        {
+            var result = FinishedResult(RunDirectory(outDirectory, items[k]), items[k].Epochs);
+            if (result is null) missing.Add(k);
+            else runs.Add(new SweepRun(items[k].Diffusion, items[k].Seed, result));
+        }
+        if (missing.Count > 0)
+        {
+            var first = items[missing[0]];
+            throw new UserErrorException(
+                $"{outDirectory} misses {missing.Count} of the sweep's {items.Count} runs (the first: {Label(first)}, item {missing[0] + 1} of the grid); run the shards that own them, then merge again");
         }
 
-        var rows = diffusions.Select(d => SweepRow.From(d, runs.Where(r => r.Diffusion == d).ToList())).ToList();
+        var rows = plan.Diffusions.Select(d => SweepRow.From(d, runs.Where(r => r.Diffusion == d).ToList())).ToList();
         var best = rows.OrderByDescending(r => r.ValidationAccuracy.Mean).ThenBy(r => r.ValidationNll.Mean).First();
         var sweep = new SweepResult(runs, rows, best);
-        Directory.CreateDirectory(outDirectory);
         AtomicFile.WriteAllText(Path.Combine(outDirectory, "sweep-runs.csv"), RunsCsv(runs));
         AtomicFile.WriteAllText(Path.Combine(outDirectory, "sweep.csv"), SummaryCsv(rows));
         SweepPlot.Write(Path.Combine(outDirectory, "sweep.png"), rows);
         return sweep;
+    }
+
+    /// <summary>Whether every run of the sweep in <paramref name="outDirectory"/> has finished (so that <see cref="Merge"/> can build its tables).</summary>
+    public static bool IsComplete(string outDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDirectory);
+        return SweepPlan.Read(outDirectory).Items().All(c => FinishedResult(RunDirectory(outDirectory, c), c.Epochs) is not null);
+    }
+
+    /// <summary>The settings shared by the runs of the sweep in <paramref name="outDirectory"/>, from its plan.</summary>
+    public static TrainingConfig Settings(string outDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDirectory);
+        return SweepPlan.Read(outDirectory).Config;
+    }
+
+    private static string RunDirectory(string outDirectory, TrainingConfig config) =>
+        Path.Combine(outDirectory, $"D={Format(config.Diffusion)}", $"seed={config.Seed}");
+
+    private static string Label(TrainingConfig config) => $"D={Format(config.Diffusion)} seed={config.Seed}";
+
+    /// <summary>The report of a run that trained all <paramref name="epochs"/>, from its summary.json; null when there is none yet.</summary>
+    private static TrainingResult? FinishedResult(string runDirectory, int epochs)
+    {
+        string path = Path.Combine(runDirectory, "summary.json");
+        if (!File.Exists(path)) return null;
+        TrainingResult? result;
+        try
+        {
+            result = JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(path), TrainingConfig.JsonOptions);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"{path} is not a readable run summary ({e.Message}); delete it and run that run's shard again", e);
+        }
+        return result is not null && result.Epochs.Count >= epochs ? result : null;
     }
 
     /// <summary>Formats a D value for folder names and tables (invariant, shortest round-trip).</summary>

@@ -27,7 +27,11 @@ public static class RunPlots
     }
 
     /// <summary>Writes a line plot of several series against <paramref name="x"/> to <paramref name="path"/> (atomically), the legend at <paramref name="legend"/>.</summary>
-    public static void Save(string path, string title, string yLabel, double[] x, Alignment legend, params (string Label, IEnumerable<double> Y)[] series)
+    public static void Save(string path, string title, string yLabel, double[] x, Alignment legend, params (string Label, IEnumerable<double> Y)[] series) =>
+        Save(path, title, yLabel, x, legend, series, "epoch");
+
+    /// <summary>Writes a line plot of several series against <paramref name="x"/>, labelled <paramref name="xLabel"/>, to <paramref name="path"/> (atomically).</summary>
+    public static void Save(string path, string title, string yLabel, double[] x, Alignment legend, (string Label, IEnumerable<double> Y)[] series, string xLabel)
     {
         var plot = new Plot();
         foreach (var (label, y) in series)
@@ -36,7 +40,7 @@ public static class RunPlots
             line.LegendText = label;
         }
         plot.Title(title);
-        plot.XLabel("epoch");
+        plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(legend);
         byte[] png = plot.GetImageBytes(800, 500, ImageFormat.Png);
