@@ -25,6 +25,7 @@ public static class CliApp
         root.Add(ReactionsCommand.Create());
         root.Add(DiagnoseCommand.Create());
         root.Add(ChainsCommand.Create());
+        root.Add(OodCommand.Create());
         return root;
     }
 

@@ -91,6 +91,7 @@ internal static class FlagNames
         ["SdeFitOptions.StepsPerInterval"] = "--steps-per-interval",
         ["SdeForecast.horizon"] = "--horizon",
         ["SdeForecast.steps"] = "--forecast-steps",
+        ["OodEvaluation.runDirectory"] = "--run",
         ["Shard.count"] = "--shard-count",
         ["Shard.text"] = "--shard",
         ["Sweep.diffusions"] = "--diffusion",

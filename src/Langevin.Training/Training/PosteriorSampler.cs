@@ -110,6 +110,37 @@ public sealed class PosteriorSampler : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets <paramref name="model"/>'s parameters to the mean of the kept samples (the iterate average, as in Polyak
+    /// averaging and SWA), calls <paramref name="action"/>, and restores the model's own parameters.
+    /// </summary>
+    public void WithMean(nn.Module<Tensor, Tensor> model, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(action);
+        if (_samples.Count == 0) throw new InvalidOperationException("no posterior samples have been kept yet");
+        var parameters = model.parameters().ToArray();
+        using var scope = NewDisposeScope();
+        Tensor[] current, mean;
+        using (no_grad())
+        {
+            current = parameters.Select(p => p.detach().clone()).ToArray();
+            // Summed in float64, so that 20 or 200 samples average without float32 drift.
+            mean = Enumerable.Range(0, parameters.Length)
+                .Select(i => _samples.Select(s => s[i].to_type(ScalarType.Float64)).Aggregate((a, b) => a.add(b)).div(_samples.Count).to_type(parameters[i].dtype))
+                .ToArray();
+        }
+        try
+        {
+            Load(parameters, mean);
+            action();
+        }
+        finally
+        {
+            Load(parameters, current);
+        }
+    }
+
     /// <summary>Accuracy, NLL and ECE of the ensemble on <paramref name="data"/>.</summary>
     public ClassificationMetrics Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 1000)
     {
