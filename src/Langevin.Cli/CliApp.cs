@@ -26,6 +26,7 @@ public static class CliApp
         root.Add(DiagnoseCommand.Create());
         root.Add(ChainsCommand.Create());
         root.Add(OodCommand.Create());
+        root.Add(RlCommand.Create());
         return root;
     }
 

@@ -26,6 +26,11 @@ public sealed class BadInputProperties
             ("--seeds", ["0", "-1"]), ("--diffusion", ["-1", "nan", "0,0"]), ("--lr", ["-1", "nan"]),
             ("--shard", ["0/2", "3/2", "x"]), ("--shard-count", ["0", "-1"]),
         ]),
+        (["rl", "train", "--out", "{run}", "--episodes", "1"], true,
+        [
+            ("--env", ["pong"]), ("--agent", ["ppo"]), ("--size", ["1", "-3", "1000"]), ("--lr", ["0", "-1", "nan", "inf"]),
+            ("--diffusion", ["-1", "nan"]), ("--momentum", ["1", "-0.5"]), ("--seed", ["abc"]),
+        ]),
         (["generate", "a bag", "--out", "{run}/g.png"], true,
         [
             ("-n", ["0", "-1", "100000"]), ("--steps", ["0", "-1", "100000"]), ("--guidance", ["-1", "nan", "inf", "1e300"]),

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using Langevin.Cli.Terminal;
+using Langevin.Reinforcement;
+using Langevin.Torch;
+using Langevin.Tracking;
+
+namespace Langevin.Cli.Commands;
+
+/// <summary><c>langevin rl train</c>: DQN with ε-greedy, Langevin Monte Carlo or SGHMC exploration on CartPole or DeepSea.</summary>
+internal static class RlCommand
+{
+    private static readonly RlConfig Defaults = new();
+
+    public static Command Create()
+    {
+        var environment = TypedOptions.Choice("--env", "Environment: CartPole-v1 (Barto et al. 1983) or bsuite's DeepSea.", "cartpole", ("cartpole", "cartpole"), ("deepsea", "deepsea"), ("deep-sea", "deepsea"));
+        var size = new Option<int>("--size") { Description = "N of DeepSea (an N×N grid).", DefaultValueFactory = _ => Defaults.Size };
+        var agent = TypedOptions.Parsed("--agent", "Agent: dqn (ε-greedy, Adam), lmc (Adam Langevin Monte Carlo DQN, Ishfaq et al. 2024) or sghmc (SGHMC-sampled Q-network).", Defaults.Agent.CommandLineName(), AgentKinds.Parse);
+        var episodes = new Option<int>("--episodes") { Description = "Episodes at most (the run ends earlier once solved, unless --no-stop).", DefaultValueFactory = _ => Defaults.Episodes };
+        var seed = new Option<long>("--seed") { Description = "Seed of network, episode starts, exploration, replay and noise.", DefaultValueFactory = _ => Defaults.Seed };
+        var lr = new Option<double>("--lr") { Description = "Step size.", DefaultValueFactory = _ => Defaults.LearningRate };
+        var diffusion = new Option<double>("--diffusion") { Description = "Diffusion coefficient D of lmc (1/β) and sghmc.", DefaultValueFactory = _ => Defaults.Diffusion };
+        var momentum = new Option<double>("--momentum") { Description = "Momentum of sghmc.", DefaultValueFactory = _ => Defaults.Momentum };
+        var noStop = new Option<bool>("--no-stop") { Description = "Play every episode even after the task is solved." };
+        var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Run directory: config.json, checkpoint.bin (every 25 episodes), returns.csv, returns.png.", HelpName = "DIR", Required = true }.WritableFolder();
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (--episodes may be raised)." };
+        var train = new Command("train", "Train a DQN agent; prints the return every 10 episodes, checkpoints every 25.")
+        {
+            environment, size, agent, episodes, seed, lr, diffusion, momentum, noStop, threads, output, resume,
+        };
+        train.SetAction((parse, cancellationToken) =>
+        {
+            var writer = parse.InvocationConfiguration.Output;
+            var config = new RlConfig
+            {
+                Environment = parse.GetValue(environment)!, Size = parse.GetValue(size), Agent = parse.GetValue(agent), Episodes = parse.GetValue(episodes),
+                Seed = parse.GetValue(seed), LearningRate = parse.GetValue(lr), Diffusion = parse.GetValue(diffusion), Momentum = parse.GetValue(momentum),
+                StopWhenSolved = !parse.GetValue(noStop), Threads = parse.GetValue(threads),
+            };
+            config.Validate();
+            TorchRuntime.SetThreads(config.Threads);
+            using var trainer = new DqnTrainer(config, parse.GetValue(output)!, parse.GetValue(resume));
+            var c = trainer.Config;
+            var invariant = CultureInfo.InvariantCulture;
+            writer.WriteLine(string.Create(invariant, $"{c.Environment}{(c.Environment == "deepsea" ? $" N={c.Size}" : "")} {c.Agent.CommandLineName()} lr={c.LearningRate} D={c.Diffusion} seed={c.Seed}, {c.Episodes} episodes at most"));
+            if (trainer.EpisodesPlayed > 0) writer.WriteLine($"resuming after episode {trainer.EpisodesPlayed}");
+            var report = new CallbackTracker<RlProgress>(10, (p, _) =>
+            {
+                if (p.Episode > 0) writer.WriteLine(string.Create(invariant, $"episode {p.Episode}: return {p.Return:G4}, mean of the last 100 {p.MeanReturn:F1}, {p.Steps} steps"));
+            });
+            var result = trainer.Run([report], cancellationToken);
+            writer.WriteLine(result.SolvedAt is int at
+                ? string.Create(invariant, $"solved at episode {at} ({(c.Environment == "cartpole" ? "mean return of the last 100 ≥ 475" : "treasure found")}); {result.Returns.Count} episodes, {result.Steps} steps")
+                : string.Create(invariant, $"not solved in {result.Returns.Count} episodes ({result.Steps} steps); mean return of the last 100 {result.Returns.TakeLast(100).Average():F1}"));
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return new Command("rl", "Reinforcement learning with Langevin exploration.") { train };
+    }
+}
