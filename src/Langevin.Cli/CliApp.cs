@@ -27,6 +27,7 @@ public static class CliApp
         root.Add(ChainsCommand.Create());
         root.Add(OodCommand.Create());
         root.Add(RlCommand.Create());
+        root.Add(GanCommand.Create());
         return root;
     }
 

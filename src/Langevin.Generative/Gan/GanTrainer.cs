@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Langevin.Data;
+using Langevin.Generative.Evaluation;
+using Langevin.Generative.Imaging;
+using Langevin.IO;
+using Langevin.Optim;
+using Langevin.Randomness;
+using Langevin.Runs;
+using Langevin.Torch;
+using Langevin.Tracking;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Langevin.Generative.Gan;
+
+/// <summary>
+/// Trains a DCGAN on 28×28 grayscale images with the non-saturating loss, both players updated by
+/// <see cref="GanConfig.Optimizer"/>: Adam (the baseline) or Langevin dynamics (PSGLD, SGHMC). After every epoch the
+/// generator is scored by the separate judge classifier: FID in its feature space against the test set (with the
+/// real-vs-real floor) and class coverage (mode collapse shows as a low coverage entropy). The run folder holds
+/// <c>config.json</c>, <c>metrics.csv</c>, <c>samples/epoch-NNN.png</c> and <c>checkpoint.bin</c> (both players and
+/// both optimizers after every epoch); every random draw is keyed in the seed tree, so a resumed run ends where an
+/// uninterrupted one does.
+/// </summary>
+public sealed class GanTrainer : IDisposable
+{
+    private const string CheckpointMagic = "langevin-gan-checkpoint-v1";
+    private readonly ImageDataset _train, _test;
+    private readonly FashionClassifier _judge;
+    private readonly DcGenerator _generator;
+    private readonly DcDiscriminator _discriminator;
+    private readonly OptimizerHelper _generatorOptimizer, _discriminatorOptimizer;
+    private readonly List<GanEpoch> _epochs = [];
+    private readonly RunFolder? _run;
+
+    /// <summary>Sets up a run (resuming the checkpoint in <paramref name="runDirectory"/> with <paramref name="resume"/>).</summary>
+    /// <exception cref="UserErrorException">A bad setting, a folder in use, a run there without <paramref name="resume"/>, or a damaged checkpoint.</exception>
+    public GanTrainer(GanConfig config, ImageDataset trainingSet, ImageDataset testSet, FashionClassifier judge, string? runDirectory, bool resume = false)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(trainingSet);
+        ArgumentNullException.ThrowIfNull(testSet);
+        ArgumentNullException.ThrowIfNull(judge);
+        string? savedConfig = runDirectory is null ? null : new RunFolder(runDirectory).Config;
+        if (resume && File.Exists(savedConfig))
+        {
+            var saved = GanConfig.FromJson(File.ReadAllText(savedConfig), savedConfig);
+            config = saved with { Epochs = Math.Max(saved.Epochs, config.Epochs), Threads = config.Threads };
+        }
+        config.Validate();
+        if (trainingSet.ImageShape != (1, 28, 28) || testSet.ImageShape != (1, 28, 28))
+            throw new UserErrorException($"the GAN is sized for 1×28×28 images such as Fashion-MNIST's; {trainingSet.Name} has {trainingSet.ImageShape}");
+        if (testSet.Count < config.EvaluationImages)
+            throw new UserErrorException($"{{GanConfig.EvaluationImages}} {config.EvaluationImages} is more than the {testSet.Count} test images");
+        TorchRuntime.EnsureLoaded();
+        Config = config;
+        _train = config.TrainLimit > 0 ? trainingSet.Slice(0, Math.Min(config.TrainLimit, trainingSet.Count)) : trainingSet;
+        _test = testSet;
+        _judge = judge;
+        using (var weights = new Generator(SeedTree.Key(config.Seed, -2)))
+        {
+            _generator = new DcGenerator(config.LatentSize, weights);
+            _discriminator = new DcDiscriminator(weights);
+        }
+        _generatorOptimizer = Optimizer(_generator.parameters(), config, 0);
+        _discriminatorOptimizer = Optimizer(_discriminator.parameters(), config, 1);
+        if (runDirectory is null) return;
+        _run = new RunFolder(runDirectory);
+        try
+        {
+            _run.Open();
+            if (_run.HasCheckpoint && !resume)
+                throw new UserErrorException($"{_run.Path} already holds a run (checkpoint.bin); pass {{GanTrainer.resume}} to continue it or choose another {{GanTrainer.runDirectory}}");
+            if (_run.HasCheckpoint) LoadCheckpoint();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The settings.</summary>
+    public GanConfig Config { get; }
+
+    /// <summary>Epochs done.</summary>
+    public IReadOnlyList<GanEpoch> Epochs => _epochs;
+
+    /// <summary>The generator.</summary>
+    public DcGenerator Generator => _generator;
+
+    /// <summary>Trains the remaining epochs, scoring and checkpointing after each; returns every epoch's metrics.</summary>
+    public IReadOnlyList<GanEpoch> Run(IEnumerable<Tracker<GanEpoch>>? trackers = null, CancellationToken cancellationToken = default)
+    {
+        var all = new TrackerCollection<GanEpoch>(trackers);
+        if (_run is not null) AtomicFile.WriteAllText(_run.Config, Config.ToJson());
+        GanEpoch? last = _epochs.LastOrDefault();
+        for (int epoch = _epochs.Count; epoch < Config.Epochs; epoch++)
+        {
+            last = TrainEpoch(epoch, cancellationToken);
+            _epochs.Add(last);
+            if (_run is not null) WriteRun(epoch);
+            if (all.Handle(last, epoch + 1) == TrackerAction.Stop) break;
+        }
+        if (last is not null) all.Finalise(last, _epochs.Count);
+        return _epochs;
+    }
+
+    /// <summary>Real-vs-real FID in the judge's feature space: the first <see cref="GanConfig.EvaluationImages"/> training images against as many test images.</summary>
+    public double FidFloor()
+    {
+        using var scope = NewDisposeScope();
+        var real = GenerationEvaluation.Features(_judge, _train, 0, Math.Min(Config.EvaluationImages, _train.Count));
+        var test = GenerationEvaluation.Features(_judge, _test, 0, Config.EvaluationImages);
+        return FrechetDistance.Compute(real, test);
+    }
+
+    /// <summary>Images in [0, 1] from the generator for the latent draws keyed (seed, −11): the same draws after every epoch.</summary>
+    public Tensor Sample(int count)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var latent = new Generator(SeedTree.Key(Config.Seed, -11));
+        _generator.eval();
+        var images = _generator.forward(randn([count, Config.LatentSize], generator: latent)).add(1).div(2).clamp(0, 1);
+        _generator.train();
+        return images.MoveToOuterDisposeScope();
+    }
+
+    private GanEpoch TrainEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        _generator.train();
+        _discriminator.train();
+        long n = _train.Count, batches = n / Config.BatchSize;
+        using var order = tensor(CounterUniform.Permutation(SeedTree.Key(Config.Seed, -1, epoch), n));
+        using var latent = new Generator(SeedTree.Key(Config.Seed, -10, epoch));
+        double dSum = 0, gSum = 0;
+        var clock = Stopwatch.StartNew();
+        for (long b = 0; b < batches; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var index = order.narrow(0, b * Config.BatchSize, Config.BatchSize);
+            var real = ImageDataset.ToFloat(_train.Images.index_select(0, index)).mul(2).sub(1);
+            var ones = torch.ones(Config.BatchSize);
+            var zeros = torch.zeros(Config.BatchSize);
+
+            var fake = _generator.forward(randn([Config.BatchSize, Config.LatentSize], generator: latent));
+            _discriminatorOptimizer.zero_grad();
+            var dLoss = nn.functional.binary_cross_entropy_with_logits(_discriminator.forward(real), ones)
+                .add(nn.functional.binary_cross_entropy_with_logits(_discriminator.forward(fake.detach()), zeros));
+            dLoss.backward();
+            _discriminatorOptimizer.step();
+
+            _generatorOptimizer.zero_grad();
+            var gLoss = nn.functional.binary_cross_entropy_with_logits(_discriminator.forward(fake), ones);
+            gLoss.backward();
+            _generatorOptimizer.step();
+            dSum += dLoss.item<float>();
+            gSum += gLoss.item<float>();
+        }
+        clock.Stop();
+        var (fid, fractions) = Score();
+        double entropy = -fractions.Where(f => f > 0).Sum(f => f * Math.Log(f)) / Math.Log(fractions.Length);
+        return new GanEpoch(epoch + 1, dSum / batches, gSum / batches, fid, fractions, entropy, clock.Elapsed.TotalSeconds);
+    }
+
+    private (double Fid, double[] Fractions) Score()
+    {
+        using var scope = NewDisposeScope();
+        var images = Sample(Config.EvaluationImages);
+        var generated = GenerationEvaluation.Features(_judge, images);
+        var test = GenerationEvaluation.Features(_judge, _test, 0, Config.EvaluationImages);
+        var labels = _judge.Predict(images);
+        var fractions = Enumerable.Range(0, FashionMnist.ClassNames.Count).Select(c => labels.Count(l => l == c) / (double)labels.Length).ToArray();
+        return (FrechetDistance.Compute(generated, test), fractions);
+    }
+
+    private static OptimizerHelper Optimizer(IEnumerable<Parameter> parameters, GanConfig config, int player)
+    {
+        long seed = (long)SeedTree.Key(config.Seed, -3, player);
+        return config.Optimizer switch
+        {
+            GanOptimizer.Adam => (OptimizerHelper)torch.optim.Adam(parameters, config.LearningRate, beta1: 0.5, beta2: 0.999),
+            GanOptimizer.Psgld => new PSGLD(parameters, config.LearningRate, config.Diffusion, seed: seed),
+            _ => new SGHMC(parameters, config.LearningRate, config.Momentum, config.Diffusion, seed: seed),
+        };
+    }
+
+    private void WriteRun(int epoch)
+    {
+        var run = _run!;
+        using (var grid = Sample(64))
+        {
+            Directory.CreateDirectory(run.File("samples"));
+            ImageGrid.SaveGrid(run.File(Path.Combine("samples", $"epoch-{epoch + 1:D3}.png")), grid, columns: 8);
+        }
+        run.WriteCheckpoint(stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(CheckpointMagic);
+            writer.Write(Config.ToJson());
+            writer.Write(JsonSerializer.Serialize(_epochs));
+            _generator.save(writer);
+            _discriminator.save(writer);
+            _generatorOptimizer.save_state_dict(writer);
+            _discriminatorOptimizer.save_state_dict(writer);
+        });
+        AtomicFile.WriteAllText(run.Metrics, GanEpoch.CsvHeader + "\n" + string.Concat(_epochs.Select(e => e.ToCsv() + "\n")));
+    }
+
+    private void LoadCheckpoint()
+    {
+        var run = _run!;
+        try
+        {
+            run.ReadCheckpoint(stream =>
+            {
+                using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+                if (reader.ReadString() != CheckpointMagic) throw new FormatException("not a Langevin GAN checkpoint");
+                var saved = GanConfig.FromJson(reader.ReadString(), "checkpoint");
+                if (saved with { Epochs = Config.Epochs, Threads = Config.Threads } != Config)
+                    throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
+                _epochs.Clear();
+                _epochs.AddRange(JsonSerializer.Deserialize<List<GanEpoch>>(reader.ReadString())!);
+                _generator.load(reader);
+                _discriminator.load(reader);
+                _generatorOptimizer.load_state_dict(reader);
+                _discriminatorOptimizer.load_state_dict(reader);
+                return true;
+            });
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException or ArgumentException)
+        {
+            throw new UserErrorException($"{run.Checkpoint} is not a readable checkpoint ({e.Message}); start a new run in another {{GanTrainer.runDirectory}} folder", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _run?.Dispose();
+        _generatorOptimizer.Dispose();
+        _discriminatorOptimizer.Dispose();
+        _generator.Dispose();
+        _discriminator.Dispose();
+        if (Config.TrainLimit > 0) // the slice's view handles; the caller owns the data
+        {
+            _train.Images.Dispose();
+            _train.Labels.Dispose();
+        }
+    }
+}
