@@ -111,6 +111,7 @@ internal static class FlagNames
         ["RlConfig.Momentum"] = "--momentum",
         ["RlConfig.Size"] = "--size",
         ["RlConfig.Threads"] = "--threads",
+        ["RlSummary.directory"] = "dir",
         ["Shard.count"] = "--shard-count",
         ["Shard.text"] = "--shard",
         ["Sweep.diffusions"] = "--diffusion",

@@ -190,3 +190,42 @@ public sealed class ReinforcementTests
         Assert.Throws<UserErrorException>(() => AgentKinds.Parse("ppo"));
     }
 }
+
+/// <summary>The summary of runs over seeds: moving means, episodes to solve, and the bands plot.</summary>
+public sealed class RlSummaryTests
+{
+    [Fact]
+    public void The_moving_mean_is_the_mean_of_the_last_hundred_returns()
+    {
+        var returns = Enumerable.Range(1, 250).Select(i => (double)i).ToArray();
+        var mean = RlSummary.MovingMean(returns);
+        Assert.Equal(1, mean[0]);
+        Assert.Equal(50.5, mean[99], 12);   // 1…100
+        Assert.Equal(200.5, mean[249], 12); // 151…250
+    }
+
+    [Fact]
+    public void Runs_are_grouped_by_agent_and_solved_at_the_first_episode_whose_mean_of_100_reaches_475()
+    {
+        using var root = new TempFolder();
+        // Run a: 100 episodes of 500 → solved at episode 100 (the first with 100 episodes to average); run b: never.
+        Write(Path.Combine(root.Path, "dqn", "seed=1"), Enumerable.Repeat(500.0, 120));
+        Write(Path.Combine(root.Path, "dqn", "seed=2"), Enumerable.Repeat(200.0, 120));
+        var summary = Assert.Single(RlSummary.Of(root.Path));
+        Assert.Equal("dqn", summary.Name);
+        Assert.Equal(2, summary.Runs);
+        Assert.Equal([100], summary.Solved);
+        Assert.Equal([100, 100], summary.Reached195); // over 100 consecutive episodes: no earlier than the 100th
+        Assert.Equal([500.0, 200.0], summary.BestMean);
+        Assert.True(File.Exists(Path.Combine(root.Path, "returns-bands.png")));
+        string empty = Directory.CreateDirectory(Path.Combine(root.Path, "empty")).FullName;
+        Assert.Contains("holds no RL run", Assert.Throws<UserErrorException>(() => RlSummary.Of(empty)).Message);
+    }
+
+    private static void Write(string folder, IEnumerable<double> returns)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), new RlConfig().ToJson());
+        File.WriteAllText(Path.Combine(folder, "returns.csv"), "episode,return,mean_return_100\n" + string.Concat(returns.Select((r, i) => $"{i + 1},{r},0\n")));
+    }
+}

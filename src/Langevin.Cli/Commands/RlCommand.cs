@@ -12,6 +12,25 @@ internal static class RlCommand
 {
     private static readonly RlConfig Defaults = new();
 
+    private static Command Summary()
+    {
+        var folder = new Argument<string>("dir") { Description = "A folder holding run folders of langevin rl train, grouped by agent (e.g. DIR/dqn/seed=1)." };
+        var command = new Command("summary", "Summarise runs over seeds per agent: episodes to solve, best and final mean return of 100 episodes; writes returns-bands.png.") { folder };
+        command.SetAction(parse =>
+        {
+            var writer = parse.InvocationConfiguration.Output;
+            var c = CultureInfo.InvariantCulture;
+            writer.WriteLine($"{"agent",-10} {"environment",-12} {"runs",4}  {"solved (episode)",-24} {"mean-100 ≥ 195 (episode)",-26} {"best mean-100",-16} {"final mean-100",-16}");
+            foreach (var s in RlSummary.Of(parse.GetValue(folder)!))
+                writer.WriteLine($"{s.Name,-10} {s.Environment,-12} {s.Runs,4}  {Episodes(s.Solved, s.Runs),-24} {(s.Environment == "cartpole" ? Episodes(s.Reached195, s.Runs) : "–"),-26} {MeanStd(s.BestMean),-16} {MeanStd(s.FinalMean),-16}");
+            return ExitCodes.Success;
+
+            string Episodes(IReadOnlyList<int> at, int runs) => at.Count == 0 ? $"0 of {runs}" : string.Create(c, $"{at.Count} of {runs} ({string.Join(", ", at)})");
+            string MeanStd(IReadOnlyList<double> values) => string.Create(c, $"{values.Average():F1} ± {(values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - values.Average()) * (v - values.Average())) / (values.Count - 1)) : 0):F1}");
+        });
+        return command;
+    }
+
     public static Command Create()
     {
         var environment = TypedOptions.Choice("--env", "Environment: CartPole-v1 (Barto et al. 1983) or bsuite's DeepSea.", "cartpole", ("cartpole", "cartpole"), ("deepsea", "deepsea"), ("deep-sea", "deepsea"));
@@ -56,6 +75,6 @@ internal static class RlCommand
                 : string.Create(invariant, $"not solved in {result.Returns.Count} episodes ({result.Steps} steps); mean return of the last 100 {result.Returns.TakeLast(100).Average():F1}"));
             return Task.FromResult(ExitCodes.Success);
         });
-        return new Command("rl", "Reinforcement learning with Langevin exploration.") { train };
+        return new Command("rl", "Reinforcement learning with Langevin exploration.") { train, Summary() };
     }
 }
