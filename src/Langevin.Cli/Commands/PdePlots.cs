@@ -75,4 +75,16 @@ internal static class PdePlots
         byte[] png = plot.GetImageBytes(800, 700, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(png));
     }
+
+    /// <summary>A 3D field shown by its middle plane across z.</summary>
+    public static void MiddlePlane(string plotFile, string title, Pde.Grids.Grid grid, double[] u)
+    {
+        int k = grid.Axes[2].Points / 2;
+        var plane = new Pde.Grids.Grid(grid.Axes[0], grid.Axes[1]);
+        var slice = new double[plane.Count];
+        for (int i = 0; i < grid.Axes[0].Points; i++)
+            for (int j = 0; j < grid.Axes[1].Points; j++)
+                slice[i * plane.Stride(0) + j * plane.Stride(1)] = u[i * grid.Stride(0) + j * grid.Stride(1) + k * grid.Stride(2)];
+        Heatmap(plotFile, $"{title}, z = {grid.Axes[2].Coordinate(k):G4}", plane, slice);
+    }
 }

@@ -67,7 +67,7 @@ internal static class RlCommand
             if (trainer.EpisodesPlayed > 0) writer.WriteLine($"resuming after episode {trainer.EpisodesPlayed}");
             var report = new CallbackTracker<RlProgress>(10, (p, _) =>
             {
-                if (p.Episode > 0) writer.WriteLine(string.Create(invariant, $"episode {p.Episode}: return {p.Return:G4}, mean of the last 100 {p.MeanReturn:F1}, {p.Steps} steps"));
+                if (!double.IsNaN(p.Return)) writer.WriteLine(string.Create(invariant, $"episode {p.Episode}: return {p.Return:G4}, mean of the last 100 {p.MeanReturn:F1}, {p.Steps} steps"));
             });
             var result = trainer.Run([report], cancellationToken);
             writer.WriteLine(result.SolvedAt is int at
