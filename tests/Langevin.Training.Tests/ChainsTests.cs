@@ -82,6 +82,39 @@ public sealed class ChainsTests
     }
 
     [Fact]
+    public void Pooling_weighs_every_sample_equally_when_chains_kept_different_numbers()
+    {
+        // Chain 1 kept 1 sample predicting (0.9, 0.1), chain 2 kept 3 predicting (0.1, 0.9) on average: the pooled
+        // predictive is (0.9 + 3·0.1)/4 = 0.3 for class 0, not the chains' plain mean 0.5.
+        using var scope = NewDisposeScope();
+        var pooled = Chains.Pooled([(tensor(new[] { 0.9f, 0.1f }).log().unsqueeze(0), 1), (tensor(new[] { 0.1f, 0.9f }).log().unsqueeze(0), 3)]).exp();
+        Assert.Equal(0.3, pooled[0, 0].item<float>(), 1e-6);
+        Assert.Equal(0.7, pooled[0, 1].item<float>(), 1e-6);
+    }
+
+    [Fact]
+    public void A_weight_projection_is_the_dot_product_with_the_seeded_normal_direction_over_root_P()
+    {
+        using var train = Helpers.Synthetic(96, seed: 3);
+        using var test = Helpers.Synthetic(32, seed: 4);
+        using var trainer = new Trainer(Config with { Samples = 4, Epochs = 2 }, train, test, null);
+        trainer.Run();
+        using var trace = ChainTrace.Of(trainer.Sampler!, trainer.Model, test, 77);
+        var thetas = new List<float[]>();
+        trainer.Sampler!.ForEachSample(trainer.Model, _ => thetas.Add(trainer.Model.parameters().SelectMany(p => p.detach().flatten().data<float>().ToArray()).ToArray()));
+        for (int j = 1; j <= ChainTrace.Projections; j++)
+        {
+            var u = new float[thetas[0].Length];
+            Randomness.CounterNormal.Fill(u, Randomness.SeedTree.Key(77, SeedBranches.Projections, j), 1f);
+            for (int i = 0; i < thetas.Count; i++)
+            {
+                double dot = u.Zip(thetas[i], (a, b) => (double)a * b).Sum();
+                Assert.Equal(dot / Math.Sqrt(u.Length), trace.Draws[i][j], 1e-9);
+            }
+        }
+    }
+
+    [Fact]
     public void Too_few_chains_or_samples_and_a_folder_of_other_chains_are_refused_before_training()
     {
         using var train = Helpers.Synthetic(64, seed: 1);

@@ -212,7 +212,7 @@ public sealed class RlSummaryTests
         Write(Path.Combine(root.Path, "dqn", "seed=1"), Enumerable.Repeat(500.0, 120));
         Write(Path.Combine(root.Path, "dqn", "seed=2"), Enumerable.Repeat(200.0, 120));
         var summary = Assert.Single(RlSummary.Of(root.Path));
-        Assert.Equal("dqn", summary.Name);
+        Assert.Equal("dqn", summary.Name); // the group's path below the folder
         Assert.Equal(2, summary.Runs);
         Assert.Equal([100], summary.Solved);
         Assert.Equal([100, 100], summary.Reached195); // over 100 consecutive episodes: no earlier than the 100th

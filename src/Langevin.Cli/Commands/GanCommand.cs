@@ -41,7 +41,8 @@ internal static class GanCommand
             {
                 Optimizer = parse.GetValue(optimizer), Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr), Diffusion = parse.GetValue(diffusion),
                 Momentum = parse.GetValue(momentum), BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), EvaluationImages = parse.GetValue(evalImages),
-                TrainLimit = parse.GetValue(trainLimit), Threads = parse.GetValue(threads),
+                TrainLimit = parse.GetValue(trainLimit),
+                Threads = CommonOptions.Threads(parse, threads, parse.GetValue(resume), parse.GetValue(output)!, (json, source) => GanConfig.FromJson(json, source).Threads),
             };
             config.Validate();
             TorchRuntime.SetThreads(config.Threads);

@@ -56,7 +56,8 @@ internal static class RlCommand
             {
                 Environment = parse.GetValue(environment)!, Size = parse.GetValue(size), Agent = parse.GetValue(agent), Episodes = parse.GetValue(episodes),
                 Seed = parse.GetValue(seed), LearningRate = parse.GetValue(lr), Diffusion = parse.GetValue(diffusion), Momentum = parse.GetValue(momentum),
-                StopWhenSolved = !parse.GetValue(noStop), Threads = parse.GetValue(threads),
+                StopWhenSolved = !parse.GetValue(noStop),
+                Threads = CommonOptions.Threads(parse, threads, parse.GetValue(resume), parse.GetValue(output)!, (json, source) => RlConfig.FromJson(json, source).Threads),
             };
             config.Validate();
             TorchRuntime.SetThreads(config.Threads);

@@ -63,7 +63,8 @@ public sealed record GanConfig
         if (!(Momentum >= 0 && Momentum < 1)) throw new UserErrorException($"{{GanConfig.Momentum}} must be in [0, 1), got {Momentum}");
         if (LatentSize < 1) throw new UserErrorException($"{{GanConfig.LatentSize}} must be ≥ 1, got {LatentSize}");
         if (EvaluationImages < 20) throw new UserErrorException($"{{GanConfig.EvaluationImages}} must be ≥ 20, got {EvaluationImages}");
-        if (TrainLimit < 0) throw new UserErrorException($"{{GanConfig.TrainLimit}} must be ≥ 0, got {TrainLimit}");
+        if (TrainLimit < 0 || (TrainLimit > 0 && TrainLimit < BatchSize))
+            throw new UserErrorException($"{{GanConfig.TrainLimit}} must be 0 (all images) or at least a batch ({BatchSize}), got {TrainLimit}");
         if (Threads < 0 || Threads > Environment.ProcessorCount)
             throw new UserErrorException($"{{GanConfig.Threads}} must be in 0…{Environment.ProcessorCount}, got {Threads}");
     }

@@ -89,9 +89,6 @@ public sealed class GanTrainer : IDisposable
     /// <summary>Epochs done.</summary>
     public IReadOnlyList<GanEpoch> Epochs => _epochs;
 
-    /// <summary>The generator.</summary>
-    public DcGenerator Generator => _generator;
-
     /// <summary>Trains the remaining epochs, scoring and checkpointing after each; returns every epoch's metrics.</summary>
     public IReadOnlyList<GanEpoch> Run(IEnumerable<Tracker<GanEpoch>>? trackers = null, CancellationToken cancellationToken = default)
     {

@@ -30,9 +30,11 @@ public static class OodSets
         }
         var none = zeros(test.Count, ScalarType.Int64);
         var flipped = new ImageDataset("flipped", test.Images.flip(2), none, test.ClassNames);
-        var inverted = new ImageDataset("inverted", test.Images.neg().add(255).to_type(ScalarType.Byte), none.clone(), test.ClassNames);
+        Tensor invertedImages;
+        using (NewDisposeScope()) invertedImages = test.Images.to_type(ScalarType.Int16).neg().add(255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
+        var inverted = new ImageDataset("inverted", invertedImages, none.clone(), test.ClassNames);
         int count = (int)Math.Min(test.Count, 10_000);
-        ulong key = SeedTree.Key(seed, -5);
+        ulong key = SeedTree.Key(seed, Training.SeedBranches.OodNoise);
         var bytes = new byte[count * height * width];
         for (long i = 0; i < bytes.Length; i++) bytes[i] = (byte)(CounterUniform.Bits(key, i) >> 56);
         var noise = new ImageDataset("uniform-noise", tensor(bytes, [count, 1, height, width], ScalarType.Byte), zeros(count, ScalarType.Int64), test.ClassNames);

@@ -8,7 +8,7 @@ namespace Langevin.Reinforcement;
 /// for the environment's seed), moving right costs 0.01/N, and moving right once more from the right-hand column pays 1
 /// (bsuite's deterministic version: only the episode of N right moves gets there). Every episode lasts N steps; dithering
 /// exploration finds the treasure with probability 2⁻ᴺ per episode, so it tests deep exploration. Observation: the
-/// one-hot N×N position (at the end, the last row's cell, as bsuite returns it).
+/// one-hot N×N position (all zeros at the end, as bsuite returns it).
 /// </summary>
 public sealed class DeepSea : IEnvironment
 {
@@ -21,7 +21,7 @@ public sealed class DeepSea : IEnvironment
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 2);
         Size = size;
-        ulong key = SeedTree.Key(seed, -9);
+        ulong key = SeedTree.Key(seed, Training.SeedBranches.DeepSeaMapping);
         _rightIsOne = Enumerable.Range(0, size * size).Select(i => CounterUniform.Double(key, i) < 0.5).ToArray();
     }
 
@@ -70,7 +70,7 @@ public sealed class DeepSea : IEnvironment
         if (_row == Size)
         {
             _done = true;
-            return (Observation(Size - 1), reward, true, false);
+            return (new float[ObservationSize], reward, true, false);
         }
         return (Observation(_row), reward, false, false);
     }

@@ -147,17 +147,14 @@ public sealed class DqnTrainer : IDisposable
         return rewards.add(_target.forward(next).max(1).values.mul(notTerminal).mul(Config.Gamma));
     }
 
-    /// <summary>The Q-network (for tests and inspection).</summary>
-    internal nn.Module<Tensor, Tensor> Q => _q;
-
     /// <summary>The target network (for tests and inspection).</summary>
     internal nn.Module<Tensor, Tensor> Target => _target;
 
     private double PlayEpisode(int episode, CancellationToken cancellationToken)
     {
-        var observation = _environment.Reset(SeedTree.Key(Config.Seed, -6, episode));
+        var observation = _environment.Reset(SeedTree.Key(Config.Seed, SeedBranches.EpisodeStarts, episode));
         double total = 0;
-        ulong exploreKey = SeedTree.Key(Config.Seed, -7);
+        ulong exploreKey = SeedTree.Key(Config.Seed, SeedBranches.Exploration);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -186,7 +183,7 @@ public sealed class DqnTrainer : IDisposable
     private void Learn()
     {
         using var scope = NewDisposeScope();
-        var (states, actions, rewards, next, notTerminal) = _buffer.Sample(Config.BatchSize, SeedTree.Key(Config.Seed, -8, _steps));
+        var (states, actions, rewards, next, notTerminal) = _buffer.Sample(Config.BatchSize, SeedTree.Key(Config.Seed, SeedBranches.Replay, _steps));
         int size = _environment.ObservationSize;
         var s = tensor(states).reshape(Config.BatchSize, size);
         var y = Targets(tensor(rewards), tensor(next).reshape(Config.BatchSize, size), tensor(notTerminal));
@@ -237,14 +234,14 @@ public sealed class DqnTrainer : IDisposable
             _buffer.Save(writer);
         });
         var c = CultureInfo.InvariantCulture;
+        var means = RlSummary.MovingMean(_returns);
         var csv = new StringBuilder("episode,return,mean_return_100\n");
         for (int i = 0; i < _returns.Count; i++)
-            csv.Append((i + 1).ToString(c)).Append(',').Append(_returns[i].ToString("R", c)).Append(',')
-                .Append(_returns.Take(i + 1).TakeLast(100).Average().ToString("R", c)).Append('\n');
+            csv.Append((i + 1).ToString(c)).Append(',').Append(_returns[i].ToString("R", c)).Append(',').Append(means[i].ToString("R", c)).Append('\n');
         AtomicFile.WriteAllText(run.File("returns.csv"), csv.ToString());
         double[] x = Enumerable.Range(1, _returns.Count).Select(i => (double)i).ToArray();
         RunPlots.Save(run.File("returns.png"), $"{Config.Environment} {Config.Agent.CommandLineName()} seed {Config.Seed}", "return", x, ScottPlot.Alignment.LowerRight,
-            [("episode return", _returns), ("mean of the last 100", Enumerable.Range(1, _returns.Count).Select(i => _returns.Take(i).TakeLast(100).Average()))], "episode");
+            [("episode return", _returns), ("mean of the last 100", means)], "episode");
     }
 
     private void LoadCheckpoint()

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Langevin.Randomness;
 
 namespace Langevin.Reinforcement;
@@ -65,8 +66,8 @@ internal sealed class ReplayBuffer
     {
         writer.Write(_written);
         int n = Count;
-        foreach (float v in _states.AsSpan(0, n * _size)) writer.Write(v);
-        foreach (float v in _next.AsSpan(0, n * _size)) writer.Write(v);
+        writer.Write(MemoryMarshal.AsBytes(_states.AsSpan(0, n * _size)));
+        writer.Write(MemoryMarshal.AsBytes(_next.AsSpan(0, n * _size)));
         for (int i = 0; i < n; i++)
         {
             writer.Write(_actions[i]);
@@ -79,8 +80,8 @@ internal sealed class ReplayBuffer
     {
         _written = reader.ReadInt64();
         int n = Count;
-        for (int i = 0; i < n * _size; i++) _states[i] = reader.ReadSingle();
-        for (int i = 0; i < n * _size; i++) _next[i] = reader.ReadSingle();
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(_states.AsSpan(0, n * _size)));
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(_next.AsSpan(0, n * _size)));
         for (int i = 0; i < n; i++)
         {
             _actions[i] = reader.ReadInt32();

@@ -94,6 +94,9 @@ public sealed record RlConfig
     /// <summary>Torch intra-op threads (0: libtorch's default).</summary>
     public int Threads { get; init; }
 
+    /// <summary>Most observation numbers the replay buffer may hold (states and next states: 8 bytes each, 400 MB).</summary>
+    private const long MaxBufferFloats = 50_000_000;
+
     /// <summary>Checks every setting; a bad one is one line naming it.</summary>
     public void Validate()
     {
@@ -107,6 +110,8 @@ public sealed record RlConfig
         if (BatchSize < 1) throw new UserErrorException($"{{RlConfig.BatchSize}} must be ≥ 1, got {BatchSize}");
         if (BufferSize < BatchSize) throw new UserErrorException($"{{RlConfig.BufferSize}} {BufferSize} is smaller than a minibatch ({BatchSize})");
         if (LearningStarts < BatchSize) throw new UserErrorException($"{{RlConfig.LearningStarts}} {LearningStarts} is fewer steps than a minibatch ({BatchSize})");
+        if (Environment == "deepsea" && (long)BufferSize * Size * Size > MaxBufferFloats)
+            throw new UserErrorException($"a replay buffer of {BufferSize} DeepSea observations of {Size}×{Size} would hold {(long)BufferSize * Size * Size * 8 / 1_000_000} MB; lower {{RlConfig.Size}} (at most {(int)Math.Sqrt(MaxBufferFloats / BufferSize)})");
         if (TargetEvery < 1) throw new UserErrorException($"{{RlConfig.TargetEvery}} must be ≥ 1, got {TargetEvery}");
         if (Hidden < 1) throw new UserErrorException($"{{RlConfig.Hidden}} must be ≥ 1, got {Hidden}");
         if (!(EpsilonStart is >= 0 and <= 1) || !(EpsilonEnd is >= 0 and <= 1)) throw new UserErrorException("ε must be in [0, 1]");

@@ -19,7 +19,8 @@ public sealed record RlGroupSummary(string Name, string Environment, int Runs, I
 
 /// <summary>
 /// Summarises reinforcement-learning runs over seeds: every run folder (<c>config.json</c> and <c>returns.csv</c>) under a
-/// directory, grouped by the folder above the run's (e.g. <c>cartpole/dqn/seed=1</c> is in group "dqn"), and a plot of
+/// directory, grouped by the folder above the run's, named by its path (e.g. <c>cartpole/dqn/seed=1</c> is in group
+/// "cartpole/dqn"; a group must hold runs of one environment), and a plot of
 /// each group's 100-episode mean return with a band of ± one standard deviation over its seeds.
 /// </summary>
 public static class RlSummary
@@ -33,13 +34,15 @@ public static class RlSummary
         var runs = Directory.EnumerateFiles(directory, "returns.csv", SearchOption.AllDirectories)
             .Select(Path.GetDirectoryName).Where(d => File.Exists(Path.Combine(d!, "config.json"))).Order(StringComparer.Ordinal).ToList();
         if (runs.Count == 0) throw new UserErrorException($"{directory} holds no RL run (config.json and returns.csv); give the folder above the runs of langevin rl train");
-        var groups = runs.GroupBy(d => Path.GetFileName(Path.GetDirectoryName(d!))!).ToList();
+        var groups = runs.GroupBy(d => Path.GetRelativePath(directory, Path.GetDirectoryName(d!)!) is var name && name != "." ? name : Path.GetFileName(Path.GetFullPath(directory))).ToList();
         var summaries = new List<RlGroupSummary>();
         var curves = new List<(string Label, double[] Mean, double[] Std)>();
         foreach (var group in groups)
         {
             var series = group.Select(d => (Config: RlConfig.FromJson(File.ReadAllText(Path.Combine(d!, "config.json")), d!), Returns: ReadReturns(Path.Combine(d!, "returns.csv")))).ToList();
             var config = series[0].Config;
+            if (series.Any(s => s.Config.Environment != config.Environment || (config.Environment == "deepsea" && s.Config.Size != config.Size)))
+                throw new UserErrorException($"{Path.Combine(directory, group.Key)} mixes runs of different environments; keep one environment (and DeepSea size) per folder");
             bool cartPole = config.Environment == "cartpole";
             var means = series.Select(s => MovingMean(s.Returns)).ToList();
             summaries.Add(new RlGroupSummary(group.Key, cartPole ? "cartpole" : $"deepsea {config.Size}", series.Count,

@@ -89,10 +89,17 @@ internal sealed record ChainTrace(double[][] Draws, int Samples, Tensor LogProba
             using var reader = new BinaryReader(stream);
             if (reader.ReadString() != "langevin-chain-posterior") throw new FormatException("not a chain's posterior file");
             int samples = reader.ReadInt32();
-            var logp = Tensor.Load(reader);
-            var labels = Tensor.Load(reader);
             if (draws.Length != samples || draws.Any(d => d.Length != Quantities.Count)) throw new FormatException($"{TraceFileName} does not match {PosteriorFileName}");
-            return new ChainTrace(draws, samples, logp, labels);
+            var logp = Tensor.Load(reader);
+            try
+            {
+                return new ChainTrace(draws, samples, logp, Tensor.Load(reader));
+            }
+            catch
+            {
+                logp.Dispose();
+                throw;
+            }
         }
         catch (Exception e) when (e is FormatException or IOException or EndOfStreamException or ArgumentException or OverflowException)
         {

@@ -98,7 +98,7 @@ public static class Chains
                 var trace = ChainTrace.Read(ChainDirectory(outDirectory, k));
                 if (trace is null)
                 {
-                    int missing = Enumerable.Range(k, plan.Chains - k).Count(j => ChainTrace.Read(ChainDirectory(outDirectory, j)) is null);
+                    int missing = Enumerable.Range(k, plan.Chains - k).Count(j => !File.Exists(Path.Combine(ChainDirectory(outDirectory, j), ChainTrace.PosteriorFileName)));
                     throw new UserErrorException($"{outDirectory} misses {missing} of its {plan.Chains} chains (the first: chain {k + 1}); run the shards that own them, then merge again");
                 }
                 traces.Add(trace);
@@ -128,8 +128,7 @@ public static class Chains
     {
         using var scope = NewDisposeScope();
         int total = traces.Sum(t => t.Samples);
-        // log((1/S)·Σ_c Σ_s p) = logsumexp_c(log p̄_c + log S_c) − log S: every sample weighs the same, whatever its chain.
-        var pooled = traces.Select(t => t.LogProbabilities.add(Math.Log(t.Samples))).Aggregate(logaddexp).sub(Math.Log(total));
+        var pooled = Pooled(traces.Select(t => (t.LogProbabilities, t.Samples)).ToList());
         var labels = traces[0].Labels;
         var perChain = traces.Select((t, k) => new ChainRun(k + 1, plan.Chain(k).Seed, t.Samples, ClassificationMetrics.FromLogProbabilities(t.LogProbabilities, labels))).ToList();
         var pooledMetrics = ClassificationMetrics.FromLogProbabilities(pooled, labels);
@@ -166,6 +165,13 @@ public static class Chains
         }
         return result;
     }
+
+    /// <summary>
+    /// The log of the pooled predictive from each chain's ensemble log p̄_c of S_c samples:
+    /// log((1/S)·Σ_c Σ_s p) = logsumexp_c(log p̄_c + log S_c) − log S, so every sample weighs the same, whatever its chain.
+    /// </summary>
+    internal static Tensor Pooled(IReadOnlyList<(Tensor LogProbabilities, int Samples)> chains) =>
+        chains.Select(c => c.LogProbabilities.add(Math.Log(c.Samples))).Aggregate(logaddexp).sub(Math.Log(chains.Sum(c => c.Samples)));
 
     private static ChainsPlan ReadPlan(string outDirectory)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Langevin.IO;
 
 namespace Langevin.Training;
 
@@ -18,16 +17,26 @@ internal static class PlanFile
     {
         string path = Path.Combine(directory, fileName);
         string json = JsonSerializer.Serialize(plan, TrainingConfig.JsonOptions);
-        if (File.Exists(path))
+        if (!File.Exists(path))
         {
-            string saved = JsonSerializer.Serialize(Read<T>(directory, fileName, what), TrainingConfig.JsonOptions);
-            if (saved != json)
-                throw new UserErrorException($"{directory} holds another {what} ({path} differs from these settings); give the same settings to every shard, or choose another {setBy}");
-            return;
+            Directory.CreateDirectory(directory);
+            // Written beside and moved without overwriting: of shards starting together, exactly one plan lands and
+            // every other shard compares itself with it below, so two different plans can never both be used.
+            string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+            File.WriteAllText(temporary, json);
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+                return;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temporary);
+            }
         }
-        Directory.CreateDirectory(directory);
-        // Shards starting together may each write it: the files are identical and each write is atomic.
-        AtomicFile.WriteAllText(path, json);
+        string saved = JsonSerializer.Serialize(Read<T>(directory, fileName, what), TrainingConfig.JsonOptions);
+        if (saved != json)
+            throw new UserErrorException($"{directory} holds another {what} ({path} differs from these settings); give the same settings to every shard, or choose another {setBy}");
     }
 
     /// <summary>Reads the plan in <paramref name="directory"/>/<paramref name="fileName"/>.</summary>

@@ -17,4 +17,19 @@ internal static class SeedBranches
 
     /// <summary>The random directions in weight space whose projections a set of chains traces: direction j is keyed (seed, −4, j).</summary>
     public const long Projections = -4;
+
+    /// <summary>The uniform-noise images of the out-of-distribution sets: keyed (seed, −5).</summary>
+    public const long OodNoise = -5;
+
+    /// <summary>RL: the start of episode e is drawn from (seed, −6, e).</summary>
+    public const long EpisodeStarts = -6;
+
+    /// <summary>RL: the ε-greedy coin and random action of step s are elements 2s and 2s + 1 of (seed, −7).</summary>
+    public const long Exploration = -7;
+
+    /// <summary>RL: the replay minibatch of step s is keyed (seed, −8, s).</summary>
+    public const long Replay = -8;
+
+    /// <summary>RL: DeepSea's action mapping is keyed (seed, −9).</summary>
+    public const long DeepSeaMapping = -9;
 }
