@@ -22,6 +22,7 @@ internal static class GanCommand
         var lr = new Option<double>("--lr") { Description = "Step size of both players.", DefaultValueFactory = _ => Defaults.LearningRate };
         var diffusion = new Option<double>("--diffusion") { Description = "Diffusion coefficient D of psgld and sghmc (default 1/60000).", DefaultValueFactory = _ => Defaults.Diffusion };
         var momentum = new Option<double>("--momentum") { Description = "Momentum of sghmc.", DefaultValueFactory = _ => Defaults.Momentum };
+        var latent = new Option<int>("--latent-size") { Description = "Length of the generator's latent vector z.", DefaultValueFactory = _ => Defaults.LatentSize };
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => Defaults.BatchSize };
         var seed = new Option<long>("--seed") { Description = "Seed of weights, batches, latents and noise.", DefaultValueFactory = _ => Defaults.Seed };
         var evalImages = new Option<int>("--eval-images") { Description = "Generated images scored after every epoch (FID, class coverage).", DefaultValueFactory = _ => Defaults.EvaluationImages };
@@ -32,7 +33,7 @@ internal static class GanCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (--epochs may be raised)." };
         var train = new Command("train", "Train a DCGAN on Fashion-MNIST; prints FID (judge features), class coverage and the losses after every epoch.")
         {
-            optimizer, epochs, lr, diffusion, momentum, batch, seed, evalImages, trainLimit, threads, data, output, resume,
+            optimizer, epochs, lr, diffusion, momentum, latent, batch, seed, evalImages, trainLimit, threads, data, output, resume,
         };
         train.SetAction((parse, cancellationToken) =>
         {
@@ -40,7 +41,7 @@ internal static class GanCommand
             var config = new GanConfig
             {
                 Optimizer = parse.GetValue(optimizer), Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr), Diffusion = parse.GetValue(diffusion),
-                Momentum = parse.GetValue(momentum), BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), EvaluationImages = parse.GetValue(evalImages),
+                Momentum = parse.GetValue(momentum), LatentSize = parse.GetValue(latent), BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), EvaluationImages = parse.GetValue(evalImages),
                 TrainLimit = parse.GetValue(trainLimit),
                 Threads = CommonOptions.Threads(parse, threads, parse.GetValue(resume), parse.GetValue(output)!, (json, source) => GanConfig.FromJson(json, source).Threads),
             };

@@ -41,13 +41,22 @@ internal static class RlCommand
         var lr = new Option<double>("--lr") { Description = "Step size.", DefaultValueFactory = _ => Defaults.LearningRate };
         var diffusion = new Option<double>("--diffusion") { Description = "Diffusion coefficient D of lmc (1/β) and sghmc.", DefaultValueFactory = _ => Defaults.Diffusion };
         var momentum = new Option<double>("--momentum") { Description = "Momentum of sghmc.", DefaultValueFactory = _ => Defaults.Momentum };
+        var gamma = new Option<double>("--gamma") { Description = "Discount γ.", DefaultValueFactory = _ => Defaults.Gamma };
+        var batch = new Option<int>("--batch-size") { Description = "Transitions per update.", DefaultValueFactory = _ => Defaults.BatchSize };
+        var buffer = new Option<int>("--buffer-size") { Description = "Transitions the replay buffer keeps.", DefaultValueFactory = _ => Defaults.BufferSize };
+        var starts = new Option<int>("--learning-starts") { Description = "Steps of uniformly random actions before the first update.", DefaultValueFactory = _ => Defaults.LearningStarts };
+        var targetEvery = new Option<int>("--target-every") { Description = "Steps between copies of the Q-network into the target network.", DefaultValueFactory = _ => Defaults.TargetEvery };
+        var hidden = new Option<int>("--hidden") { Description = "Width of the Q-network's two hidden layers.", DefaultValueFactory = _ => Defaults.Hidden };
+        var epsilonSteps = new Option<int>("--epsilon-steps") { Description = "dqn: steps over which ε falls from 1 to 0.05.", DefaultValueFactory = _ => Defaults.EpsilonSteps };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Episodes between checkpoints.", DefaultValueFactory = _ => Defaults.CheckpointEvery };
         var noStop = new Option<bool>("--no-stop") { Description = "Play every episode even after the task is solved." };
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "Run directory: config.json, checkpoint.bin (every 25 episodes), returns.csv, returns.png.", HelpName = "DIR", Required = true }.WritableFolder();
+        var output = new Option<string>("--out") { Description = "Run directory: config.json, checkpoint.bin (every --checkpoint-every episodes), returns.csv, returns.png.", HelpName = "DIR", Required = true }.WritableFolder();
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (--episodes may be raised)." };
         var train = new Command("train", "Train a DQN agent; prints the return every 10 episodes, checkpoints every 25.")
         {
-            environment, size, agent, episodes, seed, lr, diffusion, momentum, noStop, threads, output, resume,
+            environment, size, agent, episodes, seed, lr, diffusion, momentum, gamma, batch, buffer, starts, targetEvery, hidden, epsilonSteps,
+            checkpointEvery, noStop, threads, output, resume,
         };
         train.SetAction((parse, cancellationToken) =>
         {
@@ -56,7 +65,9 @@ internal static class RlCommand
             {
                 Environment = parse.GetValue(environment)!, Size = parse.GetValue(size), Agent = parse.GetValue(agent), Episodes = parse.GetValue(episodes),
                 Seed = parse.GetValue(seed), LearningRate = parse.GetValue(lr), Diffusion = parse.GetValue(diffusion), Momentum = parse.GetValue(momentum),
-                StopWhenSolved = !parse.GetValue(noStop),
+                Gamma = parse.GetValue(gamma), BatchSize = parse.GetValue(batch), BufferSize = parse.GetValue(buffer), LearningStarts = parse.GetValue(starts),
+                TargetEvery = parse.GetValue(targetEvery), Hidden = parse.GetValue(hidden), EpsilonSteps = parse.GetValue(epsilonSteps),
+                CheckpointEvery = parse.GetValue(checkpointEvery), StopWhenSolved = !parse.GetValue(noStop),
                 Threads = CommonOptions.Threads(parse, threads, parse.GetValue(resume), parse.GetValue(output)!, (json, source) => RlConfig.FromJson(json, source).Threads),
             };
             config.Validate();
