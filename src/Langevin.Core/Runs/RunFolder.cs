@@ -127,6 +127,41 @@ public sealed partial class RunFolder : IDisposable
     }
 
     /// <summary>
+    /// Reads the checkpoint through a <see cref="BinaryReader"/> (checksum first, as <see cref="ReadCheckpoint{T}"/>); what
+    /// <paramref name="read"/> cannot make sense of (a short or malformed file, a version of another build) becomes one
+    /// line telling the user to start again in another folder, the one <paramref name="setBy"/> names.
+    /// </summary>
+    /// <exception cref="UserErrorException">The checkpoint is missing, damaged or unreadable.</exception>
+    public void LoadCheckpoint(Action<BinaryReader> read, string setBy)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            ReadCheckpoint(stream =>
+            {
+                using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+                read(reader);
+                return true;
+            });
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or System.Text.Json.JsonException or FormatException or ArgumentException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new UserErrorException($"{Checkpoint} is not a readable checkpoint ({e.Message}); start a new run in another {setBy} folder", e);
+        }
+    }
+
+    /// <summary>Writes the checkpoint through a <see cref="BinaryWriter"/> (atomically, with its SHA-256, as <see cref="WriteCheckpoint(Action{Stream})"/>).</summary>
+    public void SaveCheckpoint(Action<BinaryWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        WriteCheckpoint((Stream stream) =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            write(writer);
+        });
+    }
+
+    /// <summary>
     /// Replaces the sub-folder <paramref name="name"/> as one unit: <paramref name="write"/> fills a new temporary folder,
     /// which then takes the old one's place, so a reader never sees files of two versions mixed.
     /// </summary>

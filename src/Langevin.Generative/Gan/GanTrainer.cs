@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Langevin.Data;
 using Langevin.Generative.Evaluation;
@@ -195,9 +194,8 @@ public sealed class GanTrainer : IDisposable
             Directory.CreateDirectory(run.File("samples"));
             ImageGrid.SaveGrid(run.File(Path.Combine("samples", $"epoch-{epoch + 1:D3}.png")), grid, columns: 8);
         }
-        run.WriteCheckpoint(stream =>
+        run.SaveCheckpoint(writer =>
         {
-            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(CheckpointMagic);
             writer.Write(Config.ToJson());
             writer.Write(JsonSerializer.Serialize(_epochs));
@@ -209,32 +207,19 @@ public sealed class GanTrainer : IDisposable
         AtomicFile.WriteAllText(run.Metrics, GanEpoch.CsvHeader + "\n" + string.Concat(_epochs.Select(e => e.ToCsv() + "\n")));
     }
 
-    private void LoadCheckpoint()
+    private void LoadCheckpoint() => _run!.LoadCheckpoint(reader =>
     {
-        var run = _run!;
-        try
-        {
-            run.ReadCheckpoint(stream =>
-            {
-                using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-                if (reader.ReadString() != CheckpointMagic) throw new FormatException("not a Langevin GAN checkpoint");
-                var saved = GanConfig.FromJson(reader.ReadString(), "checkpoint");
-                if (saved with { Epochs = Config.Epochs, Threads = Config.Threads } != Config)
-                    throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
-                _epochs.Clear();
-                _epochs.AddRange(JsonSerializer.Deserialize<List<GanEpoch>>(reader.ReadString())!);
-                _generator.load(reader);
-                _discriminator.load(reader);
-                _generatorOptimizer.load_state_dict(reader);
-                _discriminatorOptimizer.load_state_dict(reader);
-                return true;
-            });
-        }
-        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException or ArgumentException)
-        {
-            throw new UserErrorException($"{run.Checkpoint} is not a readable checkpoint ({e.Message}); start a new run in another {{GanTrainer.runDirectory}} folder", e);
-        }
-    }
+        if (reader.ReadString() != CheckpointMagic) throw new FormatException("not a Langevin GAN checkpoint");
+        var saved = GanConfig.FromJson(reader.ReadString(), "checkpoint");
+        if (saved with { Epochs = Config.Epochs, Threads = Config.Threads } != Config)
+            throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
+        _epochs.Clear();
+        _epochs.AddRange(JsonSerializer.Deserialize<List<GanEpoch>>(reader.ReadString())!);
+        _generator.load(reader);
+        _discriminator.load(reader);
+        _generatorOptimizer.load_state_dict(reader);
+        _discriminatorOptimizer.load_state_dict(reader);
+    }, "{GanTrainer.runDirectory}");
 
     /// <inheritdoc />
     public void Dispose()

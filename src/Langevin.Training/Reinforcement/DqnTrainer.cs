@@ -219,9 +219,8 @@ public sealed class DqnTrainer : IDisposable
     private void WriteCheckpoint()
     {
         var run = _run!;
-        run.WriteCheckpoint(stream =>
+        run.SaveCheckpoint(writer =>
         {
-            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write("langevin-rl-checkpoint");
             writer.Write(CheckpointVersion);
             writer.Write(Config.ToJson());
@@ -244,37 +243,24 @@ public sealed class DqnTrainer : IDisposable
             [("episode return", _returns), ("mean of the last 100", means)], "episode");
     }
 
-    private void LoadCheckpoint()
+    private void LoadCheckpoint() => _run!.LoadCheckpoint(reader =>
     {
-        var run = _run!;
-        try
-        {
-            run.ReadCheckpoint(stream =>
-            {
-                using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-                if (reader.ReadString() != "langevin-rl-checkpoint") throw new FormatException("not a Langevin RL checkpoint");
-                int version = reader.ReadInt32();
-                if (version != CheckpointVersion) throw new FormatException($"checkpoint version {version}, this build reads {CheckpointVersion}");
-                var saved = RlConfig.FromJson(reader.ReadString(), "checkpoint");
-                if (saved with { Episodes = Config.Episodes, Threads = Config.Threads } != Config)
-                    throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
-                _steps = reader.ReadInt64();
-                int solved = reader.ReadInt32();
-                _solvedAt = solved < 0 ? null : solved;
-                _returns.Clear();
-                _returns.AddRange(JsonSerializer.Deserialize<List<double>>(reader.ReadString())!);
-                _q.load(reader);
-                _target.load(reader);
-                _optimizer.load_state_dict(reader);
-                _buffer.Load(reader);
-                return true;
-            });
-        }
-        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException or ArgumentException)
-        {
-            throw new UserErrorException($"{run.Checkpoint} is not a readable checkpoint ({e.Message}); start a new run in another {{DqnTrainer.runDirectory}} folder", e);
-        }
-    }
+        if (reader.ReadString() != "langevin-rl-checkpoint") throw new FormatException("not a Langevin RL checkpoint");
+        int version = reader.ReadInt32();
+        if (version != CheckpointVersion) throw new FormatException($"checkpoint version {version}, this build reads {CheckpointVersion}");
+        var saved = RlConfig.FromJson(reader.ReadString(), "checkpoint");
+        if (saved with { Episodes = Config.Episodes, Threads = Config.Threads } != Config)
+            throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
+        _steps = reader.ReadInt64();
+        int solved = reader.ReadInt32();
+        _solvedAt = solved < 0 ? null : solved;
+        _returns.Clear();
+        _returns.AddRange(JsonSerializer.Deserialize<List<double>>(reader.ReadString())!);
+        _q.load(reader);
+        _target.load(reader);
+        _optimizer.load_state_dict(reader);
+        _buffer.Load(reader);
+    }, "{DqnTrainer.runDirectory}");
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Langevin.Data;
 using Langevin.IO;
@@ -323,11 +322,7 @@ public sealed class Trainer : IDisposable
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             _model.save(writer);
         });
-        run.WriteCheckpoint(stream =>
-        {
-            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            SaveCheckpoint(writer);
-        });
+        run.SaveCheckpoint(SaveCheckpoint);
     }
 
     /// <summary>Writes everything needed to resume: counters, metrics so far, model, optimizer state, posterior samples.</summary>
@@ -346,23 +341,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Restores the state written by <see cref="SaveCheckpoint"/> from the run folder's checkpoint (its checksum checked first).</summary>
-    private void LoadCheckpoint()
-    {
-        var run = _run!;
-        try
-        {
-            run.ReadCheckpoint(stream =>
-            {
-                using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-                LoadCheckpoint(reader);
-                return true;
-            });
-        }
-        catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException or ArgumentException or ExternalException)
-        {
-            throw new UserErrorException($"{run.Checkpoint} is not a readable checkpoint ({e.Message}); start a new run in another {{Trainer.runDirectory}} folder", e);
-        }
-    }
+    private void LoadCheckpoint() => _run!.LoadCheckpoint(LoadCheckpoint, "{Trainer.runDirectory}");
 
     /// <summary>Restores the state written by <see cref="SaveCheckpoint"/> from a reader.</summary>
     internal void LoadCheckpoint(BinaryReader reader)
