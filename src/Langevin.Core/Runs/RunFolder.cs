@@ -127,6 +127,20 @@ public sealed partial class RunFolder : IDisposable
     }
 
     /// <summary>
+    /// Opens the folder for a trainer (<see cref="Open"/>) and refuses a checkpoint already there unless the run is to be
+    /// resumed; returns whether there is a checkpoint to load. The parameters name, for the message, the trainer's
+    /// resume switch and folder (e.g. "{GanTrainer.resume}").
+    /// </summary>
+    /// <exception cref="UserErrorException">The folder is in use, cannot be written, or holds a run and <paramref name="resume"/> is false.</exception>
+    public bool OpenForTraining(bool resume, string resumeParameter, string folderParameter)
+    {
+        Open();
+        if (HasCheckpoint && !resume)
+            throw new UserErrorException($"{Path} already holds a run (checkpoint.bin); pass {resumeParameter} to continue it or choose another {folderParameter}");
+        return HasCheckpoint;
+    }
+
+    /// <summary>
     /// Reads the checkpoint through a <see cref="BinaryReader"/> (checksum first, as <see cref="ReadCheckpoint{T}"/>); what
     /// <paramref name="read"/> cannot make sense of (a short or malformed file, a version of another build) becomes one
     /// line telling the user to start again in another folder, the one <paramref name="setBy"/> names.

@@ -70,10 +70,7 @@ public sealed class GanTrainer : IDisposable
         _run = new RunFolder(runDirectory);
         try
         {
-            _run.Open();
-            if (_run.HasCheckpoint && !resume)
-                throw new UserErrorException($"{_run.Path} already holds a run (checkpoint.bin); pass {{GanTrainer.resume}} to continue it or choose another {{GanTrainer.runDirectory}}");
-            if (_run.HasCheckpoint) LoadCheckpoint();
+            if (_run.OpenForTraining(resume, "{GanTrainer.resume}", "{GanTrainer.runDirectory}")) LoadCheckpoint();
         }
         catch
         {

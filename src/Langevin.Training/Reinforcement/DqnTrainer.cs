@@ -80,10 +80,7 @@ public sealed class DqnTrainer : IDisposable
         _run = new RunFolder(runDirectory);
         try
         {
-            _run.Open();
-            if (_run.HasCheckpoint && !resume)
-                throw new UserErrorException($"{_run.Path} already holds a run (checkpoint.bin); pass {{DqnTrainer.resume}} to continue it or choose another {{DqnTrainer.runDirectory}}");
-            if (_run.HasCheckpoint) LoadCheckpoint();
+            if (_run.OpenForTraining(resume, "{DqnTrainer.resume}", "{DqnTrainer.runDirectory}")) LoadCheckpoint();
         }
         catch
         {
