@@ -157,7 +157,8 @@ public sealed class GanTrainer : IDisposable
         }
         clock.Stop();
         var (fid, fractions) = Score();
-        double entropy = -fractions.Where(f => f > 0).Sum(f => f * Math.Log(f)) / Math.Log(fractions.Length);
+        // Max with 0: one class alone gives −0.0, which would print as "-0.000".
+        double entropy = Math.Max(0.0, -fractions.Where(f => f > 0).Sum(f => f * Math.Log(f)) / Math.Log(fractions.Length));
         return new GanEpoch(epoch + 1, dSum / batches, gSum / batches, fid, fractions, entropy, clock.Elapsed.TotalSeconds);
     }
 
