@@ -40,7 +40,7 @@ internal static class SweepCommand
             using (train)
             using (test)
             {
-                long batchesPerEpoch = (long)Math.Ceiling((double)(config.TrainLimit > 0 ? Math.Min(config.TrainLimit, train.Count - config.ValidationCount) : train.Count - config.ValidationCount) / config.BatchSize);
+                long batchesPerEpoch = config.BatchesPerEpoch(train.Count);
                 // A bad --seeds is the library's to report (one line, before any run); the progress total just stays 0.
                 int runCount = values.Length * Math.Max(seedCount, 0), owned = Enumerable.Range(0, runCount).Count(part.Owns);
                 var runs = ConsoleProgress.Run(writer, part.IsWhole ? "sweep" : $"shard {part}", batchesPerEpoch * config.Epochs * owned,

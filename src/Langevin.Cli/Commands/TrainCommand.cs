@@ -85,7 +85,7 @@ internal static class TrainCommand
         using (train)
         using (test)
         {
-            long batchesPerEpoch = (long)Math.Ceiling((double)(config.TrainLimit > 0 ? Math.Min(config.TrainLimit, train.Count - config.ValidationCount) : train.Count - config.ValidationCount) / config.BatchSize);
+            long batchesPerEpoch = config.BatchesPerEpoch(train.Count);
             int owned = Enumerable.Range(0, count).Count(shard.Owns);
             var runs = ConsoleProgress.Run(writer, shard.IsWhole ? "chains" : $"shard {shard}", batchesPerEpoch * config.Epochs * owned,
                 sink => Chains.RunShard(config, count, train, test, dir, shard, label => ConsoleTrainingTrackers.For(sink, config, batchesPerEpoch, label), cancellationToken));

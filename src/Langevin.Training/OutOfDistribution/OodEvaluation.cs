@@ -34,22 +34,17 @@ public static class OodEvaluation
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(sets);
-        var predictors = new List<(string Name, Func<ImageDataset, PredictiveUncertainty> Of, bool Epistemic)>
-        {
-            ("final weights", data => PredictiveUncertainty.Of(model, data), false),
-        };
+        var scores = new List<OodScore>();
+        Score("final weights", data => PredictiveUncertainty.Of(model, data), epistemic: false);
         if (sampler is { Count: > 0 })
         {
-            predictors.Add(("iterate average", data =>
-            {
-                PredictiveUncertainty? result = null;
-                sampler.WithMean(model, () => result = PredictiveUncertainty.Of(model, data));
-                return result!;
-            }, false));
-            predictors.Add(("ensemble", data => PredictiveUncertainty.Of(sampler, model, data), true));
+            // The mean of the samples is set once for every data set, then the model's own weights come back.
+            sampler.WithMean(model, () => Score("iterate average", data => PredictiveUncertainty.Of(model, data), epistemic: false));
+            Score("ensemble", data => PredictiveUncertainty.Of(sampler, model, data), epistemic: true);
         }
-        var scores = new List<OodScore>();
-        foreach (var (name, of, epistemic) in predictors)
+        return scores;
+
+        void Score(string name, Func<ImageDataset, PredictiveUncertainty> of, bool epistemic)
         {
             var inside = of(test);
             foreach (var (set, images) in sets)
@@ -59,7 +54,6 @@ public static class OodEvaluation
                 if (epistemic) scores.Add(new OodScore(name, "mutual information", set, Auroc.Of(inside.MutualInformation, outside.MutualInformation)));
             }
         }
-        return scores;
     }
 
     /// <summary>

@@ -66,7 +66,7 @@ public sealed class Trainer : IDisposable
         long available = trainingSet.Count - config.ValidationCount;
         if (available < 1)
             throw new UserErrorException($"{{TrainingConfig.ValidationCount}} {config.ValidationCount} leaves no training images out of {trainingSet.Count}; use a smaller validation split");
-        long trainCount = config.TrainLimit > 0 ? Math.Min(config.TrainLimit, available) : available;
+        long trainCount = config.TrainCount(trainingSet.Count);
         if (config.BatchSize > trainCount)
             throw new UserErrorException($"{{TrainingConfig.BatchSize}} {config.BatchSize} is more than the {trainCount} training images; give at most {trainCount}");
         _train = trainingSet.Slice(0, trainCount);

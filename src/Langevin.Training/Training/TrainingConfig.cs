@@ -89,6 +89,19 @@ public sealed record TrainingConfig
     /// </summary>
     public DivergencePolicy OnDivergence { get; init; } = DivergencePolicy.Stop;
 
+    /// <summary>
+    /// Images a run trains on out of a training set of <paramref name="trainingSetCount"/>: what the validation split
+    /// leaves, at most <see cref="TrainLimit"/> (the <see cref="Trainer"/>'s split).
+    /// </summary>
+    public long TrainCount(long trainingSetCount)
+    {
+        long available = trainingSetCount - ValidationCount;
+        return TrainLimit > 0 ? Math.Min(TrainLimit, available) : available;
+    }
+
+    /// <summary>Mini-batches per epoch on a training set of <paramref name="trainingSetCount"/> (the last one may be smaller).</summary>
+    public long BatchesPerEpoch(long trainingSetCount) => (TrainCount(trainingSetCount) + BatchSize - 1) / BatchSize;
+
     /// <summary>Checks the values; throws <see cref="UserErrorException"/> naming the bad option.</summary>
     public void Validate()
     {
