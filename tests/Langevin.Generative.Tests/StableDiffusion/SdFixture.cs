@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Langevin.Generative.Tests.StableDiffusion;
 
@@ -7,11 +8,11 @@ namespace Langevin.Generative.Tests.StableDiffusion;
 /// ../shared/fixtures/stable-diffusion; its README says how each tensor was made). Another model folder with the same
 /// kind of reference.json runs through the same tests: point <c>LANGEVIN_SD_FIXTURES</c> at it.
 /// </summary>
-internal static class SdFixture
+internal static partial class SdFixture
 {
     private static readonly Lazy<string> _directory = new(Locate);
-    private static readonly Lazy<JsonElement> _reference = new(() =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Directory, "reference.json"))).RootElement);
+    private static readonly Lazy<JsonElement> _reference = new(() => JsonDocument.Parse(NamedNumbersAsStrings().Replace(
+        File.ReadAllText(Path.Combine(Directory, "reference.json")), "\"$1\"")).RootElement);
 
     /// <summary>The fixture folder (holds reference.json, reference.safetensors, tiny-sd/ …).</summary>
     public static string Directory => _directory.Value;
@@ -25,6 +26,11 @@ internal static class SdFixture
     /// <summary>The suggested absolute tolerance of reference tensor <paramref name="name"/> (from the fixture, not chosen here).</summary>
     public static double Tolerance(string name) =>
         Reference.GetProperty("tensors").GetProperty(name).GetProperty("tolerance").GetProperty("suggested_atol").GetDouble();
+
+    // Python's json writes -Infinity/NaN as bare words (e.g. DPM-Solver's lambda_min_clipped), which JSON does not
+    // allow: they are read as the strings "-Infinity"/"NaN" (double.Parse reads those back).
+    [GeneratedRegex(@"(?<=:\s*)(-?Infinity|NaN)(?=\s*[,}\]])")]
+    private static partial Regex NamedNumbersAsStrings();
 
     private static string Locate()
     {

@@ -1,0 +1,96 @@
+using Langevin.Generative.StableDiffusion;
+using Langevin.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Langevin.Generative.Tests.StableDiffusion;
+
+/// <summary>
+/// The CLIP text encoder, UNet and VAE, loaded from the fixture's diffusers folder, against the outputs diffusers 0.27.2
+/// computed from the same files and inputs (reference.safetensors), each within the tolerance the fixture gives.
+/// </summary>
+public sealed class ComponentReferenceTests
+{
+    private static SafeTensorsFile Reference() => SafeTensorsFile.Open(SdFixture.PathOf("reference.safetensors"));
+
+    [Fact]
+    public void Text_encoder_matches_the_last_hidden_state()
+    {
+        using var reference = Reference();
+        using var scope = NewDisposeScope();
+        using var encoder = new ClipTextModel(ClipTextConfig.Load(SdFixture.PathOf("tiny-sd", "text_encoder", "config.json")));
+        using (var weights = SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd", "text_encoder", "model.safetensors")))
+            WeightLoader.Load(encoder, weights);
+        var states = encoder.Forward(reference.Read("text_encoder.input_ids"));
+        AssertClose("text_encoder.last_hidden_state", reference.Read("text_encoder.last_hidden_state"), states);
+    }
+
+    [Theory]
+    [InlineData("unet.out.t1", 1.0)]
+    [InlineData("unet.out.t500", 500.0)]
+    [InlineData("unet.out.t999", 999.0)]
+    [InlineData("unet.out.float_t", 333.5)]
+    public void Unet_matches_at_one_timestep_for_the_batch(string name, double timestep)
+    {
+        using var reference = Reference();
+        using var scope = NewDisposeScope();
+        using var unet = LoadUNet();
+        var t = name.EndsWith("float_t", StringComparison.Ordinal) ? tensor((float)timestep) : tensor((long)timestep);
+        var output = unet.Forward(reference.Read("unet.sample"), t, reference.Read("unet.encoder_hidden_states"));
+        AssertClose(name, reference.Read(name), output);
+    }
+
+    [Fact]
+    public void Unet_matches_with_one_timestep_per_sample()
+    {
+        using var reference = Reference();
+        using var scope = NewDisposeScope();
+        using var unet = LoadUNet();
+        var output = unet.Forward(reference.Read("unet.sample"), tensor(new long[] { 10, 990 }), reference.Read("unet.encoder_hidden_states"));
+        AssertClose("unet.out.per_sample", reference.Read("unet.out.per_sample"), output);
+    }
+
+    [Fact]
+    public void Vae_encodes_to_the_reference_distribution_and_decodes_to_the_reference_image()
+    {
+        using var reference = Reference();
+        using var scope = NewDisposeScope();
+        using var vae = new AutoencoderKl(AutoencoderKlConfig.Load(SdFixture.PathOf("tiny-sd", "vae", "config.json")));
+        using (var weights = SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd", "vae", "diffusion_pytorch_model.safetensors")))
+            WeightLoader.Load(vae, weights);
+        Assert.Equal(8, vae.Config.ScaleFactor);
+        using var distribution = vae.Encode(reference.Read("vae.image"));
+        AssertClose("vae.latent_dist.mean", reference.Read("vae.latent_dist.mean"), distribution.Mean);
+        AssertClose("vae.latent_dist.logvar", reference.Read("vae.latent_dist.logvar"), distribution.LogVariance);
+        AssertClose("vae.decoded", reference.Read("vae.decoded"), vae.Decode(reference.Read("vae.decoder_input")));
+        AssertClose("vae.decoded_from_mean", reference.Read("vae.decoded_from_mean"), vae.Decode(reference.Read("vae.latent_dist.mean")));
+    }
+
+    [Fact]
+    public void A_folder_checkpoint_missing_a_tensor_is_refused_naming_it()
+    {
+        using var unet = new UNet2DCondition(UNetConfig.Load(SdFixture.PathOf("tiny-sd", "unet", "config.json")));
+        using var weights = SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd", "vae", "diffusion_pytorch_model.safetensors"));
+        var error = Assert.Throws<UserErrorException>(() => WeightLoader.Load(unet, weights));
+        Assert.Contains("lacks", error.Message);
+        Assert.Contains("conv_in.weight", error.Message);
+    }
+
+    internal static UNet2DCondition LoadUNet()
+    {
+        var unet = new UNet2DCondition(UNetConfig.Load(SdFixture.PathOf("tiny-sd", "unet", "config.json")));
+        using var weights = SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd", "unet", "diffusion_pytorch_model.safetensors"));
+        var report = WeightLoader.Load(unet, weights);
+        Assert.Empty(report.Unused);
+        return unet;
+    }
+
+    /// <summary>max |expected − actual| within the fixture's suggested tolerance for <paramref name="name"/>.</summary>
+    internal static void AssertClose(string name, Tensor expected, Tensor actual)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        double error = (expected.to_type(ScalarType.Float64) - actual.to_type(ScalarType.Float64)).abs().max().item<double>();
+        double tolerance = SdFixture.Tolerance(name);
+        Assert.True(error <= tolerance, $"{name}: max abs error {error:E3} exceeds the fixture's tolerance {tolerance:E3}");
+    }
+}
