@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Langevin.Generative.Tests.StableDiffusion;
 
@@ -7,11 +8,11 @@ namespace Langevin.Generative.Tests.StableDiffusion;
 /// ../shared/fixtures/stable-diffusion; its README says how each tensor was made). Another model folder with the same
 /// kind of reference.json runs through the same tests: point <c>LANGEVIN_SD_FIXTURES</c> at it.
 /// </summary>
-internal static class SdFixture
+internal static partial class SdFixture
 {
     private static readonly Lazy<string> _directory = new(Locate);
     private static readonly Lazy<JsonElement> _reference = new(() =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Directory, "reference.json"))).RootElement);
+        JsonDocument.Parse(QuoteNonFinite(File.ReadAllText(Path.Combine(Directory, "reference.json")))).RootElement);
 
     /// <summary>The fixture folder (holds reference.json, reference.safetensors, tiny-sd/ …).</summary>
     public static string Directory => _directory.Value;
@@ -35,4 +36,14 @@ internal static class SdFixture
             root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no Langevin.slnx above the tests");
         return Path.Combine(root, "tests", "fixtures", "stable-diffusion");
     }
+
+    /// <summary>
+    /// Python's json writes -Infinity, Infinity and NaN as bare words (DPM-Solver's lambda_min_clipped is -Infinity),
+    /// which JsonDocument rejects; as strings they parse, and <c>JsonSerializer</c> with
+    /// <c>JsonNumberHandling.AllowNamedFloatingPointLiterals</c> reads them back as doubles.
+    /// </summary>
+    private static string QuoteNonFinite(string json) => NonFinite().Replace(json, "\"$1\"");
+
+    [GeneratedRegex(@"(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])")]
+    private static partial Regex NonFinite();
 }
