@@ -12,8 +12,9 @@ namespace Langevin.Generative.Text;
 /// unescaped twice, whitespace collapsed, lower-cased), split with its pattern, and each piece encoded as UTF-8 bytes
 /// mapped to printable characters, its last character marked with <c>&lt;/w&gt;</c>, and merged by merges.txt's ranks.
 /// The byte mapping and the merging are Microsoft.ML.Tokenizers' BPE (byte-level, with an end-of-word suffix): it gives
-/// the same tokens as simple_tokenizer on every reference case and on every whole word of the vocabulary, and saves
-/// keeping a second BPE implementation here.
+/// the same tokens as simple_tokenizer on every reference case, on every whole word of the vocabulary and on random
+/// words checked against a port of simple_tokenizer's bpe() (in the tests), caches words as simple_tokenizer does,
+/// and saves keeping a BPE implementation here.
 /// </remarks>
 public sealed class ClipTokenizer
 {
@@ -73,6 +74,9 @@ public sealed class ClipTokenizer
             ? id
             : throw ClipTokenizerFiles.Corrupt(vocabPath, $"lacks the {role} token \"{token}\" the tokenizer settings name");
 
+        // Checked before the BPE model is built, which would throw its own error for an unknown token it is given.
+        int bos = Id(settings.Bos, "bos"), eos = Id(settings.Eos, "eos"), pad = Id(settings.Pad, "pad"), unknown = Id(settings.Unknown, "unk");
+
         // The pattern keeps CLIP's two special tokens whole, and simple_tokenizer maps them straight to their ids.
         var specials = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (string token in (string[])[ClipTokenizerFiles.StartOfText, ClipTokenizerFiles.EndOfText])
@@ -90,8 +94,7 @@ public sealed class ClipTokenizer
         });
         var tokens = new string?[vocabulary.Values.Max() + 1];
         foreach (var (token, id) in vocabulary) tokens[id] = token;
-        return new ClipTokenizer(bpe, tokens, Id(settings.Bos, "bos"), Id(settings.Eos, "eos"),
-            Id(settings.Pad, "pad"), Id(settings.Unknown, "unk"), settings.MaxLength);
+        return new ClipTokenizer(bpe, tokens, bos, eos, pad, unknown, settings.MaxLength);
     }
 
     /// <summary>
@@ -140,8 +143,10 @@ public sealed class ClipTokenizer
     }
 
     /// <summary>
-    /// Turns ids back into text: bos, eos and padding are dropped, each word's bytes decoded as UTF-8, words (tokens
-    /// ending in <c>&lt;/w&gt;</c>) separated by one space. For clean lower-case text this gives the text back.
+    /// Turns ids back into text as simple_tokenizer's decode does (less its trailing space): bos, eos and padding are
+    /// dropped, each word's bytes decoded as UTF-8, words (up to a token ending in <c>&lt;/w&gt;</c>) separated by one
+    /// space. Lower-case words separated by single spaces come back as they were; every piece of the pattern is a word,
+    /// so "it's 4k" comes back as "it 's 4 k".
     /// </summary>
     public string Decode(IEnumerable<long> ids)
     {
