@@ -15,6 +15,9 @@ public static class ShippedModels
     /// <summary>Folder name of the shipped text-to-image model under <c>models/</c>.</summary>
     public const string TextToImage = "fashion-ldm";
 
+    /// <summary>Folder name of the shipped CLIP tokenizer under <c>models/</c> (for single-file Stable Diffusion checkpoints).</summary>
+    public const string ClipTokenizer = "clip-tokenizer";
+
     /// <summary>File name of the shipped evaluation classifier under <c>models/</c>.</summary>
     public const string Classifier = "fashion-classifier.bin";
 

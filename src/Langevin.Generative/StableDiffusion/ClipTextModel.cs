@@ -53,6 +53,8 @@ public sealed class ClipTextModel : nn.Module
     public ClipTextModel(ClipTextConfig config) : base("text_encoder")
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Heads <= 0 || config.HiddenSize % config.Heads != 0)
+            throw new UserErrorException($"the text encoder's width {config.HiddenSize} does not split into {config.Heads} attention heads; load the model from a diffusers folder whose text_encoder/config.json gives num_attention_heads");
         Config = config;
         _tokens = new SdEmbedding(config.VocabSize, config.HiddenSize);
         _positions = new SdEmbedding(config.MaxPositions, config.HiddenSize);

@@ -1,0 +1,17 @@
+namespace Langevin.Generative.StableDiffusion;
+
+/// <summary>How to read a Stable Diffusion checkpoint.</summary>
+public sealed record StableDiffusionLoadOptions
+{
+    /// <summary>The prediction type when the checkpoint cannot tell (single files); null infers it.</summary>
+    public PredictionType? PredictionType { get; init; }
+
+    /// <summary>
+    /// The LDM YAML config of a single-file checkpoint; null looks for one beside the file with the same name
+    /// (<c>model.yaml</c> for <c>model.safetensors</c>), as diffusers' <c>original_config</c> is found.
+    /// </summary>
+    public string? OriginalConfig { get; init; }
+
+    /// <summary>The tokenizer folder for a single file (which carries none); null uses the shipped CLIP tokenizer.</summary>
+    public string? Tokenizer { get; init; }
+}

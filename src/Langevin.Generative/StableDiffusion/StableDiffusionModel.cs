@@ -1,0 +1,166 @@
+using Langevin.Generative.Pipeline;
+using Langevin.Generative.Text;
+using Langevin.Torch;
+using static TorchSharp.torch;
+
+namespace Langevin.Generative.StableDiffusion;
+
+/// <summary>
+/// A Stable Diffusion 1.x/2.x checkpoint loaded for inference: tokenizer, CLIP text encoder, UNet and VAE, from a
+/// diffusers folder (model_index.json with unet/, vae/, text_encoder/, tokenizer/, scheduler/) or from one original-layout
+/// .safetensors file, whose configuration is inferred from its tensors (<see cref="SingleFileLayout"/>). Weights are
+/// read tensor by tensor from memory maps into float32 parameters: fp16 and bf16 files are upcast, and the model is
+/// never held twice.
+/// </summary>
+public sealed class StableDiffusionModel : IDisposable
+{
+    private StableDiffusionModel(string path, ClipTokenizer tokenizer, ClipTextModel textEncoder, UNet2DCondition unet,
+        AutoencoderKl vae, PredictionType prediction, string? schedulerConfig, IReadOnlyList<string> inferred)
+    {
+        Path = path;
+        Tokenizer = tokenizer;
+        TextEncoder = textEncoder;
+        UNet = unet;
+        Vae = vae;
+        Prediction = prediction;
+        SchedulerConfigPath = schedulerConfig;
+        Inferred = inferred;
+    }
+
+    /// <summary>The folder or file loaded.</summary>
+    public string Path { get; }
+
+    /// <summary>The CLIP tokenizer.</summary>
+    public ClipTokenizer Tokenizer { get; }
+
+    /// <summary>The CLIP text encoder.</summary>
+    public ClipTextModel TextEncoder { get; }
+
+    /// <summary>The denoising UNet.</summary>
+    public UNet2DCondition UNet { get; }
+
+    /// <summary>The KL autoencoder.</summary>
+    public AutoencoderKl Vae { get; }
+
+    /// <summary>What the UNet predicts.</summary>
+    public PredictionType Prediction { get; }
+
+    /// <summary>The folder's scheduler/scheduler_config.json, or null for a single file (which has none).</summary>
+    public string? SchedulerConfigPath { get; }
+
+    /// <summary>What was inferred rather than read from a config, one line each (empty for a diffusers folder).</summary>
+    public IReadOnlyList<string> Inferred { get; }
+
+    /// <summary>Whether <paramref name="path"/> is a diffusers folder (rather than a single file).</summary>
+    public static bool IsFolder(string path) => Directory.Exists(path);
+
+    /// <summary>Loads the checkpoint at <paramref name="path"/>: a diffusers folder or a .safetensors file.</summary>
+    /// <exception cref="UserErrorException">The path is missing, or the checkpoint is corrupt, truncated or of an unknown kind.</exception>
+    public static StableDiffusionModel Load(string path, StableDiffusionLoadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new StableDiffusionLoadOptions();
+        TorchRuntime.EnsureLoaded();
+        if (IsFolder(path)) return LoadFolder(path, options);
+        if (!File.Exists(path))
+            throw new UserErrorException($"'{path}' does not exist; give a diffusers model folder or a Stable Diffusion .safetensors file");
+        if (path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
+            throw new UserErrorException($"'{path}' is a pickled PyTorch checkpoint, which Langevin does not read (unpickling runs code); convert it to .safetensors, e.g. with diffusers or the web UIs' checkpoint merger");
+        return LoadSingleFile(path, options);
+    }
+
+    /// <summary>The latent side for an image side (the VAE's downscaling, 8 for Stable Diffusion).</summary>
+    public int LatentScale => Vae.Config.ScaleFactor;
+
+    /// <summary>Releases the components' native memory.</summary>
+    public void Dispose()
+    {
+        TextEncoder.Dispose();
+        UNet.Dispose();
+        Vae.Dispose();
+    }
+
+    private static StableDiffusionModel LoadFolder(string folder, StableDiffusionLoadOptions options)
+    {
+        string Part(params string[] parts) => System.IO.Path.Combine([folder, .. parts]);
+        if (!File.Exists(Part("model_index.json")))
+            throw new UserErrorException($"'{folder}' has no model_index.json; give a diffusers Stable Diffusion folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a .safetensors file");
+        var tokenizer = ClipTokenizer.Load(options.Tokenizer ?? Part("tokenizer"));
+        ClipTextModel? text = null;
+        UNet2DCondition? unet = null;
+        AutoencoderKl? vae = null;
+        try
+        {
+            text = new ClipTextModel(ClipTextConfig.Load(Part("text_encoder", "config.json")));
+            LoadInto(text, Weights(Part("text_encoder"), "model"));
+            unet = new UNet2DCondition(UNetConfig.Load(Part("unet", "config.json")));
+            LoadInto(unet, Weights(Part("unet"), "diffusion_pytorch_model"));
+            vae = new AutoencoderKl(AutoencoderKlConfig.Load(Part("vae", "config.json")));
+            LoadInto(vae, Weights(Part("vae"), "diffusion_pytorch_model"));
+            string scheduler = Part("scheduler", "scheduler_config.json");
+            var prediction = options.PredictionType ?? SchedulerPrediction(scheduler);
+            return new StableDiffusionModel(folder, tokenizer, text, unet, vae, prediction, File.Exists(scheduler) ? scheduler : null, []);
+        }
+        catch
+        {
+            text?.Dispose();
+            unet?.Dispose();
+            vae?.Dispose();
+            throw;
+        }
+    }
+
+    private static StableDiffusionModel LoadSingleFile(string path, StableDiffusionLoadOptions options)
+    {
+        using var file = SafeTensorsFile.Open(path);
+        string? yamlPath = options.OriginalConfig ?? BesideYaml(path);
+        var yaml = yamlPath is null ? null : LdmYaml.Load(yamlPath);
+        var layout = SingleFileLayout.Infer(file, yaml, options.PredictionType);
+        var tokenizer = ClipTokenizer.Load(options.Tokenizer ?? ShippedModels.Find(ShippedModels.ClipTokenizer));
+        ClipTextModel? text = null;
+        UNet2DCondition? unet = null;
+        AutoencoderKl? vae = null;
+        try
+        {
+            text = new ClipTextModel(layout.TextEncoder);
+            WeightLoader.Load(text, file, name => LdmKeyMap.Text(name, layout.OpenClip));
+            unet = new UNet2DCondition(layout.UNet);
+            WeightLoader.Load(unet, file, name => new TensorSource(LdmKeyMap.UNet(name, layout.UNet)));
+            vae = new AutoencoderKl(layout.Vae);
+            WeightLoader.Load(vae, file, name => new TensorSource(LdmKeyMap.Vae(name, layout.Vae.BlockOutChannels.Count)));
+            return new StableDiffusionModel(path, tokenizer, text, unet, vae, layout.Prediction, null, layout.Inferred);
+        }
+        catch
+        {
+            text?.Dispose();
+            unet?.Dispose();
+            vae?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The LDM config beside <paramref name="path"/> with the same name (.yaml or .yml), or null.</summary>
+    internal static string? BesideYaml(string path) =>
+        new[] { ".yaml", ".yml" }.Select(e => System.IO.Path.ChangeExtension(path, e)).FirstOrDefault(File.Exists);
+
+    private static void LoadInto(TorchSharp.torch.nn.Module module, string weights)
+    {
+        using var file = SafeTensorsFile.Open(weights);
+        WeightLoader.Load(module, file);
+    }
+
+    /// <summary>The component's weights file: <paramref name="stem"/>.safetensors (PyTorch .bin is refused with the fix).</summary>
+    private static string Weights(string folder, string stem)
+    {
+        string safetensors = System.IO.Path.Combine(folder, stem + ".safetensors");
+        if (File.Exists(safetensors)) return safetensors;
+        string bin = System.IO.Path.Combine(folder, stem + ".bin");
+        if (File.Exists(bin))
+            throw new UserErrorException($"'{bin}' is a pickled PyTorch file, which Langevin does not read; download the model's .safetensors weights (diffusers: use_safetensors=True) instead");
+        throw new UserErrorException($"'{folder}' has no {stem}.safetensors; the diffusers folder is incomplete");
+    }
+
+    private static PredictionType SchedulerPrediction(string schedulerConfig) =>
+        File.Exists(schedulerConfig) && DiffusersJson.String(DiffusersJson.Read(schedulerConfig), "prediction_type") == "v_prediction"
+            ? PredictionType.VPrediction : PredictionType.Epsilon;
+}
