@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Langevin.Generative.Tests.StableDiffusion;
 
@@ -11,7 +12,7 @@ internal static class SdFixture
 {
     private static readonly Lazy<string> _directory = new(Locate);
     private static readonly Lazy<JsonElement> _reference = new(() =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Directory, "reference.json"))).RootElement);
+        JsonDocument.Parse(QuoteNonFinite(File.ReadAllText(Path.Combine(Directory, "reference.json")))).RootElement);
 
     /// <summary>The fixture folder (holds reference.json, reference.safetensors, tiny-sd/ …).</summary>
     public static string Directory => _directory.Value;
@@ -25,6 +26,11 @@ internal static class SdFixture
     /// <summary>The suggested absolute tolerance of reference tensor <paramref name="name"/> (from the fixture, not chosen here).</summary>
     public static double Tolerance(string name) =>
         Reference.GetProperty("tensors").GetProperty(name).GetProperty("tolerance").GetProperty("suggested_atol").GetDouble();
+
+    // Python's json writes -Infinity/Infinity/NaN (e.g. DPM-Solver's lambda_min_clipped) as bare tokens, which are not
+    // JSON; quote them so that System.Text.Json reads them as strings.
+    private static string QuoteNonFinite(string json) =>
+        Regex.Replace(json, @"(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])", "\"$1\"");
 
     private static string Locate()
     {
