@@ -18,10 +18,10 @@ public sealed class SchedulerTests
     {
         var leading = new DdimScheduler(Linear);
         leading.SetTimesteps(50);
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => 980 - 20 * i), leading.Timesteps);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => 980.0 - 20 * i), leading.Timesteps);
         var trailing = new DdimScheduler(Linear, spacing: TimestepSpacing.Trailing);
         trailing.SetTimesteps(50);
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => 999 - 20 * i), trailing.Timesteps);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => 999.0 - 20 * i), trailing.Timesteps);
         Assert.Equal(960, leading.PreviousTimestep(980));
         Assert.Equal(-1, leading.PreviousTimestep(0));
         Assert.Throws<UserErrorException>(() => leading.SetTimesteps(0));
@@ -64,7 +64,7 @@ public sealed class SchedulerTests
     {
         var scheduler = new DdpmScheduler(Linear);
         scheduler.SetTimesteps(50);
-        int t = scheduler.Timesteps[10], prev = scheduler.PreviousTimestep(t);
+        int t = (int)scheduler.Timesteps[10], prev = scheduler.PreviousTimestep(t);
         using var x = randn(2, 4, 7, 7);
         using var eps = randn(2, 4, 7, 7);
         using var stepped = scheduler.Step(eps, t, x, new Generator(42));

@@ -50,7 +50,7 @@ public static class ImageToImage
 
         var generator = new Generator((ulong)options.Seed);
         using var noise = randn(clean.shape, generator: generator);
-        using var start = full([count], timesteps[0], ScalarType.Int64);
+        using var start = full([count], (long)timesteps[0], ScalarType.Int64);
         using var noised = scheduler.AddNoise(clean, noise, start);
         var prompts = Enumerable.Repeat(prompt, count).ToList();
         return TextToImage.DenoiseInBatches(model, prompts, noised, options, generator, scheduler, timesteps);

@@ -36,11 +36,11 @@ public static class TextToImage
     }
 
     /// <summary>
-    /// Runs <see cref="Denoise(LatentDiffusionModel, IReadOnlyList{string}, Tensor, GenerationOptions, Generator, DiffusionScheduler, IReadOnlyList{int})"/>
+    /// Runs <see cref="Denoise(LatentDiffusionModel, IReadOnlyList{string}, Tensor, GenerationOptions, Generator, DiffusionScheduler, IReadOnlyList{double})"/>
     /// on chunks of <see cref="GenerationOptions.BatchSize"/> images (bounding memory) and concatenates the images.
     /// </summary>
     internal static Tensor DenoiseInBatches(LatentDiffusionModel model, IReadOnlyList<string> prompts, Tensor latents, GenerationOptions options,
-        Generator generator, DiffusionScheduler scheduler, IReadOnlyList<int> timesteps)
+        Generator generator, DiffusionScheduler scheduler, IReadOnlyList<double> timesteps)
     {
         var chunks = new List<Tensor>();
         try
@@ -72,7 +72,7 @@ public static class TextToImage
 
     /// <summary>Runs the reverse process over <paramref name="timesteps"/> (a suffix of the scheduler's) and decodes.</summary>
     public static Tensor Denoise(LatentDiffusionModel model, IReadOnlyList<string> prompts, Tensor latents, GenerationOptions options,
-        Generator generator, DiffusionScheduler scheduler, IReadOnlyList<int> timesteps)
+        Generator generator, DiffusionScheduler scheduler, IReadOnlyList<double> timesteps)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -88,11 +88,11 @@ public static class TextToImage
             _ => model.EncodeText(negative),
         };
         var x = latents.clone();
-        foreach (int t in timesteps)
+        foreach (double t in timesteps)
         {
             using var stepScope = NewDisposeScope();
             var input = needConditional && needUnconditional ? cat([x, x], 0) : x;
-            var tt = full([input.shape[0]], t, ScalarType.Int64);
+            var tt = full([input.shape[0]], (long)t, ScalarType.Int64);
             var eps = model.UNet.forward(input, tt, context);
             if (needConditional && needUnconditional)
             {
