@@ -1,17 +1,8 @@
 using System.Text.RegularExpressions;
+using Langevin.Generative.Schedulers;
 using Langevin.Torch;
 
 namespace Langevin.Generative.StableDiffusion;
-
-/// <summary>What the model predicts: the noise ε (SD 1.x, SD 2.x base) or v = α·ε − σ·x₀ (SD 2.x 768-v).</summary>
-public enum PredictionType
-{
-    /// <summary>The added noise ε.</summary>
-    Epsilon,
-
-    /// <summary>The velocity v = √ᾱ·ε − √(1−ᾱ)·x₀.</summary>
-    VPrediction,
-}
 
 /// <summary>
 /// The configuration of a single-file (original layout) Stable Diffusion checkpoint, inferred from its tensor names and

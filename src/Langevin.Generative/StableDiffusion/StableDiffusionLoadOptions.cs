@@ -1,3 +1,4 @@
+using Langevin.Generative.Schedulers;
 namespace Langevin.Generative.StableDiffusion;
 
 /// <summary>How to read a Stable Diffusion checkpoint.</summary>
@@ -11,6 +12,12 @@ public sealed record StableDiffusionLoadOptions
     /// (<c>model.yaml</c> for <c>model.safetensors</c>), as diffusers' <c>original_config</c> is found.
     /// </summary>
     public string? OriginalConfig { get; init; }
+
+    /// <summary>
+    /// A diffusers <c>unet/</c> folder to use instead of the checkpoint's UNet (e.g. an inpainting UNet with the base
+    /// model's other components, as diffusers' <c>unet=</c> argument); null keeps the checkpoint's.
+    /// </summary>
+    public string? UNet { get; init; }
 
     /// <summary>The tokenizer folder for a single file (which carries none); null uses the shipped CLIP tokenizer.</summary>
     public string? Tokenizer { get; init; }

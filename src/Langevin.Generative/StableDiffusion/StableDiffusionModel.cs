@@ -1,3 +1,4 @@
+using Langevin.Generative.Schedulers;
 using Langevin.Generative.Pipeline;
 using Langevin.Generative.Text;
 using Langevin.Torch;
@@ -93,8 +94,7 @@ public sealed class StableDiffusionModel : IDisposable
         {
             text = new ClipTextModel(ClipTextConfig.Load(Part("text_encoder", "config.json")));
             LoadInto(text, Weights(Part("text_encoder"), "model"));
-            unet = new UNet2DCondition(UNetConfig.Load(Part("unet", "config.json")));
-            LoadInto(unet, Weights(Part("unet"), "diffusion_pytorch_model"));
+            unet = LoadUNet(options.UNet ?? Part("unet"));
             vae = new AutoencoderKl(AutoencoderKlConfig.Load(Part("vae", "config.json")));
             LoadInto(vae, Weights(Part("vae"), "diffusion_pytorch_model"));
             string scheduler = Part("scheduler", "scheduler_config.json");
@@ -124,8 +124,12 @@ public sealed class StableDiffusionModel : IDisposable
         {
             text = new ClipTextModel(layout.TextEncoder);
             WeightLoader.Load(text, file, name => LdmKeyMap.Text(name, layout.OpenClip));
-            unet = new UNet2DCondition(layout.UNet);
-            WeightLoader.Load(unet, file, name => new TensorSource(LdmKeyMap.UNet(name, layout.UNet)));
+            if (options.UNet is not null) unet = LoadUNet(options.UNet);
+            else
+            {
+                unet = new UNet2DCondition(layout.UNet);
+                WeightLoader.Load(unet, file, name => new TensorSource(LdmKeyMap.UNet(name, layout.UNet)));
+            }
             vae = new AutoencoderKl(layout.Vae);
             WeightLoader.Load(vae, file, name => new TensorSource(LdmKeyMap.Vae(name, layout.Vae.BlockOutChannels.Count)));
             return new StableDiffusionModel(path, tokenizer, text, unet, vae, layout.Prediction, null, layout.Inferred);
@@ -135,6 +139,21 @@ public sealed class StableDiffusionModel : IDisposable
             text?.Dispose();
             unet?.Dispose();
             vae?.Dispose();
+            throw;
+        }
+    }
+
+    private static UNet2DCondition LoadUNet(string folder)
+    {
+        var unet = new UNet2DCondition(UNetConfig.Load(System.IO.Path.Combine(folder, "config.json")));
+        try
+        {
+            LoadInto(unet, Weights(folder, "diffusion_pytorch_model"));
+            return unet;
+        }
+        catch
+        {
+            unet.Dispose();
             throw;
         }
     }

@@ -1,3 +1,4 @@
+using Langevin.Generative.Schedulers;
 using Langevin.Generative.StableDiffusion;
 using Langevin.Torch;
 using TorchSharp;
