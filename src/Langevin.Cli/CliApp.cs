@@ -20,6 +20,7 @@ public static class CliApp
         root.Add(SweepCommand.Create());
         root.Add(DiffusionCommand.Create());
         root.Add(GenerateCommand.Create());
+        root.Add(ModelCommand.Create());
         root.Add(PdeCommand.Create());
         root.Add(SdeCommand.Create());
         root.Add(ReactionsCommand.Create());

@@ -32,7 +32,7 @@ public sealed class ReliabilityTests : IDisposable
         // Paths that cannot be written or read.
         { ["train", "--out", "/proc/run", "--epochs", "1"], "--out '/proc/run' is a system path" },
         { ["generate", "a sneaker", "--out", "/proc/g.png"], "--out '/proc/g.png' is a system path" },
-        { ["generate", "a sneaker", "--model", "/proc/self/mem"], "--model '/proc/self/mem' is a file" },
+        { ["generate", "a sneaker", "--model", "/proc/self/mem"], "--model '/proc/self/mem' is a system path" },
         { ["data", "download", "cifar10", "--cache", "/sys/c"], "--cache '/sys/c' is a system path" },
     };
 

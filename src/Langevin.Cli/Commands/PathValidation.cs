@@ -26,6 +26,12 @@ internal static class PathValidation
     /// <summary>The option names a folder to read: it exists and can be listed.</summary>
     public static Option<T> ReadableFolder<T>(this Option<T> option) => Add(option, ReadableFolderProblem);
 
+    /// <summary>The option names a file or a folder to read (e.g. a model: a diffusers folder or one .safetensors file).</summary>
+    public static Option<T> ReadablePath<T>(this Option<T> option) =>
+        Add(option, path => SystemFolders.Any(s => (Path.GetFullPath(path) + "/").StartsWith(s, StringComparison.Ordinal))
+            ? "is a system path; give a model folder or file of your own"
+            : Directory.Exists(path) ? ReadableFolderProblem(path) : ReadableFileProblem(path));
+
     private static Option<T> Add<T>(Option<T> option, Func<string, string?> problem)
     {
         option.Validators.Add(result =>

@@ -42,19 +42,23 @@ public static class ImageGrid
         return new TiledImage(width, height, c, pixels);
     }
 
-    /// <summary>Writes a grid PNG of <paramref name="images"/> to <paramref name="path"/>.</summary>
-    public static void SaveGrid(string path, Tensor images, int columns, int padding = 2, int scale = 1) =>
-        Save(path, Tile(images, columns, padding, scale));
+    /// <summary>Writes a grid PNG of <paramref name="images"/> to <paramref name="path"/>, with PNG text chunks if <paramref name="text"/> is given.</summary>
+    public static void SaveGrid(string path, Tensor images, int columns, int padding = 2, int scale = 1, IReadOnlyDictionary<string, string>? text = null) =>
+        Save(path, Tile(images, columns, padding, scale), text);
 
-    /// <summary>Writes one PNG per image as <c>{prefix}{index:D3}.png</c> in <paramref name="folder"/>; returns the paths.</summary>
-    public static IReadOnlyList<string> SaveEach(string folder, Tensor images, string prefix = "image-", int scale = 1)
+    /// <summary>
+    /// Writes one PNG per image as <c>{prefix}{index:D3}.png</c> in <paramref name="folder"/>, image i with the text chunks
+    /// <paramref name="text"/>(i) if given (e.g. its generation parameters); returns the paths.
+    /// </summary>
+    public static IReadOnlyList<string> SaveEach(string folder, Tensor images, string prefix = "image-", int scale = 1,
+        Func<int, IReadOnlyDictionary<string, string>>? text = null)
     {
         var paths = new List<string>();
         for (int i = 0; i < images.shape[0]; i++)
         {
             using var one = images.narrow(0, i, 1);
             string path = Path.Combine(folder, $"{prefix}{i:D3}.png");
-            Save(path, Tile(one, 1, padding: 0, scale: scale));
+            Save(path, Tile(one, 1, padding: 0, scale: scale), text?.Invoke(i));
             paths.Add(path);
         }
         return paths;
@@ -68,5 +72,9 @@ public static class ImageGrid
         return bytes.data<byte>().ToArray();
     }
 
-    private static void Save(string path, TiledImage image) => PngWriter.Write(path, image.Width, image.Height, image.Channels, image.Pixels);
+    private static void Save(string path, TiledImage image, IReadOnlyDictionary<string, string>? text)
+    {
+        if (text is null) PngWriter.Write(path, image.Width, image.Height, image.Channels, image.Pixels);
+        else PngWriter.Write(path, image.Width, image.Height, image.Channels, image.Pixels, text);
+    }
 }

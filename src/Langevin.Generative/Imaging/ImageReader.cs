@@ -14,30 +14,52 @@ public static class ImageReader
 
     /// <summary>
     /// Decodes <paramref name="path"/> to <paramref name="channels"/>×<paramref name="size"/>×<paramref name="size"/>
-    /// bytes, channel-major like the model's tensors. Transparent pixels are composited over black; an EXIF
-    /// orientation is applied first, so the crop is taken from the picture as it is displayed.
-    /// Channels: 1 = luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL's <c>convert("L")</c>), 3 = RGB.
+    /// bytes, channel-major like the model's tensors: the centred square crop, resized. Transparent pixels are
+    /// composited over black; an EXIF orientation is applied first, so the crop is taken from the picture as it is
+    /// displayed. Channels: 1 = luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL's <c>convert("L")</c>), 3 = RGB.
     /// </summary>
     /// <exception cref="UserErrorException">The file is missing, not a decodable image, truncated or too large.</exception>
-    public static byte[] Read(string path, int channels, int size)
+    public static byte[] Read(string path, int channels, int size) => Read(path, channels, size, size);
+
+    /// <summary>
+    /// Decodes <paramref name="path"/> to <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>
+    /// bytes: the centred crop of the target's aspect ratio, resized (as <see cref="Read(string, int, int)"/>).
+    /// </summary>
+    /// <exception cref="UserErrorException">The file is missing, not a decodable image, truncated or too large.</exception>
+    public static byte[] Read(string path, int channels, int width, int height)
     {
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "1 (gray) or 3 (RGB)");
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         if (!File.Exists(path)) throw new UserErrorException($"image {path} does not exist; fix the file name or add the file");
         using var decoded = Decode(path);
-        int side = Math.Min(decoded.Width, decoded.Height);
+        // The largest centred crop with the target's aspect ratio.
+        int cropWidth = decoded.Width, cropHeight = decoded.Height;
+        if ((long)decoded.Width * height > (long)decoded.Height * width) cropWidth = (int)Math.Max(1, (long)decoded.Height * width / height);
+        else cropHeight = (int)Math.Max(1, (long)decoded.Width * height / width);
         // Immutable, so FromBitmap shares the pixels instead of copying them.
         decoded.SetImmutable();
         using var whole = SKImage.FromBitmap(decoded);
         // A subset image, not a source rectangle: filtering then clamps at the crop's edges instead of reading past them.
-        using var square = whole.Subset(SKRectI.Create((decoded.Width - side) / 2, (decoded.Height - side) / 2, side, side));
-        using var target = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var crop = whole.Subset(SKRectI.Create((decoded.Width - cropWidth) / 2, (decoded.Height - cropHeight) / 2, cropWidth, cropHeight));
+        using var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(target))
         {
             canvas.Clear(SKColors.Black);
-            canvas.DrawImage(square, SKRect.Create(0, 0, size, size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+            canvas.DrawImage(crop, SKRect.Create(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         }
-        return ToChannelMajor(target.GetPixelSpan(), channels, size * size);
+        return ToChannelMajor(target.GetPixelSpan(), channels, width * height);
+    }
+
+    /// <summary>The displayed width and height of the image at <paramref name="path"/> (after its EXIF orientation).</summary>
+    /// <exception cref="UserErrorException">The file is missing or not a decodable image.</exception>
+    public static (int Width, int Height) Size(string path)
+    {
+        if (!File.Exists(path)) throw new UserErrorException($"image {path} does not exist; fix the file name or add the file");
+        using var codec = SKCodec.Create(path)
+            ?? throw new UserErrorException($"{path} is not a decodable image (PNG, JPEG, WebP, BMP or GIF); convert it");
+        bool turned = codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        return turned ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
     }
 
     /// <summary>

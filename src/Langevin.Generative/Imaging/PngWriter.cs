@@ -15,6 +15,22 @@ public static class PngWriter
     public static void Write(Stream stream, int width, int height, int channels, ReadOnlySpan<byte> pixels)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Encode(width, height, channels, pixels));
+    }
+
+    /// <summary>Writes the PNG to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, int width, int height, int channels, byte[] pixels) =>
+        Langevin.IO.AtomicFile.Write(path, s => Write(s, width, height, channels, pixels));
+
+    /// <summary>Writes the PNG with text chunks (<see cref="PngText"/>, e.g. the generation's <c>parameters</c>) to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, int width, int height, int channels, byte[] pixels, IReadOnlyDictionary<string, string> text)
+    {
+        byte[] png = PngText.Insert(Encode(width, height, channels, pixels), text);
+        Langevin.IO.AtomicFile.Write(path, s => s.Write(png));
+    }
+
+    private static byte[] Encode(int width, int height, int channels, ReadOnlySpan<byte> pixels)
+    {
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "image must not be empty");
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "PNG output is gray (1 channel) or RGB (3)");
         if (pixels.Length != width * height * channels)
@@ -43,10 +59,6 @@ public static class PngWriter
         }
         using var encoded = bitmap.Encode(SKEncodedImageFormat.Png, 100)
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}×{height} PNG");
-        encoded.SaveTo(stream);
+        return encoded.ToArray();
     }
-
-    /// <summary>Writes the PNG to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, int width, int height, int channels, byte[] pixels) =>
-        Langevin.IO.AtomicFile.Write(path, s => Write(s, width, height, channels, pixels));
 }

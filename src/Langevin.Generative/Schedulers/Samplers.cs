@@ -6,22 +6,22 @@ namespace Langevin.Generative.Schedulers;
 /// </summary>
 public static class Samplers
 {
-    private sealed record Entry(string Name, string ClassName, Func<SchedulerConfig, DiffusionScheduler> Create, SchedulerConfig? Overrides = null);
+    private sealed record Entry(string Name, string WebUiName, string ClassName, Func<SchedulerConfig, DiffusionScheduler> Create, SchedulerConfig? Overrides = null);
 
     private static readonly Entry[] Entries =
     [
-        new("ddim", "DDIMScheduler", c => new DdimScheduler(c)),
-        new("ddpm", "DDPMScheduler", c => new DdpmScheduler(c)),
-        new("pndm", "PNDMScheduler", c => new PndmScheduler(c), new SchedulerConfig { SkipPrkSteps = true }),
-        new("lms", "LMSDiscreteScheduler", c => new LmsScheduler(c)),
-        new("euler", "EulerDiscreteScheduler", c => new EulerScheduler(c)),
-        new("euler-a", "EulerAncestralDiscreteScheduler", c => new EulerAncestralScheduler(c)),
-        new("heun", "HeunDiscreteScheduler", c => new HeunScheduler(c)),
-        new("dpmpp-2m", "DPMSolverMultistepScheduler", c => new DpmSolverMultistepScheduler(c),
+        new("ddim", "DDIM", "DDIMScheduler", c => new DdimScheduler(c)),
+        new("ddpm", "DDPM", "DDPMScheduler", c => new DdpmScheduler(c)),
+        new("pndm", "PLMS", "PNDMScheduler", c => new PndmScheduler(c), new SchedulerConfig { SkipPrkSteps = true }),
+        new("lms", "LMS", "LMSDiscreteScheduler", c => new LmsScheduler(c)),
+        new("euler", "Euler", "EulerDiscreteScheduler", c => new EulerScheduler(c)),
+        new("euler-a", "Euler a", "EulerAncestralDiscreteScheduler", c => new EulerAncestralScheduler(c)),
+        new("heun", "Heun", "HeunDiscreteScheduler", c => new HeunScheduler(c)),
+        new("dpmpp-2m", "DPM++ 2M", "DPMSolverMultistepScheduler", c => new DpmSolverMultistepScheduler(c),
             new SchedulerConfig { SolverOrder = 2, AlgorithmType = "dpmsolver++", UseKarrasSigmas = false }),
-        new("dpmpp-2m-karras", "DPMSolverMultistepScheduler", c => new DpmSolverMultistepScheduler(c),
+        new("dpmpp-2m-karras", "DPM++ 2M Karras", "DPMSolverMultistepScheduler", c => new DpmSolverMultistepScheduler(c),
             new SchedulerConfig { SolverOrder = 2, AlgorithmType = "dpmsolver++", UseKarrasSigmas = true }),
-        new("lcm", "LCMScheduler", c => new LcmScheduler(c)),
+        new("lcm", "LCM", "LCMScheduler", c => new LcmScheduler(c)),
     ];
 
     /// <summary>The canonical (command-line) names, in the order listed to users.</summary>
@@ -43,6 +43,22 @@ public static class Samplers
 
     /// <summary>The canonical name for any accepted spelling of <paramref name="name"/>.</summary>
     public static string Canonical(string name) => Find(name ?? throw new ArgumentNullException(nameof(name))).Name;
+
+    /// <summary>The canonical name for <paramref name="name"/>, or null when no sampler has that name.</summary>
+    public static string? TryCanonical(string name)
+    {
+        try
+        {
+            return Canonical(name);
+        }
+        catch (UserErrorException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The web UIs' name of sampler <paramref name="name"/> ("Euler a", "DPM++ 2M Karras"; PNDM is their "PLMS").</summary>
+    public static string WebUiName(string name) => Find(name ?? throw new ArgumentNullException(nameof(name))).WebUiName;
 
     /// <summary>The diffusers class that <paramref name="name"/> corresponds to.</summary>
     public static string DiffusersClass(string name) => Find(name ?? throw new ArgumentNullException(nameof(name))).ClassName;

@@ -48,7 +48,7 @@ public sealed partial record SingleFileLayout(UNetConfig UNet, AutoencoderKlConf
         bool linear = file.Info(U("middle_block.1.proj_in.weight")).Shape.Length == 2;
         int depth = names.Count(n => n.StartsWith(U("middle_block.1.transformer_blocks."), StringComparison.Ordinal) && n.EndsWith(".norm1.weight", StringComparison.Ordinal));
         bool v2 = contextDim == 1024;
-        string family = v2 ? "SD 2.x" : contextDim == 768 ? "SD 1.x" : $"non-standard (text width {contextDim})";
+        string family = ModelInfo.FamilyOf(contextDim);
         notes.Add($"UNet: {levels} levels of {string.Join("/", channels)} channels, {layers} residual blocks per level, context width {contextDim} ({family}), from tensor shapes");
 
         // Heads: SD 1.x has 8 per level, SD 2.x heads of 64 channels; a YAML config overrides both.

@@ -63,11 +63,17 @@ public sealed class StableDiffusionModel : IDisposable
         options ??= new StableDiffusionLoadOptions();
         TorchRuntime.EnsureLoaded();
         if (IsFolder(path)) return LoadFolder(path, options);
+        CheckSingleFile(path);
+        return LoadSingleFile(path, options);
+    }
+
+    /// <summary>Refuses a missing single file, and a pickled PyTorch checkpoint (.ckpt, .pt, .bin) with the way out.</summary>
+    internal static void CheckSingleFile(string path)
+    {
         if (!File.Exists(path))
             throw new UserErrorException($"'{path}' does not exist; give a diffusers model folder or a Stable Diffusion .safetensors file");
         if (path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
             throw new UserErrorException($"'{path}' is a pickled PyTorch checkpoint, which Langevin does not read (unpickling runs code); convert it to .safetensors, e.g. with diffusers or the web UIs' checkpoint merger");
-        return LoadSingleFile(path, options);
     }
 
     /// <summary>The latent side for an image side (the VAE's downscaling, 8 for Stable Diffusion).</summary>
