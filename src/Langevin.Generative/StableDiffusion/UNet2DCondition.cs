@@ -172,12 +172,14 @@ internal sealed class UNetLevel : nn.Module
         new(channels, heads, channels / heads, config.CrossAttentionDim, config.TransformerLayersPerBlock, config.NormGroups,
             config.UseLinearProjection, config.UpcastAttention);
 
+    // The forward passes release each intermediate as soon as it is consumed (skips when the up path has joined them):
+    // at 512×512 one activation of the first level is 10 MB per image, and the whole pass holds over a hundred of them.
     public Tensor ForwardDown(Tensor h, Tensor emb, Tensor context, List<Tensor> skips)
     {
         for (int j = 0; j < _resnets.Count; j++)
         {
             h = _resnets[j].Forward(h, emb);
-            if (_attentions is not null) h = _attentions[j].Forward(h, context);
+            if (_attentions is not null) h = Replace(h, _attentions[j].Forward(h, context));
             skips.Add(h);
         }
         if (_downsample is not null)
@@ -194,13 +196,23 @@ internal sealed class UNetLevel : nn.Module
         {
             var skip = skips[^1];
             skips.RemoveAt(skips.Count - 1);
-            h = _resnets[j].Forward(cat([h, skip], 1), emb);
-            if (_attentions is not null) h = _attentions[j].Forward(h, context);
+            var joined = cat([h, skip], 1);
+            skip.Dispose();
+            h.Dispose();
+            h = Replace(joined, _resnets[j].Forward(joined, emb));
+            if (_attentions is not null) h = Replace(h, _attentions[j].Forward(h, context));
         }
         // Upsample to the size of the skip the next level takes, so latents whose side is not a multiple of 2^levels
         // line up as diffusers' forward_upsample_size makes them.
-        if (_upsample is not null) h = _upsample.Forward(h, [skips[^1].shape[2], skips[^1].shape[3]]);
+        if (_upsample is not null) h = Replace(h, _upsample.Forward(h, [skips[^1].shape[2], skips[^1].shape[3]]));
         return h;
+    }
+
+    /// <summary>Disposes <paramref name="consumed"/> and returns <paramref name="result"/>.</summary>
+    internal static Tensor Replace(Tensor consumed, Tensor result)
+    {
+        consumed.Dispose();
+        return result;
     }
 }
 
@@ -223,7 +235,7 @@ internal sealed class UNetMiddle : nn.Module
     public Tensor Forward(Tensor h, Tensor emb, Tensor context)
     {
         h = _resnets[0].Forward(h, emb);
-        h = _attentions[0].Forward(h, context);
-        return _resnets[1].Forward(h, emb);
+        h = UNetLevel.Replace(h, _attentions[0].Forward(h, context));
+        return UNetLevel.Replace(h, _resnets[1].Forward(h, emb));
     }
 }
