@@ -123,6 +123,8 @@ internal static class FlagNames
         ["SdeForecast.steps"] = "--forecast-steps",
         ["Shard.count"] = "--shard-count",
         ["Shard.text"] = "--shard",
+        ["StableDiffusionLoadOptions.DType"] = "--dtype",
+        ["StableDiffusionLoadOptions.Device"] = "--device",
         ["StableDiffusionRequest.Count"] = "-n",
         ["StableDiffusionRequest.Guidance"] = "--guidance",
         ["StableDiffusionRequest.Height"] = "--height",

@@ -43,6 +43,12 @@ internal sealed class GenerateOptions
         ("v-prediction", Generative.Schedulers.PredictionType.VPrediction));
     public Option<string?> OriginalConfig { get; } = new Option<string?>("--original-config") { Description = "The LDM YAML config of a single-file checkpoint of non-standard sizes (default: FILE.yaml beside it).", HelpName = "FILE" }.ReadableFile();
     public Option<bool> Weighting { get; } = new("--prompt-weighting") { Description = "Read (word:1.3), (word) and [word] as emphasis, as the web UIs do (Stable Diffusion)." };
+    public Option<TorchSharp.DeviceType> Device { get; } = TypedOptions.Choice("--device",
+        "Where Stable Diffusion's networks run (cuda needs TorchSharp's libtorch-cuda package instead of the CPU one).", "cpu",
+        ("cpu", TorchSharp.DeviceType.CPU), ("cuda", TorchSharp.DeviceType.CUDA));
+    public Option<TorchSharp.torch.ScalarType> DType { get; } = TypedOptions.Choice("--dtype",
+        "Stable Diffusion's network dtype (float16 halves memory).", "float32",
+        ("float32", TorchSharp.torch.ScalarType.Float32), ("float16", TorchSharp.torch.ScalarType.Float16), ("fp16", TorchSharp.torch.ScalarType.Float16));
     public Option<string?> FromPng { get; } = new Option<string?>("--from-png") { Description = "Re-create a PNG from the generation parameters stored in it (flags given here override them).", HelpName = "FILE" }.ReadableFile();
 
     // A bad name is a parse error before any model is loaded, in the library's words.
@@ -63,6 +69,6 @@ internal sealed class GenerateOptions
     public IEnumerable<Option> Options =>
     [
         Negative, Count, Steps, Guidance, Sampler, Eta, Seed, Out, OutDir, Scale, Model, Threads, InitImage, Strength, Mask,
-        Width, Height, PredictionType, OriginalConfig, Weighting, FromPng,
+        Width, Height, PredictionType, OriginalConfig, Weighting, Device, DType, FromPng,
     ];
 }

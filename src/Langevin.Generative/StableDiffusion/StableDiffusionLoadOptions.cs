@@ -1,4 +1,6 @@
 using Langevin.Generative.Schedulers;
+using TorchSharp;
+
 namespace Langevin.Generative.StableDiffusion;
 
 /// <summary>How to read a Stable Diffusion checkpoint.</summary>
@@ -21,4 +23,13 @@ public sealed record StableDiffusionLoadOptions
 
     /// <summary>The tokenizer folder for a single file (which carries none); null uses the shipped CLIP tokenizer.</summary>
     public string? Tokenizer { get; init; }
+
+    /// <summary>
+    /// Where the networks run: <c>cpu</c> (default) or <c>cuda</c>, which needs TorchSharp's libtorch-cuda package in
+    /// place of libtorch-cpu. The sampler's arithmetic stays on the CPU in float32 either way (the latents are small).
+    /// </summary>
+    public DeviceType Device { get; init; } = DeviceType.CPU;
+
+    /// <summary>The networks' dtype: float32 (default) or float16 (halves memory; for CUDA, where half kernels are fast).</summary>
+    public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
 }

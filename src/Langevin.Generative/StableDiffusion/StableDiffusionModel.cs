@@ -2,6 +2,7 @@ using Langevin.Generative.Schedulers;
 using Langevin.Generative.Pipeline;
 using Langevin.Generative.Text;
 using Langevin.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Langevin.Generative.StableDiffusion;
@@ -76,6 +77,45 @@ public sealed class StableDiffusionModel : IDisposable
             throw new UserErrorException($"'{path}' is a pickled PyTorch checkpoint, which Langevin does not read (unpickling runs code); convert it to .safetensors, e.g. with diffusers or the web UIs' checkpoint merger");
     }
 
+    /// <summary>Where the networks run.</summary>
+    public Device Device { get; private set; } = CPU;
+
+    /// <summary>The networks' dtype.</summary>
+    public ScalarType DType { get; private set; } = ScalarType.Float32;
+
+    /// <summary>The UNet's output for CPU float32 <paramref name="latents"/>, computed on the model's device and dtype, back as CPU float32.</summary>
+    public Tensor Denoise(Tensor latents, Tensor timesteps, Tensor context)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        using var scope = NewDisposeScope();
+        var output = UNet.Forward(latents.to(DType, Device), timesteps.to(Device), context);
+        return output.to(ScalarType.Float32, CPU).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The text states (on the model's device and dtype) of one 77-token encoding.</summary>
+    public Tensor EncodeTokens(long[] ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using var scope = NewDisposeScope();
+        return TextEncoder.Forward(tensor(ids, device: Device).unsqueeze(0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The latent distribution of CPU float32 images in [−1, 1], back as CPU float32.</summary>
+    public LatentDistribution EncodeImage(Tensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var distribution = Vae.Encode(image.to(DType, Device));
+        return new LatentDistribution(distribution.Mean.to(ScalarType.Float32, CPU), distribution.LogVariance.to(ScalarType.Float32, CPU));
+    }
+
+    /// <summary>The image decoded from CPU float32 unscaled latents, back as CPU float32.</summary>
+    public Tensor DecodeLatents(Tensor latents)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        using var scope = NewDisposeScope();
+        return Vae.Decode(latents.to(DType, Device)).to(ScalarType.Float32, CPU).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The latent side for an image side (the VAE's downscaling, 8 for Stable Diffusion).</summary>
     public int LatentScale => Vae.Config.ScaleFactor;
 
@@ -105,7 +145,7 @@ public sealed class StableDiffusionModel : IDisposable
             LoadInto(vae, Weights(Part("vae"), "diffusion_pytorch_model"));
             string scheduler = Part("scheduler", "scheduler_config.json");
             var prediction = options.PredictionType ?? SchedulerPrediction(scheduler);
-            return new StableDiffusionModel(folder, tokenizer, text, unet, vae, prediction, File.Exists(scheduler) ? scheduler : null, []);
+            return new StableDiffusionModel(folder, tokenizer, text, unet, vae, prediction, File.Exists(scheduler) ? scheduler : null, []).MoveTo(options);
         }
         catch
         {
@@ -138,7 +178,7 @@ public sealed class StableDiffusionModel : IDisposable
             }
             vae = new AutoencoderKl(layout.Vae);
             WeightLoader.Load(vae, file, name => new TensorSource(LdmKeyMap.Vae(name, layout.Vae.BlockOutChannels.Count)));
-            return new StableDiffusionModel(path, tokenizer, text, unet, vae, layout.Prediction, null, layout.Inferred);
+            return new StableDiffusionModel(path, tokenizer, text, unet, vae, layout.Prediction, null, layout.Inferred).MoveTo(options);
         }
         catch
         {
@@ -162,6 +202,20 @@ public sealed class StableDiffusionModel : IDisposable
             unet.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Moves the networks to the options' device and dtype (after loading: the file is read into CPU memory first).</summary>
+    private StableDiffusionModel MoveTo(StableDiffusionLoadOptions options)
+    {
+        if (options.DType is not (ScalarType.Float32 or ScalarType.Float16))
+            throw new UserErrorException($"{{StableDiffusionLoadOptions.DType}} must be float32 or float16, got {options.DType}");
+        if (options.Device == DeviceType.CUDA && !cuda.is_available())
+            throw new UserErrorException("{StableDiffusionLoadOptions.Device} cuda: CUDA is not available to this build (it ships libtorch-cpu); install TorchSharp's libtorch-cuda package for your CUDA version, or use cpu");
+        if (options.Device == DeviceType.CPU && options.DType == ScalarType.Float32) return this;
+        Device = new Device(options.Device);
+        DType = options.DType;
+        foreach (nn.Module module in new nn.Module[] { TextEncoder, UNet, Vae }) module.to(options.DType).to(Device);
+        return this;
     }
 
     /// <summary>The LDM config beside <paramref name="path"/> with the same name (.yaml or .yml), or null.</summary>

@@ -60,7 +60,7 @@ public sealed class StableDiffusionPipeline
             latents = randn(latentShape, generator: generator) * scheduler.InitNoiseSigma;
             var binary = (request.Mask >= 0.5).to_type(ScalarType.Float32);
             var maskedImage = (request.InitImage! * 2 - 1) * (binary < 0.5);
-            using var distribution = Model.Vae.Encode(maskedImage);
+            using var distribution = Model.EncodeImage(maskedImage);
             maskedLatents = distribution.Sample(generator) * Model.Vae.Config.ScalingFactor;
             mask = nn.functional.interpolate(binary, size: [height / scale, width / scale], mode: InterpolationMode.Nearest);
             mask = cat(Enumerable.Repeat(mask, count).ToArray(), 0);
@@ -69,7 +69,7 @@ public sealed class StableDiffusionPipeline
         else if (request.InitImage is not null)
         {
             // Image-to-image: start part-way down the schedule from the noised image latents.
-            using var distribution = Model.Vae.Encode(request.InitImage * 2 - 1);
+            using var distribution = Model.EncodeImage(request.InitImage * 2 - 1);
             imageLatents = distribution.Sample(generator) * Model.Vae.Config.ScalingFactor;
             imageLatents = cat(Enumerable.Repeat(imageLatents, count).ToArray(), 0);
             int start = StartIndex(request.Steps, request.Strength) * scheduler.Order;
@@ -93,7 +93,7 @@ public sealed class StableDiffusionPipeline
             input = scheduler.ScaleModelInput(input, t);
             if (nineChannels && mask is not null && maskedLatents is not null)
                 input = cat([input, guided ? cat([mask, mask], 0) : mask, guided ? cat([maskedLatents, maskedLatents], 0) : maskedLatents], 1);
-            var prediction = Model.UNet.Forward(input, tensor((float)t), context);
+            var prediction = Model.Denoise(input, tensor((float)t), context);
             if (guided)
             {
                 var parts = prediction.chunk(2, 0);
@@ -116,7 +116,7 @@ public sealed class StableDiffusionPipeline
         }
         all.Finalise(state, state.Index);
 
-        var decoded = Model.Vae.Decode(latents / Model.Vae.Config.ScalingFactor);
+        var decoded = Model.DecodeLatents(latents / Model.Vae.Config.ScalingFactor);
         var images = (decoded / 2 + 0.5).clamp(0, 1);
         return new StableDiffusionResult(images.MoveToOuterDisposeScope(), latents.MoveToOuterDisposeScope(),
             scheduler.Config?.ClassName ?? scheduler.GetType().Name, timesteps);
@@ -137,19 +137,19 @@ public sealed class StableDiffusionPipeline
         return cat([Repeat(negative), Repeat(positive)], 0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>diffusers' img2img start: skip the first steps·(1 − strength) steps.</summary>
-    internal static int StartIndex(int steps, double strength) => Math.Max(steps - Math.Min((int)(steps * strength), steps), 0);
+    /// <summary>diffusers' image-to-image start: the index of the first of the <paramref name="steps"/> timesteps run, ⌊steps·(1 − strength)⌋ rounded as diffusers does.</summary>
+    public static int StartIndex(int steps, double strength) => Math.Max(steps - Math.Min((int)(steps * strength), steps), 0);
 
     private Tensor Encode(string prompt, bool weighted)
     {
         using var scope = NewDisposeScope();
         var encoding = Model.Tokenizer.Encode(prompt, weighted);
-        var states = Model.TextEncoder.Forward(tensor(encoding.InputIds).unsqueeze(0));
+        var states = Model.EncodeTokens(encoding.InputIds);
         if (weighted && encoding.Weights.Any(w => w != 1f))
         {
             // The web UIs' emphasis: scale each token's state by its weight, then restore the original mean.
             var originalMean = states.mean();
-            states = states * tensor(encoding.Weights).reshape(1, -1, 1);
+            states = states * tensor(encoding.Weights, device: states.device).to_type(states.dtype).reshape(1, -1, 1);
             states = states * (originalMean / states.mean());
         }
         return states.MoveToOuterDisposeScope();
