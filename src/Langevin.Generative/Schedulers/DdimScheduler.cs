@@ -44,7 +44,7 @@ public sealed class DdimScheduler : DiffusionScheduler
         // diffusers draws whenever η > 0; the own model skips the draw when σ = 0 (its last step), which keeps
         // the generator's later draws (the next batch's) as they always were.
         if (Eta > 0 && (sigma > 0 || Config is not null))
-            next = next + randn(sample.shape, dtype: sample.dtype, generator: generator) * sigma;
+            next = next + Noise(sample.shape, sample.dtype, generator) * sigma;
         return next.MoveToOuterDisposeScope();
     }
 

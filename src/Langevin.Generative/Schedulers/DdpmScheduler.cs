@@ -46,7 +46,7 @@ public sealed class DdpmScheduler : DiffusionScheduler
         // diffusers draws whenever t > 0, even when the last step's variance is only the 1e-20 floor.
         if (t > 0)
         {
-            var noise = randn(sample.shape, dtype: sample.dtype, generator: generator);
+            var noise = Noise(sample.shape, sample.dtype, generator);
             mean = mean + noise * Math.Sqrt(variance);
         }
         return mean.MoveToOuterDisposeScope();

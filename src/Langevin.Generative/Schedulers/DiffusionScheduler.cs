@@ -191,9 +191,14 @@ public abstract class DiffusionScheduler
     /// <summary>
     /// One reverse step from <paramref name="sample"/> at <paramref name="timestep"/> (one of <see cref="Timesteps"/>)
     /// given the model's output on <see cref="ScaleModelInput"/> of it. <paramref name="generator"/> supplies the fresh
-    /// noise of stochastic samplers (null: torch's global generator).
+    /// noise of stochastic samplers, which refuse null (results depend on explicit generators only, never a global seed).
     /// </summary>
     public abstract Tensor Step(Tensor modelOutput, double timestep, Tensor sample, Generator? generator = null);
+
+    /// <summary>Fresh standard normal noise for a stochastic step, from the caller's <paramref name="generator"/> (required).</summary>
+    protected static Tensor Noise(long[] shape, ScalarType dtype, Generator? generator) =>
+        randn(shape, dtype: dtype, generator: generator ?? throw new ArgumentNullException(nameof(generator),
+            "a stochastic sampler step draws noise and needs an explicit generator (there is no global seed)"));
 
     /// <summary>(x̂_0, ε̂) from the model output under <see cref="Prediction"/>, with ᾱ as float32 or double scalars (see <see cref="Rounded"/>).</summary>
     protected (Tensor Original, Tensor Epsilon) Predict(Tensor modelOutput, double alphaBar, Tensor sample)

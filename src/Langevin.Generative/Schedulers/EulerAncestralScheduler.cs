@@ -26,7 +26,7 @@ public sealed class EulerAncestralScheduler : SigmaScheduler
         float down = MathF.Sqrt(to * to - up * up);
         var derivative = (sample - original) / from;
         var next = sample + derivative * (down - from);
-        var noise = randn(modelOutput.shape, dtype: modelOutput.dtype, generator: generator);
+        var noise = Noise(modelOutput.shape, modelOutput.dtype, generator);
         next = next + noise * up;
         Advance();
         return next.MoveToOuterDisposeScope();

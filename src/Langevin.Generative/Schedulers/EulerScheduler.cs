@@ -28,7 +28,7 @@ public sealed class EulerScheduler : SigmaScheduler
         float sigma = SigmaAt(index);
         // diffusers draws the churn noise on every step even though s_churn = 0 multiplies it away; drawing it keeps
         // a shared generator in step with diffusers for whatever is drawn next.
-        using (randn(modelOutput.shape, dtype: modelOutput.dtype, generator: generator)) { }
+        using (Noise(modelOutput.shape, modelOutput.dtype, generator)) { }
         var original = PredictOriginal(modelOutput, sigma, sample);
         var derivative = (sample - original) / sigma;
         var next = sample + derivative * (SigmaAt(index + 1) - sigma);

@@ -56,7 +56,7 @@ public sealed class LcmScheduler : DiffusionScheduler
         Tensor next = denoised;
         if (index != InferenceSteps - 1)
         {
-            var noise = randn(modelOutput.shape, dtype: denoised.dtype, generator: generator);
+            var noise = Noise(modelOutput.shape, denoised.dtype, generator);
             next = denoised * MathF.Sqrt(aPrev) + noise * MathF.Sqrt(1f - aPrev);
         }
         _stepIndex = index + 1;
