@@ -163,6 +163,8 @@ public sealed class StableDiffusionModel : IDisposable
         var yaml = yamlPath is null ? null : LdmYaml.Load(yamlPath);
         var layout = SingleFileLayout.Infer(file, yaml, options.PredictionType);
         var tokenizer = ClipTokenizer.Load(options.Tokenizer ?? ShippedModels.Find(ShippedModels.ClipTokenizer));
+        // SD 2.x's tokenizer (OpenCLIP's vocabulary in CLIPTokenizer) pads with "!", id 0; the shipped one is SD 1.x's.
+        if (layout.OpenClip && options.Tokenizer is null) tokenizer = tokenizer.WithPadId(0);
         ClipTextModel? text = null;
         UNet2DCondition? unet = null;
         AutoencoderKl? vae = null;

@@ -98,6 +98,17 @@ public sealed class ClipTokenizer
     }
 
     /// <summary>
+    /// This tokenizer padding with <paramref name="padId"/> instead (SD 2.x's OpenCLIP pads with "!", id 0, where SD 1.x
+    /// pads with end-of-text): for single-file checkpoints, which carry no tokenizer settings.
+    /// </summary>
+    public ClipTokenizer WithPadId(int padId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(padId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(padId, VocabularySize);
+        return new ClipTokenizer(_bpe, _tokens, BosId, EosId, padId, UnknownId, MaxLength);
+    }
+
+    /// <summary>
     /// Encodes <paramref name="prompt"/> into one window as the pipelines do: the first <see cref="ChunkLength"/> BPE
     /// tokens between bos and eos, the rest cut off (<see cref="ClipEncoding.Truncated"/>).
     /// </summary>

@@ -18,6 +18,17 @@ public sealed class ClipTokenizerTests
 
     private static string Folder => SdFixture.PathOf("tiny-sd", "tokenizer");
     private static ClipTokenizer Tokenizer => _tokenizer.Value;
+
+    [Fact]
+    public void Sd2_padding_pads_with_the_given_id_and_changes_nothing_else()
+    {
+        var sd1 = Tokenizer.Encode("a photo of a cat");
+        var sd2 = Tokenizer.WithPadId(0).Encode("a photo of a cat");
+        Assert.Equal(sd1.InputIds[..7], sd2.InputIds[..7]);
+        Assert.Equal(Tokenizer.EosId, sd2.InputIds[6]);
+        Assert.All(sd2.InputIds[7..], id => Assert.Equal(0L, id));
+        Assert.Equal(sd1.AttentionMask, sd2.AttentionMask);
+    }
     private static JsonElement Reference => SdFixture.Reference.GetProperty("tokenizer");
 
     public static TheoryData<int, string> Cases()
