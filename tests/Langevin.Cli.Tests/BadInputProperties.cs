@@ -37,6 +37,12 @@ public sealed class BadInputProperties
             ("--eta", ["-1", "nan"]), ("--scale", ["0", "65"]), ("--threads", ["-1"]), ("--strength", ["0.5"]),
             ("--seed", ["abc"]), ("--sampler", ["euler"]), ("--model", ["/proc/self/mem", "{run}/nowhere"]),
         ]),
+        (["generate", "a bag", "--model", SdFixtures.TinySd, "--out", "{run}/g.png"], true,
+        [
+            ("-n", ["0", "-1", "65", "two"]), ("--steps", ["0", "100000", "1.5"]), ("--guidance", ["-1", "nan", "inf"]), ("--width", ["0", "-8", "63"]),
+            ("--height", ["12"]), ("--strength", ["0.5"]), ("--sampler", ["wobbly"]), ("--mask", ["{run}/none.png"]),
+            ("--prediction-type", ["x"]), ("--dtype", ["int8"]), ("--device", ["tpu", "cuda"]), ("--from-png", ["{run}/none.png"]),
+        ]),
         (["diffusion", "train", "--out", "{run}"], true,
         [
             ("--epochs", ["0", "-1"]), ("--autoencoder-epochs", ["0"]), ("--batch", ["0", "1"]), ("--lr", ["0", "-1", "nan", "inf"]),

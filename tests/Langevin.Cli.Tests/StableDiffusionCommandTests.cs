@@ -8,12 +8,12 @@ namespace Langevin.Cli.Tests;
 /// </summary>
 public sealed class StableDiffusionCommandTests : IDisposable
 {
-    private static readonly string Fixtures = FindFixtures();
+    private static readonly string Fixtures = SdFixtures.Folder;
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
-    private static string TinySd => Path.Combine(Fixtures, "tiny-sd");
+    private static string TinySd => SdFixtures.TinySd;
 
     [Fact]
     public void A_png_carries_its_parameters_and_from_png_recreates_it_byte_for_byte()
@@ -90,12 +90,5 @@ public sealed class StableDiffusionCommandTests : IDisposable
         (exit, _, error) = Cli.Run("model", "info", pickled);
         Assert.Equal(2, exit);
         Assert.Contains("is a pickled PyTorch checkpoint, which Langevin does not read", error);
-    }
-
-    private static string FindFixtures()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Langevin.slnx"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no Langevin.slnx above the tests");
-        return Path.Combine(root, "tests", "fixtures", "stable-diffusion");
     }
 }

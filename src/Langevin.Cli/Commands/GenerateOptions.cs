@@ -12,9 +12,9 @@ internal sealed class GenerateOptions
 {
     public Argument<string?> Prompt { get; } = new("prompt") { Description = "What to draw, e.g. \"a photo of an ankle boot\" (optional with --from-png).", Arity = ArgumentArity.ZeroOrOne };
     public Option<string?> Negative { get; } = new("--negative") { Description = "Negative prompt: guidance steers away from it (replaces the empty prompt).", HelpName = "TEXT" };
-    public Option<int?> Count { get; } = new("-n", "--count") { Description = "Number of images (default 16 for the own model, 1 for Stable Diffusion)." };
-    public Option<int?> Steps { get; } = new("--steps") { Description = "Sampling steps (default 50)." };
-    public Option<double?> Guidance { get; } = new("--guidance") { Description = "Classifier-free guidance scale (default 3 for the own model, 7.5 for Stable Diffusion; ≤ 1 = no guidance)." };
+    public Option<int?> Count { get; } = Optional<int>("-n", "Number of images (default 16 for the own model, 1 for Stable Diffusion).", "--count");
+    public Option<int?> Steps { get; } = Optional<int>("--steps", "Sampling steps (default 50).");
+    public Option<double?> Guidance { get; } = Optional<double>("--guidance", "Classifier-free guidance scale (default 3 for the own model, 7.5 for Stable Diffusion; ≤ 1 = no guidance).");
     public Option<string?> Sampler { get; } = new Option<string?>("--sampler")
     {
         Description = $"Sampler: {string.Join(", ", Samplers.Names)} (web UI names such as \"Euler a\" too). Default: the model's own scheduler (Stable Diffusion), ddim (own model, which has ddim and ddpm).",
@@ -35,8 +35,8 @@ internal sealed class GenerateOptions
     public Option<string?> InitImage { get; } = new Option<string?>("--init-image") { Description = "Image-to-image: start from this image (PNG, JPEG, WebP, BMP, GIF; centre-cropped and resized to the output size).", HelpName = "FILE" }.ReadableFile();
     public Option<double> Strength { get; } = new("--strength") { Description = "With --init-image: how much to change it, 0 (keep) to 1 (ignore); runs ⌊strength·steps⌋ steps.", DefaultValueFactory = _ => 0.8 };
     public Option<string?> Mask { get; } = new Option<string?>("--mask") { Description = "Inpainting (Stable Diffusion): white = repaint, black = keep; needs --init-image.", HelpName = "FILE" }.ReadableFile();
-    public Option<int?> Width { get; } = new("--width") { Description = "Image width, a multiple of 8 (Stable Diffusion; default the model's native size or the init image's)." };
-    public Option<int?> Height { get; } = new("--height") { Description = "Image height, a multiple of 8 (Stable Diffusion)." };
+    public Option<int?> Width { get; } = Optional<int>("--width", "Image width, a multiple of 8 (Stable Diffusion; default the model's native size or the init image's).");
+    public Option<int?> Height { get; } = Optional<int>("--height", "Image height, a multiple of 8 (Stable Diffusion).");
     public Option<PredictionType?> PredictionType { get; } = TypedOptions.Choice<PredictionType?>("--prediction-type",
         "What a single-file checkpoint predicts when the file cannot tell: epsilon, or v_prediction (SD 2.x 768-v); inferred by default.", "inferred",
         ("inferred", null), ("epsilon", Generative.Schedulers.PredictionType.Epsilon), ("v_prediction", Generative.Schedulers.PredictionType.VPrediction),
@@ -50,6 +50,20 @@ internal sealed class GenerateOptions
         "Stable Diffusion's network dtype (float16 halves memory).", "float32",
         ("float32", TorchSharp.torch.ScalarType.Float32), ("float16", TorchSharp.torch.ScalarType.Float16), ("fp16", TorchSharp.torch.ScalarType.Float16));
     public Option<string?> FromPng { get; } = new Option<string?>("--from-png") { Description = "Re-create a PNG from the generation parameters stored in it (flags given here override them).", HelpName = "FILE" }.ReadableFile();
+
+    // An optional number whose default depends on the model kind; text that is not a number is a parse error in plain words.
+    private static Option<T?> Optional<T>(string name, string description, params string[] aliases) where T : struct, System.Numerics.INumber<T> =>
+        new(name, aliases)
+        {
+            Description = description,
+            CustomParser = result =>
+            {
+                string text = result.Tokens[0].Value;
+                if (T.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)) return value;
+                result.AddError($"{name} '{text}' is not {(typeof(T) == typeof(int) ? "a whole number" : "a number")}");
+                return null;
+            },
+        };
 
     // A bad name is a parse error before any model is loaded, in the library's words.
     private static void Check(System.CommandLine.Parsing.OptionResult result, Func<string, string> parse)
