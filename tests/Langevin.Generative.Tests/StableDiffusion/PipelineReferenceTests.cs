@@ -59,6 +59,25 @@ public sealed class PipelineReferenceTests
         RunAndCompare(model, c, "inpaint.DDIM", init, mask);
     }
 
+    [Fact]
+    public async Task Two_generations_at_once_give_what_each_gives_alone()
+    {
+        var pipeline = new StableDiffusionPipeline(TinySd.Value);
+        StableDiffusionRequest Request(long seed, string sampler) => new()
+        {
+            Prompt = "a fox in the snow", Steps = 4, Width = 64, Height = 64, Seed = seed, Sampler = sampler,
+        };
+        float[] Run(long seed, string sampler)
+        {
+            using var result = pipeline.Generate(Request(seed, sampler));
+            return result.Latents.data<float>().ToArray();
+        }
+        var alone = new[] { Run(1, "euler-a"), Run(2, "dpmpp-2m") };
+        var together = await Task.WhenAll(Task.Run(() => Run(1, "euler-a")), Task.Run(() => Run(2, "dpmpp-2m")));
+        Assert.Equal(alone[0], together[0]);
+        Assert.Equal(alone[1], together[1]);
+    }
+
     private static void RunAndCompare(StableDiffusionModel model, JsonElement c, string prefix, Tensor? init, Tensor? mask)
     {
         using var reference = SafeTensorsFile.Open(SdFixture.PathOf("reference.safetensors"));
