@@ -114,6 +114,21 @@ public sealed class ChainsTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0, 1, 20, "constant")]
+    [InlineData(0.5, 1, 3, "constant")]
+    [InlineData(0.0, 0, 20, "constant")]
+    [InlineData(0.0, 2, 20, "cyclical:1.5:0.5")]
+    public void The_samples_a_run_keeps_are_known_before_it_trains(double burnIn, int thin, int samples, string schedule)
+    {
+        using var train = Helpers.Synthetic(96, seed: 3);
+        using var test = Helpers.Synthetic(32, seed: 4);
+        var config = Config with { BurnInEpochs = burnIn, ThinSteps = thin, Samples = samples, Epochs = 3, DiffusionSchedule = schedule };
+        using var trainer = new Trainer(config, train, test, null);
+        trainer.Run();
+        Assert.Equal(trainer.Sampler!.Count, config.PosteriorSamples(train.Count));
+    }
+
     [Fact]
     public void Too_few_chains_or_samples_and_a_folder_of_other_chains_are_refused_before_training()
     {
@@ -122,6 +137,10 @@ public sealed class ChainsTests
         using var folder = new TempFolder();
         Assert.Contains("must be ≥ 2", Assert.Throws<UserErrorException>(() => Chains.Run(Config, 1, train, test, folder.Path)).Message);
         Assert.Contains("at least 4 posterior samples", Assert.Throws<UserErrorException>(() => Chains.Run(Config with { Samples = 3 }, 2, train, test, folder.Path)).Message);
+        // Samples = 5 asked for, but a burn-in of 1.9 of 2 epochs leaves room for fewer: refused before any chain trains.
+        var late = Config with { BurnInEpochs = 1.9 };
+        Assert.InRange(late.PosteriorSamples(train.Count), 0, 3);
+        Assert.Contains("would keep", Assert.Throws<UserErrorException>(() => Chains.Run(late, 2, train, test, folder.Path)).Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
         Assert.Contains("holds no set of chains", Assert.Throws<UserErrorException>(() => Chains.Merge(folder.Path)).Message);
     }

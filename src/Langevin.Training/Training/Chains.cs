@@ -62,6 +62,10 @@ public static class Chains
         ArgumentException.ThrowIfNullOrWhiteSpace(outDirectory);
         var plan = new ChainsPlan(config, chains);
         plan.Validate();
+        // Refused before any training: a chain that would keep too few samples is only found out at its end otherwise.
+        int kept = config.PosteriorSamples(trainingSet.Count);
+        if (kept < MinimumSamples)
+            throw new UserErrorException($"each chain would keep {kept} posterior samples, the diagnostics need {MinimumSamples}; shorten {{TrainingConfig.BurnInEpochs}} or {{TrainingConfig.ThinSteps}}, or train more {{TrainingConfig.Epochs}}");
         PlanFile.WriteOrCheck(outDirectory, PlanFileName, plan with { Config = config with { Threads = 0 } }, "set of chains", "{Chains.outDirectory}");
         var results = new List<TrainingResult>();
         for (int k = 0; k < chains; k++)

@@ -78,8 +78,7 @@ public sealed class Trainer : IDisposable
         _optimizer = (OptimizerHelper)config.Optimizer.Create(_model.parameters(), config);
         if (config.Samples > 0)
         {
-            long burnIn = (long)Math.Round(config.BurnInEpochs * BatchesPerEpoch);
-            _sampler = new PosteriorSampler(burnIn, config.ThinSteps > 0 ? config.ThinSteps : BatchesPerEpoch, config.Samples);
+            _sampler = new PosteriorSampler(config.BurnInSteps(trainingSet.Count), config.SampleInterval(trainingSet.Count), config.Samples);
         }
         if (runDirectory is null) return;
         _run = new RunFolder(runDirectory);

@@ -102,6 +102,32 @@ public sealed record TrainingConfig
     /// <summary>Mini-batches per epoch on a training set of <paramref name="trainingSetCount"/> (the last one may be smaller).</summary>
     public long BatchesPerEpoch(long trainingSetCount) => (TrainCount(trainingSetCount) + BatchSize - 1) / BatchSize;
 
+    /// <summary>Steps before the first posterior sample: <see cref="BurnInEpochs"/> in mini-batches (the <see cref="Trainer"/>'s rule).</summary>
+    public long BurnInSteps(long trainingSetCount) => (long)Math.Round(BurnInEpochs * BatchesPerEpoch(trainingSetCount));
+
+    /// <summary>Steps between posterior samples: <see cref="ThinSteps"/>, or one epoch when it is 0.</summary>
+    public long SampleInterval(long trainingSetCount) => ThinSteps > 0 ? ThinSteps : BatchesPerEpoch(trainingSetCount);
+
+    /// <summary>
+    /// The posterior samples a run of these settings keeps (at most <see cref="Samples"/>): every
+    /// <see cref="SampleInterval"/>-th step after burn-in at which the diffusion schedule has its noise on, as the
+    /// <see cref="Trainer"/> takes them, provided no step is skipped as diverged. Lets a caller refuse settings that would
+    /// keep too few before training.
+    /// </summary>
+    public int PosteriorSamples(long trainingSetCount)
+    {
+        if (Samples <= 0) return 0;
+        long batches = BatchesPerEpoch(trainingSetCount), burnIn = BurnInSteps(trainingSetCount), thin = SampleInterval(trainingSetCount);
+        int kept = 0;
+        for (long step = burnIn + thin; step <= Epochs * batches && kept < Samples; step += thin)
+        {
+            // Step s (1-based) is mini-batch s − 1, taken at progress t = epoch + b / batches.
+            long index = step - 1;
+            if (Schedule.DiffusionFactor(index / batches + (double)(index % batches) / batches) > 0) kept++;
+        }
+        return kept;
+    }
+
     /// <summary>Checks the values; throws <see cref="UserErrorException"/> naming the bad option.</summary>
     public void Validate()
     {
