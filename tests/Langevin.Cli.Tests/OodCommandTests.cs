@@ -29,6 +29,24 @@ public sealed class OodCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_set_of_chains_gets_its_pooled_posterior_scored()
+    {
+        string chains = Path.Combine(_root, "chains");
+        Assert.Equal(0, Cli.Run("train", "--dataset", "fashion-mnist", "--optimizer", "sgld", "--lr", "0.05", "--diffusion", "1e-4",
+            "--train-limit", "320", "--validation", "64", "--batch-size", "64", "--threads", "1", "--epochs", "1",
+            "--samples", "4", "--thin", "1", "--chains", "2", "--out", chains).Exit);
+
+        var (exit, output, error) = Cli.Run("ood", "--run", chains, "--threads", "1");
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        Assert.Matches(@"chain 1 ensemble\s+mutual information(\s+0\.\d{4}){4}", output);
+        Assert.Matches(@"pooled 2 chains\s+entropy(\s+0\.\d{4}){4}", output);
+        Assert.Matches(@"pooled 2 chains\s+mutual information(\s+0\.\d{4}){4}", output);
+        Assert.Equal(1 + 2 * 2 * 4, File.ReadAllLines(Path.Combine(chains, "ood.csv")).Length); // (chain 1, pooled) × (entropy, MI) × 4 sets
+    }
+
+    [Fact]
     public void A_folder_without_a_run_is_one_line_with_exit_code_2()
     {
         var (exit, _, error) = Cli.Run("ood", "--run", _root);

@@ -78,6 +78,32 @@ public sealed class OodTests
     }
 
     [Fact]
+    public void The_pooled_chains_are_one_ensemble_of_all_their_samples()
+    {
+        using var data = Helpers.Synthetic(12, seed: 5);
+        var model = nn.Sequential(nn.Flatten(), nn.Linear(256, 3));
+        var other = nn.Sequential(nn.Flatten(), nn.Linear(256, 3));
+        using var first = new PosteriorSampler(0, 1, 2);
+        using var second = new PosteriorSampler(0, 1, 1);
+        using var all = new PosteriorSampler(0, 1, 3);
+        var random = new Random(11);
+        for (int k = 0; k < 3; k++)
+        {
+            SetWeights(model, Enumerable.Range(0, 3 * 256).Select(_ => (float)(random.NextDouble() - 0.5) * 0.05f).ToArray(), [0.1f * k, 0, -0.1f * k]);
+            (k < 2 ? first : second).Add(model);
+            all.Add(model);
+        }
+        // Each chain's samples run through its own model object (the second chain's is another one of the same shape).
+        var pooled = PredictiveUncertainty.Of([(first, model), (second, other)], data);
+        var whole = PredictiveUncertainty.Of(all, model, data);
+        for (int n = 0; n < data.Count; n++)
+        {
+            Assert.Equal(whole.Entropy[n], pooled.Entropy[n], 1e-12);
+            Assert.Equal(whole.MutualInformation[n], pooled.MutualInformation[n], 1e-12);
+        }
+    }
+
+    [Fact]
     public void The_iterate_average_is_the_mean_of_the_samples_and_the_model_is_restored()
     {
         var model = nn.Sequential(nn.Flatten(), nn.Linear(4, 2));

@@ -12,7 +12,7 @@ internal static class OodCommand
 {
     public static Command Create()
     {
-        var run = new Option<string>("--run") { Description = "A training run (the --out folder of langevin train, or one chain=k folder of train --chains).", Required = true, HelpName = "DIR" }.ReadableFolder();
+        var run = new Option<string>("--run") { Description = "A training run (the --out folder of langevin train), or the --out folder of train --chains (scores the pooled posterior of all chains), or one chain=k folder of it.", Required = true, HelpName = "DIR" }.ReadableFolder();
         var data = CommonOptions.Data();
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0: one per core).", DefaultValueFactory = _ => 0 };
         var command = new Command("ood", "AUROC of predictive entropy and mutual information between the test set and out-of-distribution images (UCI digits, upside-down and inverted test images, noise), for the run's final weights, iterate average and posterior ensemble; writes ood.csv into the run.")
@@ -23,7 +23,8 @@ internal static class OodCommand
         {
             var output = parse.InvocationConfiguration.Output;
             string dir = parse.GetValue(run)!;
-            var config = TrainingConfig.FromJson(ReadConfig(dir), dir);
+            bool chains = File.Exists(Path.Combine(dir, Chains.PlanFileName));
+            var config = chains ? Chains.Settings(dir) : TrainingConfig.FromJson(ReadConfig(dir), dir);
             TorchRuntime.SetThreads(parse.GetValue(threads));
             var paths = DatasetSearchPaths.ForThisProcess(parse.GetValue(data));
             // The digits ship with the tool: a --data folder that holds only the training data still finds them.
@@ -33,7 +34,7 @@ internal static class OodCommand
             using (train)
             using (test)
             {
-                var scores = OodEvaluation.ForRun(dir, train, test, digits);
+                var scores = chains ? OodEvaluation.ForChains(dir, train, test, digits) : OodEvaluation.ForRun(dir, train, test, digits);
                 Print(output, scores, config);
             }
             return ExitCodes.Success;

@@ -35,25 +35,66 @@ public static class OodEvaluation
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(sets);
         var scores = new List<OodScore>();
-        Score("final weights", data => PredictiveUncertainty.Of(model, data), epistemic: false);
+        Score(scores, "final weights", data => PredictiveUncertainty.Of(model, data), epistemic: false, test, sets);
         if (sampler is { Count: > 0 })
         {
             // The mean of the samples is set once for every data set, then the model's own weights come back.
-            sampler.WithMean(model, () => Score("iterate average", data => PredictiveUncertainty.Of(model, data), epistemic: false));
-            Score("ensemble", data => PredictiveUncertainty.Of(sampler, model, data), epistemic: true);
+            sampler.WithMean(model, () => Score(scores, "iterate average", data => PredictiveUncertainty.Of(model, data), epistemic: false, test, sets));
+            Score(scores, "ensemble", data => PredictiveUncertainty.Of(sampler, model, data), epistemic: true, test, sets);
         }
         return scores;
+    }
 
-        void Score(string name, Func<ImageDataset, PredictiveUncertainty> of, bool epistemic)
+    private static void Score(List<OodScore> scores, string name, Func<ImageDataset, PredictiveUncertainty> of, bool epistemic,
+        ImageDataset test, IReadOnlyList<(string Name, ImageDataset Images)> sets)
+    {
+        var inside = of(test);
+        foreach (var (set, images) in sets)
         {
-            var inside = of(test);
-            foreach (var (set, images) in sets)
-            {
-                var outside = of(images);
-                scores.Add(new OodScore(name, "entropy", set, Auroc.Of(inside.Entropy, outside.Entropy)));
-                if (epistemic) scores.Add(new OodScore(name, "mutual information", set, Auroc.Of(inside.MutualInformation, outside.MutualInformation)));
-            }
+            var outside = of(images);
+            scores.Add(new OodScore(name, "entropy", set, Auroc.Of(inside.Entropy, outside.Entropy)));
+            if (epistemic) scores.Add(new OodScore(name, "mutual information", set, Auroc.Of(inside.MutualInformation, outside.MutualInformation)));
         }
+    }
+
+    /// <summary>
+    /// Scores the finished chains of <c>train --chains</c> in <paramref name="chainsDirectory"/>: the first chain's own
+    /// ensemble, and the pooled ensemble of every sample of every chain (the posterior predictive <c>chains.csv</c>
+    /// reports), against <see cref="OodSets"/>; writes <c>ood.csv</c> into the folder and returns the scores.
+    /// </summary>
+    /// <exception cref="UserErrorException">The folder holds no set of chains, or a chain is unfinished.</exception>
+    public static IReadOnlyList<OodScore> ForChains(string chainsDirectory, ImageDataset trainingSet, ImageDataset testSet, string digitsPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(chainsDirectory);
+        if (!Chains.IsComplete(chainsDirectory))
+            throw new UserErrorException($"{chainsDirectory} has unfinished chains; finish them (train --chains with the same settings, or the missing shards) before scoring the pooled posterior");
+        var config = Chains.Settings(chainsDirectory);
+        var trainers = new List<Trainer>();
+        var sets = OodSets.Build(testSet, digitsPath, config.Seed);
+        try
+        {
+            for (int k = 0; k < Chains.Count(chainsDirectory); k++)
+                trainers.Add(Trainer.Open(config with { Seed = config.Seed + k }, trainingSet, testSet, Chains.ChainDirectory(chainsDirectory, k), resume: true));
+            var chains = trainers.Select(t => (t.Sampler!, t.Model)).ToArray();
+            var scores = new List<OodScore>();
+            Score(scores, "chain 1 ensemble", data => PredictiveUncertainty.Of([chains[0]], data), epistemic: true, testSet, sets);
+            Score(scores, $"pooled {chains.Length} chains", data => PredictiveUncertainty.Of(chains, data), epistemic: true, testSet, sets);
+            Write(Path.Combine(chainsDirectory, FileName), scores);
+            return scores;
+        }
+        finally
+        {
+            foreach (var t in trainers) t.Dispose();
+            foreach (var (_, images) in sets) images.Dispose();
+        }
+    }
+
+    private static void Write(string path, IReadOnlyList<OodScore> scores)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder("predictor,score,set,auroc\n");
+        foreach (var s in scores) text.Append(string.Join(",", s.Predictor, s.Score, s.Set, s.Auroc.ToString("F5", c))).Append('\n');
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 
     /// <summary>
@@ -74,10 +115,7 @@ public static class OodEvaluation
         try
         {
             var scores = Evaluate(trainer.Model, trainer.Sampler, testSet, sets);
-            var c = CultureInfo.InvariantCulture;
-            var text = new StringBuilder("predictor,score,set,auroc\n");
-            foreach (var s in scores) text.Append(string.Join(",", s.Predictor, s.Score, s.Set, s.Auroc.ToString("F5", c))).Append('\n');
-            AtomicFile.WriteAllText(run.File(FileName), text.ToString());
+            Write(run.File(FileName), scores);
             return scores;
         }
         finally

@@ -27,28 +27,38 @@ public sealed record PredictiveUncertainty(double[] Entropy, double[] MutualInfo
     }
 
     /// <summary>The uncertainty of the ensemble of the samples <paramref name="sampler"/> kept, run through <paramref name="model"/>.</summary>
-    public static PredictiveUncertainty Of(PosteriorSampler sampler, nn.Module<Tensor, Tensor> model, ImageDataset data)
+    public static PredictiveUncertainty Of(PosteriorSampler sampler, nn.Module<Tensor, Tensor> model, ImageDataset data) =>
+        Of([(sampler, model)], data);
+
+    /// <summary>
+    /// The uncertainty of the pooled ensemble of several chains: every sample of every chain weighs the same (each chain's
+    /// samples run through its own model).
+    /// </summary>
+    public static PredictiveUncertainty Of(IReadOnlyList<(PosteriorSampler Sampler, nn.Module<Tensor, Tensor> Model)> chains, ImageDataset data)
     {
-        ArgumentNullException.ThrowIfNull(sampler);
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(chains);
         ArgumentNullException.ThrowIfNull(data);
-        if (sampler.Count == 0) throw new InvalidOperationException("no posterior samples have been kept");
+        int count = chains.Sum(c => c.Sampler.Count);
+        if (count == 0) throw new InvalidOperationException("no posterior samples have been kept");
         using var scope = NewDisposeScope();
         Tensor? sumP = null, sumH = null;
-        sampler.ForEachSample(model, _ =>
+        foreach (var (sampler, model) in chains)
         {
-            using var step = NewDisposeScope();
-            var p = Evaluation.LogProbabilities(model, data).to_type(ScalarType.Float64).exp();
-            var nextP = sumP is null ? p : sumP.add(p);
-            var nextH = sumH is null ? RowEntropy(p) : sumH.add(RowEntropy(p));
-            sumP?.Dispose();
-            sumH?.Dispose();
-            sumP = nextP.MoveToOuterDisposeScope();
-            sumH = nextH.MoveToOuterDisposeScope();
-        });
-        var total = RowEntropy(sumP!.div(sampler.Count));
+            sampler.ForEachSample(model, _ =>
+            {
+                using var step = NewDisposeScope();
+                var p = Evaluation.LogProbabilities(model, data).to_type(ScalarType.Float64).exp();
+                var nextP = sumP is null ? p : sumP.add(p);
+                var nextH = sumH is null ? RowEntropy(p) : sumH.add(RowEntropy(p));
+                sumP?.Dispose();
+                sumH?.Dispose();
+                sumP = nextP.MoveToOuterDisposeScope();
+                sumH = nextH.MoveToOuterDisposeScope();
+            });
+        }
+        var total = RowEntropy(sumP!.div(count));
         // H[p̄] ≥ mean H[p_k] by concavity; clamp the last-digit rounding that could make it −1e-17.
-        var information = total.sub(sumH!.div(sampler.Count)).clamp_min(0);
+        var information = total.sub(sumH!.div(count)).clamp_min(0);
         return new PredictiveUncertainty(total.data<double>().ToArray(), information.data<double>().ToArray());
     }
 

@@ -185,7 +185,12 @@ public static class Chains
         return plan;
     }
 
-    private static string ChainDirectory(string outDirectory, int chain) => Path.Combine(outDirectory, $"chain={chain + 1}");
+    /// <summary>The folder of chain <paramref name="chain"/> (0-based) under <paramref name="outDirectory"/>.</summary>
+    public static string ChainDirectory(string outDirectory, int chain) => Path.Combine(outDirectory, $"chain={chain + 1}");
+
+    /// <summary>The number of chains the plan in <paramref name="outDirectory"/> asks for.</summary>
+    /// <exception cref="UserErrorException">The folder holds no plan.</exception>
+    public static int Count(string outDirectory) => ReadPlan(outDirectory).Chains;
 }
 
 /// <summary>The plan of a set of chains, as written to <c>chains.json</c>.</summary>
