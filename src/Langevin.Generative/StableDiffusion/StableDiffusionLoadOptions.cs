@@ -21,4 +21,7 @@ public sealed record StableDiffusionLoadOptions
 
     /// <summary>The tokenizer folder for a single file (which carries none); null uses the shipped CLIP tokenizer.</summary>
     public string? Tokenizer { get; init; }
+
+    /// <summary>LoRA files merged into the weights after loading, in order (see <see cref="StableDiffusionModel.ApplyLora"/>).</summary>
+    public IReadOnlyList<LoraSpec> Loras { get; init; } = [];
 }

@@ -62,10 +62,32 @@ public sealed class StableDiffusionModel : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new StableDiffusionLoadOptions();
         TorchRuntime.EnsureLoaded();
-        if (IsFolder(path)) return LoadFolder(path, options);
-        CheckSingleFile(path);
-        return LoadSingleFile(path, options);
+        StableDiffusionModel model;
+        if (IsFolder(path)) model = LoadFolder(path, options);
+        else
+        {
+            CheckSingleFile(path);
+            model = LoadSingleFile(path, options);
+        }
+        try
+        {
+            foreach (var lora in options.Loras) model.ApplyLora(lora);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Merges a LoRA file into the UNet's and text encoder's weights with its weight (W ← W + weight·alpha/rank·up·down):
+    /// kohya/web-UI files (<c>lora_unet_…</c>, <c>lora_te_…</c>, with diffusers or original LDM layer names) and
+    /// diffusers/PEFT files (<c>unet.….lora_A.weight</c>, <c>text_encoder.…</c>).
+    /// </summary>
+    /// <exception cref="UserErrorException">The file is missing or corrupt, or is a LoRA for another architecture (names the layer).</exception>
+    public LoraReport ApplyLora(LoraSpec lora) => LoraMerge.Apply(this, lora);
 
     /// <summary>Refuses a missing single file, and a pickled PyTorch checkpoint (.ckpt, .pt, .bin) with the way out.</summary>
     internal static void CheckSingleFile(string path)
