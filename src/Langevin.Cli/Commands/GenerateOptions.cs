@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Langevin.Generative.Pipeline;
 using Langevin.Generative.Schedulers;
+using Langevin.Generative.StableDiffusion;
 
 namespace Langevin.Cli.Commands;
 
@@ -43,15 +44,26 @@ internal sealed class GenerateOptions
         ("v-prediction", Generative.Schedulers.PredictionType.VPrediction));
     public Option<string?> OriginalConfig { get; } = new Option<string?>("--original-config") { Description = "The LDM YAML config of a single-file checkpoint of non-standard sizes (default: FILE.yaml beside it).", HelpName = "FILE" }.ReadableFile();
     public Option<bool> Weighting { get; } = new("--prompt-weighting") { Description = "Read (word:1.3), (word) and [word] as emphasis, as the web UIs do (Stable Diffusion)." };
+    public Option<string[]> Lora { get; } = new Option<string[]>("--lora")
+    {
+        Description = "Stable Diffusion: merge a LoRA (kohya/web-UI or diffusers .safetensors) with a weight, e.g. style.safetensors:0.8 (repeatable; weight 1 by default).",
+        HelpName = "FILE[:WEIGHT]",
+        Validators = { result => { foreach (var token in result.Tokens) Check(token.Value, result, t => LoraSpec.Parse(t).Path); } },
+    };
     public Option<string?> FromPng { get; } = new Option<string?>("--from-png") { Description = "Re-create a PNG from the generation parameters stored in it (flags given here override them).", HelpName = "FILE" }.ReadableFile();
 
     // A bad name is a parse error before any model is loaded, in the library's words.
     private static void Check(System.CommandLine.Parsing.OptionResult result, Func<string, string> parse)
     {
         if (result.Tokens.Count == 0) return;
+        Check(result.Tokens[0].Value, result, parse);
+    }
+
+    private static void Check(string value, System.CommandLine.Parsing.OptionResult result, Func<string, string> parse)
+    {
         try
         {
-            parse(result.Tokens[0].Value);
+            parse(value);
         }
         catch (UserErrorException e)
         {
@@ -63,6 +75,6 @@ internal sealed class GenerateOptions
     public IEnumerable<Option> Options =>
     [
         Negative, Count, Steps, Guidance, Sampler, Eta, Seed, Out, OutDir, Scale, Model, Threads, InitImage, Strength, Mask,
-        Width, Height, PredictionType, OriginalConfig, Weighting, FromPng,
+        Width, Height, PredictionType, OriginalConfig, Weighting, Lora, FromPng,
     ];
 }
