@@ -14,9 +14,10 @@ internal static class DiffusionCommand
 {
     public static Command Create()
     {
-        var command = new Command("diffusion", "Train and evaluate the latent text-to-image diffusion model.")
+        var command = new Command("diffusion", "Train and evaluate the latent text-to-image diffusion model; fine-tune LoRAs for Stable Diffusion.")
         {
             Train(),
+            DiffusionFinetuneCommand.Create(),
             DiffusionEvaluateCommand.Classifier(),
             DiffusionEvaluateCommand.Evaluate(),
         };

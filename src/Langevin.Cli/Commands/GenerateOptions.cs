@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Langevin.Generative.Pipeline;
 using Langevin.Generative.Schedulers;
+using Langevin.Generative.StableDiffusion;
 
 namespace Langevin.Cli.Commands;
 
@@ -49,6 +50,12 @@ internal sealed class GenerateOptions
     public Option<TorchSharp.torch.ScalarType> DType { get; } = TypedOptions.Choice("--dtype",
         "Stable Diffusion's network dtype (float16 halves memory).", "float32",
         ("float32", TorchSharp.torch.ScalarType.Float32), ("float16", TorchSharp.torch.ScalarType.Float16), ("fp16", TorchSharp.torch.ScalarType.Float16));
+    public Option<string[]> Lora { get; } = new Option<string[]>("--lora")
+    {
+        Description = "Stable Diffusion: merge a LoRA (kohya/web-UI or diffusers .safetensors) with a weight, e.g. style.safetensors:0.8 (repeatable; weight 1 by default).",
+        HelpName = "FILE[:WEIGHT]",
+        Validators = { result => { foreach (var token in result.Tokens) Check(token.Value, result, t => LoraSpec.Parse(t).Path); } },
+    };
     public Option<string?> FromPng { get; } = new Option<string?>("--from-png") { Description = "Re-create a PNG from the generation parameters stored in it (flags given here override them).", HelpName = "FILE" }.ReadableFile();
 
     // An optional number whose default depends on the model kind; text that is not a number is a parse error in plain words.
@@ -69,9 +76,14 @@ internal sealed class GenerateOptions
     private static void Check(System.CommandLine.Parsing.OptionResult result, Func<string, string> parse)
     {
         if (result.Tokens.Count == 0) return;
+        Check(result.Tokens[0].Value, result, parse);
+    }
+
+    private static void Check(string value, System.CommandLine.Parsing.OptionResult result, Func<string, string> parse)
+    {
         try
         {
-            parse(result.Tokens[0].Value);
+            parse(value);
         }
         catch (UserErrorException e)
         {
@@ -83,6 +95,6 @@ internal sealed class GenerateOptions
     public IEnumerable<Option> Options =>
     [
         Negative, Count, Steps, Guidance, Sampler, Eta, Seed, Out, OutDir, Scale, Model, Threads, InitImage, Strength, Mask,
-        Width, Height, PredictionType, OriginalConfig, Weighting, Device, DType, FromPng,
+        Width, Height, PredictionType, OriginalConfig, Weighting, Device, DType, Lora, FromPng,
     ];
 }

@@ -25,6 +25,8 @@ internal static class GenerateStableDiffusion
 
         string prompt = parse.GetValue(flags.Prompt) ?? stored?.Prompt
             ?? throw new UserErrorException("give a prompt, e.g. langevin generate \"a cat sitting on a flower\" --model PATH (or --from-png FILE)");
+        var loras = Given(flags.Lora) ? parse.GetValue(flags.Lora)!.Select(LoraSpec.Parse).ToArray()
+            : stored is null ? [] : stored.Loras.Select(l => Beside(parse.GetValue(flags.FromPng)!, l)).ToArray();
         var clock = Stopwatch.StartNew();
         using var model = StableDiffusionModel.Load(modelPath, new StableDiffusionLoadOptions
         {
@@ -32,8 +34,10 @@ internal static class GenerateStableDiffusion
             OriginalConfig = parse.GetValue(flags.OriginalConfig),
             Device = parse.GetValue(flags.Device),
             DType = parse.GetValue(flags.DType),
+            Loras = loras,
         });
         output.WriteLine($"loaded {modelPath} in {clock.Elapsed.TotalSeconds:F1} s ({model.Prediction switch { PredictionType.VPrediction => "v-prediction", _ => "epsilon" }})");
+        foreach (var lora in loras) output.WriteLine($"  merged LoRA {lora.Name} with weight {lora.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         foreach (var line in model.Inferred) output.WriteLine($"  inferred: {line}");
 
         string? initPath = parse.GetValue(flags.InitImage), maskPath = parse.GetValue(flags.Mask);
@@ -82,7 +86,7 @@ internal static class GenerateStableDiffusion
         {
             Prompt = prompt, NegativePrompt = request.NegativePrompt, Steps = request.Steps, Sampler = sampler, Guidance = request.Guidance,
             Seed = request.Seed, Width = width, Height = height, Model = Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(modelPath)),
-            BatchSize = count, Strength = init is null ? null : request.Strength,
+            BatchSize = count, Strength = init is null ? null : request.Strength, Loras = loras,
         };
         IReadOnlyDictionary<string, string> Text(int i) => new Dictionary<string, string> { ["parameters"] = (parameters with { BatchPosition = i }).ToText() };
         if (stored is { BatchSize: > 1 } && !Given(flags.Count))
@@ -95,6 +99,17 @@ internal static class GenerateStableDiffusion
         }
         GenerateCommand.WriteImages(parse, flags, result.Images, count, Text);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A LoRA a PNG's parameters name, found as NAME.safetensors beside the PNG (the parameters keep only its name).
+    /// </summary>
+    private static LoraSpec Beside(string png, LoraSpec stored)
+    {
+        string file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png))!, stored.Name + ".safetensors");
+        if (!File.Exists(file))
+            throw new UserErrorException($"'{png}' was made with LoRA '{stored.Name}' (weight {stored.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)}); put {stored.Name}.safetensors beside the PNG or give --lora FILE:{stored.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        return stored with { Path = file };
     }
 
     private static GenerationParameters StoredParameters(string png)

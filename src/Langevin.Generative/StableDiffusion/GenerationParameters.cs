@@ -48,6 +48,13 @@ public sealed record GenerationParameters
     /// <summary>Image-to-image strength ("Denoising strength"), or null for text-to-image.</summary>
     public double? Strength { get; init; }
 
+    /// <summary>
+    /// The LoRAs merged into the model, by name (the file name without extension; <see cref="LoraSpec.Path"/> holds the
+    /// name only) and weight, written as <c>Lora: "name:0.8, other:0.5"</c> (the web UIs put <c>&lt;lora:name:0.8&gt;</c>
+    /// in the prompt instead, which Langevin's prompts do not read).
+    /// </summary>
+    public IReadOnlyList<LoraSpec> Loras { get; init; } = [];
+
     /// <summary>The settings as the web UIs write them.</summary>
     public string ToText()
     {
@@ -60,6 +67,7 @@ public sealed record GenerationParameters
             ("Size", $"{Width}x{Height}"),
         };
         if (Model is not null) pairs.Add(("Model", Model));
+        if (Loras.Count > 0) pairs.Add(("Lora", string.Join(", ", Loras.Select(l => $"{l.Name}:{l.Weight.ToString("R", CultureInfo.InvariantCulture)}"))));
         if (Strength is { } s) pairs.Add(("Denoising strength", s.ToString("R", CultureInfo.InvariantCulture)));
         if (BatchSize > 1) pairs.AddRange([("Batch size", BatchSize.ToString(CultureInfo.InvariantCulture)), ("Batch pos", BatchPosition.ToString(CultureInfo.InvariantCulture))]);
         text.Append('\n').Append(string.Join(", ", pairs.Select(p => $"{p.Item1}: {Quote(p.Item2)}")));
@@ -95,6 +103,7 @@ public sealed record GenerationParameters
             BatchSize = Int("Batch size", 1),
             BatchPosition = Int("Batch pos", 0),
             Strength = double.TryParse(Get("Denoising strength"), CultureInfo.InvariantCulture, out double s) ? s : null,
+            Loras = Get("Lora") is { } loras ? loras.Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(LoraSpec.Parse).ToArray() : [],
         };
     }
 

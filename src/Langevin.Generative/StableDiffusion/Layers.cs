@@ -22,7 +22,19 @@ internal sealed class SdLinear : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x) => nn.functional.linear(x, weight, bias);
+    /// <summary>The weight (out × in), for merging a LoRA into it.</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>A trainable low-rank update added to the output while a LoRA is trained, or null (inference merges instead).</summary>
+    public LoraAdapter? Adapter { get; set; }
+
+    public Tensor Forward(Tensor x)
+    {
+        var y = nn.functional.linear(x, weight, bias);
+        if (Adapter is null) return y;
+        using var scope = NewDisposeScope();
+        return y.add(Adapter.Forward(x)).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>A 2-D convolution (torch.nn.Conv2d, square kernel, symmetric padding).</summary>
@@ -42,7 +54,24 @@ internal sealed class SdConv2d : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x) => nn.functional.conv2d(x, weight, bias, [_stride, _stride], [_padding, _padding]);
+    /// <summary>The weight (out × in × k × k), for merging a LoRA into it.</summary>
+    public Parameter Weight => weight;
+
+    public Tensor Forward(Tensor x)
+    {
+        long[] strides = [_stride, _stride], padding = [_padding, _padding];
+        long outputs = weight.shape[0];
+        // libtorch 2.10's input gradient of a convolution with few output channels is wrong on this CPU (see
+        // Nn.SafeConv2d): when a gradient flows back through such a conv (the UNet's 4-channel conv_out while a LoRA
+        // trains) it runs padded with zero filters. Inference keeps the plain call.
+        if (outputs >= Nn.SafeConv2d.MinimumNativeOutputs || !x.requires_grad)
+            return nn.functional.conv2d(x, weight, bias, strides, padding);
+        using var scope = NewDisposeScope();
+        long extra = Nn.SafeConv2d.MinimumNativeOutputs - outputs;
+        var w = cat([weight, zeros([extra, .. weight.shape[1..]], weight.dtype)], 0);
+        var b = cat([bias, zeros([extra], bias.dtype)], 0);
+        return nn.functional.conv2d(x, w, b, strides, padding).narrow(1, 0, outputs).contiguous().MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>Group normalisation over (N, C, …) with a per-channel affine (torch.nn.GroupNorm).</summary>

@@ -32,4 +32,6 @@ public sealed record StableDiffusionLoadOptions
 
     /// <summary>The networks' dtype: float32 (default) or float16 (halves memory; for CUDA, where half kernels are fast).</summary>
     public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
+    /// <summary>LoRA files merged into the weights after loading, in order (see <see cref="StableDiffusionModel.ApplyLora"/>).</summary>
+    public IReadOnlyList<LoraSpec> Loras { get; init; } = [];
 }

@@ -63,10 +63,33 @@ public sealed class StableDiffusionModel : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new StableDiffusionLoadOptions();
         TorchRuntime.EnsureLoaded();
-        if (IsFolder(path)) return LoadFolder(path, options);
-        CheckSingleFile(path);
-        return LoadSingleFile(path, options);
+        StableDiffusionModel model;
+        if (IsFolder(path)) model = LoadFolder(path, options);
+        else
+        {
+            CheckSingleFile(path);
+            model = LoadSingleFile(path, options);
+        }
+        try
+        {
+            // LoRAs merge into the float32 CPU weights, which then move to the device and dtype asked for.
+            foreach (var lora in options.Loras) model.ApplyLora(lora);
+            return model.MoveTo(options);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Merges a LoRA file into the UNet's and text encoder's weights with its weight (W ← W + weight·alpha/rank·up·down):
+    /// kohya/web-UI files (<c>lora_unet_…</c>, <c>lora_te_…</c>, with diffusers or original LDM layer names) and
+    /// diffusers/PEFT files (<c>unet.….lora_A.weight</c>, <c>text_encoder.…</c>).
+    /// </summary>
+    /// <exception cref="UserErrorException">The file is missing or corrupt, or is a LoRA for another architecture (names the layer).</exception>
+    public LoraReport ApplyLora(LoraSpec lora) => LoraMerge.Apply(this, lora);
 
     /// <summary>Refuses a missing single file, and a pickled PyTorch checkpoint (.ckpt, .pt, .bin) with the way out.</summary>
     internal static void CheckSingleFile(string path)
@@ -145,7 +168,7 @@ public sealed class StableDiffusionModel : IDisposable
             LoadInto(vae, Weights(Part("vae"), "diffusion_pytorch_model"));
             string scheduler = Part("scheduler", "scheduler_config.json");
             var prediction = options.PredictionType ?? SchedulerPrediction(scheduler);
-            return new StableDiffusionModel(folder, tokenizer, text, unet, vae, prediction, File.Exists(scheduler) ? scheduler : null, []).MoveTo(options);
+            return new StableDiffusionModel(folder, tokenizer, text, unet, vae, prediction, File.Exists(scheduler) ? scheduler : null, []);
         }
         catch
         {
@@ -180,7 +203,7 @@ public sealed class StableDiffusionModel : IDisposable
             }
             vae = new AutoencoderKl(layout.Vae);
             WeightLoader.Load(vae, file, name => new TensorSource(LdmKeyMap.Vae(name, layout.Vae.BlockOutChannels.Count)));
-            return new StableDiffusionModel(path, tokenizer, text, unet, vae, layout.Prediction, null, layout.Inferred).MoveTo(options);
+            return new StableDiffusionModel(path, tokenizer, text, unet, vae, layout.Prediction, null, layout.Inferred);
         }
         catch
         {
