@@ -44,15 +44,22 @@ internal sealed class SafeConv2d : nn.Module<Tensor, Tensor>
         bias.zero_();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Convolve(x, weight, bias, _stride, _padding);
+
+    /// <summary>
+    /// conv2d(x, weight, bias) that never runs libtorch's convolution with fewer than <see cref="MinimumNativeOutputs"/>
+    /// output channels: a narrower weight is padded with zero filters and the extra (zero) outputs dropped.
+    /// </summary>
+    public static Tensor Convolve(Tensor x, Tensor weight, Tensor bias, long stride, long padding)
     {
-        long[] strides = [_stride, _stride], padding = [_padding, _padding];
-        if (_outChannels >= MinimumNativeOutputs)
-            return nn.functional.conv2d(x, weight, bias, strides, padding);
+        long[] strides = [stride, stride], paddings = [padding, padding];
+        long outputs = weight.shape[0];
+        if (outputs >= MinimumNativeOutputs)
+            return nn.functional.conv2d(x, weight, bias, strides, paddings);
         using var scope = NewDisposeScope();
-        long extra = MinimumNativeOutputs - _outChannels;
-        var w = cat([weight, zeros(extra, weight.shape[1], weight.shape[2], weight.shape[3])], 0);
-        var b = cat([bias, zeros(extra)], 0);
-        return nn.functional.conv2d(x, w, b, strides, padding).narrow(1, 0, _outChannels).contiguous().MoveToOuterDisposeScope();
+        long extra = MinimumNativeOutputs - outputs;
+        var w = cat([weight, zeros([extra, .. weight.shape[1..]], weight.dtype, weight.device)], 0);
+        var b = cat([bias, zeros([extra], bias.dtype, bias.device)], 0);
+        return nn.functional.conv2d(x, w, b, strides, paddings).narrow(1, 0, outputs).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -57,21 +57,12 @@ internal sealed class SdConv2d : nn.Module
     /// <summary>The weight (out × in × k × k), for merging a LoRA into it.</summary>
     public Parameter Weight => weight;
 
-    public Tensor Forward(Tensor x)
-    {
-        long[] strides = [_stride, _stride], padding = [_padding, _padding];
-        long outputs = weight.shape[0];
-        // libtorch 2.10's input gradient of a convolution with few output channels is wrong on this CPU (see
-        // Nn.SafeConv2d): when a gradient flows back through such a conv (the UNet's 4-channel conv_out while a LoRA
-        // trains) it runs padded with zero filters. Inference keeps the plain call.
-        if (outputs >= Nn.SafeConv2d.MinimumNativeOutputs || !x.requires_grad)
-            return nn.functional.conv2d(x, weight, bias, strides, padding);
-        using var scope = NewDisposeScope();
-        long extra = Nn.SafeConv2d.MinimumNativeOutputs - outputs;
-        var w = cat([weight, zeros([extra, .. weight.shape[1..]], weight.dtype)], 0);
-        var b = cat([bias, zeros([extra], bias.dtype)], 0);
-        return nn.functional.conv2d(x, w, b, strides, padding).narrow(1, 0, outputs).contiguous().MoveToOuterDisposeScope();
-    }
+    // libtorch 2.10's input gradient of a convolution with few output channels is wrong on this CPU (see Nn.SafeConv2d):
+    // when a gradient flows back through such a conv (the UNet's 4-channel conv_out while a LoRA trains) it runs padded
+    // with zero filters. Inference keeps the plain call.
+    public Tensor Forward(Tensor x) => x.requires_grad
+        ? Nn.SafeConv2d.Convolve(x, weight, bias, _stride, _padding)
+        : nn.functional.conv2d(x, weight, bias, [_stride, _stride], [_padding, _padding]);
 }
 
 /// <summary>Group normalisation over (N, C, …) with a per-channel affine (torch.nn.GroupNorm).</summary>
