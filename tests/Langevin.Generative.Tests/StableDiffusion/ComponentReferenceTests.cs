@@ -25,17 +25,24 @@ public sealed class ComponentReferenceTests
         AssertClose("text_encoder.last_hidden_state", reference.Read("text_encoder.last_hidden_state"), states);
     }
 
+    /// <summary>The UNet cases of reference.json: each integer timestep, and the 0-d float one.</summary>
+    public static TheoryData<string, double, bool> UNetCases()
+    {
+        var c = Section("unet").GetProperty("case");
+        var data = new TheoryData<string, double, bool>();
+        foreach (var t in c.GetProperty("timesteps").EnumerateArray()) data.Add($"unet.out.t{t.GetInt64()}", t.GetInt64(), false);
+        data.Add("unet.out.float_t", c.GetProperty("float_timestep").GetDouble(), true);
+        return data;
+    }
+
     [Theory]
-    [InlineData("unet.out.t1", 1.0)]
-    [InlineData("unet.out.t500", 500.0)]
-    [InlineData("unet.out.t999", 999.0)]
-    [InlineData("unet.out.float_t", 333.5)]
-    public void Unet_matches_at_one_timestep_for_the_batch(string name, double timestep)
+    [MemberData(nameof(UNetCases))]
+    public void Unet_matches_at_one_timestep_for_the_batch(string name, double timestep, bool floating)
     {
         using var reference = Reference();
         using var scope = NewDisposeScope();
         using var unet = LoadUNet();
-        var t = name.EndsWith("float_t", StringComparison.Ordinal) ? tensor((float)timestep) : tensor((long)timestep);
+        var t = floating ? tensor((float)timestep) : tensor((long)timestep);
         var output = unet.Forward(reference.Read("unet.sample"), t, reference.Read("unet.encoder_hidden_states"));
         AssertClose(name, reference.Read(name), output);
     }
@@ -46,7 +53,8 @@ public sealed class ComponentReferenceTests
         using var reference = Reference();
         using var scope = NewDisposeScope();
         using var unet = LoadUNet();
-        var output = unet.Forward(reference.Read("unet.sample"), tensor(new long[] { 10, 990 }), reference.Read("unet.encoder_hidden_states"));
+        long[] perSample = Section("unet").GetProperty("case").GetProperty("per_sample_timesteps").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        var output = unet.Forward(reference.Read("unet.sample"), tensor(perSample), reference.Read("unet.encoder_hidden_states"));
         AssertClose("unet.out.per_sample", reference.Read("unet.out.per_sample"), output);
     }
 
@@ -55,8 +63,9 @@ public sealed class ComponentReferenceTests
     {
         using var reference = Reference();
         using var scope = NewDisposeScope();
-        using var vae = new AutoencoderKl(AutoencoderKlConfig.Load(SdFixture.PathOf("tiny-sd", "vae", "config.json")));
-        using (var weights = SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd", "vae", "diffusion_pytorch_model.safetensors")))
+        string[] folder = Section("vae").GetProperty("folder").GetString()!.Split('/');
+        using var vae = new AutoencoderKl(AutoencoderKlConfig.Load(SdFixture.PathOf([.. folder, "config.json"])));
+        using (var weights = SafeTensorsFile.Open(SdFixture.PathOf([.. folder, "diffusion_pytorch_model.safetensors"])))
             WeightLoader.Load(vae, weights);
         Assert.Equal(8, vae.Config.ScaleFactor);
         using var distribution = vae.Encode(reference.Read("vae.image"));
@@ -76,10 +85,13 @@ public sealed class ComponentReferenceTests
         Assert.Contains("conv_in.weight", error.Message);
     }
 
+    private static System.Text.Json.JsonElement Section(string name) => SdFixture.Reference.GetProperty("sections").GetProperty(name);
+
     internal static UNet2DCondition LoadUNet()
     {
-        var unet = new UNet2DCondition(UNetConfig.Load(SdFixture.PathOf("tiny-sd", "unet", "config.json")));
-        using var weights = SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd", "unet", "diffusion_pytorch_model.safetensors"));
+        string[] folder = Section("unet").GetProperty("folder").GetString()!.Split('/');
+        var unet = new UNet2DCondition(UNetConfig.Load(SdFixture.PathOf([.. folder, "config.json"])));
+        using var weights = SafeTensorsFile.Open(SdFixture.PathOf([.. folder, "diffusion_pytorch_model.safetensors"]));
         var report = WeightLoader.Load(unet, weights);
         Assert.Empty(report.Unused);
         return unet;
