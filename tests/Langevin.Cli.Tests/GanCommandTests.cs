@@ -19,6 +19,7 @@ public sealed class GanCommandTests : IDisposable
         Assert.Matches(@"epoch 1: FID \d+\.\d{3}, coverage entropy [01]\.\d{3}, rarest class", output);
         foreach (string file in new[] { "config.json", "metrics.csv", "checkpoint.bin", Path.Combine("samples", "epoch-001.png") })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        TensorBoardEvents.AssertHolds(Path.Combine(dir, "tensorboard"), "quality/fid", "coverage/entropy", "loss/generator");
         var (again, _, refused) = Cli.Run("gan", "train", "--epochs", "1", "--train-limit", "128", "--threads", "1", "--out", dir);
         Assert.Equal(2, again);
         Assert.Contains("pass --resume", refused);

@@ -19,6 +19,7 @@ public sealed class RlCommandTests : IDisposable
         Assert.Contains("episode 250: return", output);
         Assert.Equal(251, File.ReadAllLines(Path.Combine(straight, "returns.csv")).Length);
         Assert.True(File.Exists(Path.Combine(straight, "returns.png")));
+        TensorBoardEvents.AssertHolds(Path.Combine(straight, "tensorboard"), "episode/return", "episode/mean_return_100");
 
         Assert.Equal(0, Cli.Run([.. args, "--episodes", "125", "--out", resumed]).Exit);
         var again = Cli.Run([.. args, "--episodes", "250", "--out", resumed, "--resume"]);

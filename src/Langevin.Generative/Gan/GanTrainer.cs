@@ -88,7 +88,8 @@ public sealed class GanTrainer : IDisposable
     /// <summary>Trains the remaining epochs, scoring and checkpointing after each; returns every epoch's metrics.</summary>
     public IReadOnlyList<GanEpoch> Run(IEnumerable<Tracker<GanEpoch>>? trackers = null, CancellationToken cancellationToken = default)
     {
-        var all = new TrackerCollection<GanEpoch>(trackers);
+        // A run folder gets its TensorBoard curves as the other trainers' do.
+        var all = new TrackerCollection<GanEpoch>(_run is null ? trackers : [.. trackers ?? [], new GanTensorBoardTracker(_run.File("tensorboard"))]);
         if (_run is not null) AtomicFile.WriteAllText(_run.Config, Config.ToJson());
         GanEpoch? last = _epochs.LastOrDefault();
         for (int epoch = _epochs.Count; epoch < Config.Epochs; epoch++)

@@ -101,7 +101,8 @@ public sealed class DqnTrainer : IDisposable
     /// </summary>
     public RlResult Run(IEnumerable<Tracker<RlProgress>>? trackers = null, CancellationToken cancellationToken = default)
     {
-        var all = new TrackerCollection<RlProgress>(trackers);
+        // A run folder gets its TensorBoard curves as the other trainers' do.
+        var all = new TrackerCollection<RlProgress>(_run is null ? trackers : [.. trackers ?? [], new RlTensorBoardTracker(_run.File("tensorboard"))]);
         if (_run is not null) AtomicFile.WriteAllText(_run.Config, Config.ToJson());
         var state = Progress(double.NaN);
         all.Initialise(state, _returns.Count);
