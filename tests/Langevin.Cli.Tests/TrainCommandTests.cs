@@ -71,7 +71,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("train", "--diffusion-schedule", "wobbly", "--diffusion-schedule")]
     [InlineData("diffusion train", "--schedule", "wobbly", "unknown noise schedule 'wobbly'; use linear, scaled-linear or cosine")]
     [InlineData("diffusion train", "--dataset", "imagenet", "unknown dataset 'imagenet'; use fashion-mnist or cifar10")]
-    [InlineData("generate", "--sampler", "euler", "unknown --sampler 'euler'; use ddim or ddpm")]
+    [InlineData("generate", "--sampler", "euler-b", "unknown sampler 'euler-b'; use one of ddim, ddpm, pndm")]
     public void A_bad_name_is_refused_in_the_library_s_words_before_any_data_is_read(string command, string option, string value, string expected)
     {
         // The data folder does not exist: the error that comes first shows that the name was refused while parsing.
