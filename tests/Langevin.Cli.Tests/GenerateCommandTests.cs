@@ -28,6 +28,21 @@ public sealed class GenerateCommandTests : IDisposable
             Assert.Equal(File.ReadAllBytes(Path.Combine(first, name)), File.ReadAllBytes(Path.Combine(second, name)));
     }
 
+    [Theory]
+    [InlineData("dpmpp-2m", "dpmpp-2m")]
+    [InlineData("Euler a", "euler-a")]
+    [InlineData("heun", "heun")]
+    public void Generate_with_the_own_model_takes_every_sampler_by_any_of_its_names(string name, string canonical)
+    {
+        string grid = _folder.Combine(canonical + ".png");
+        var (exit, output, error) = Cli.Run("generate", "a photo of a bag", "-n", "2", "--steps", "4", "--sampler", name, "--out", grid, "--threads", "1");
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        Assert.Contains($"({canonical}, 4 steps, guidance 3, seed 0)", output);
+        Assert.True(File.Exists(grid));
+    }
+
     [Fact]
     public void Generate_from_an_initial_image_reports_the_steps_it_ran()
     {
@@ -47,7 +62,7 @@ public sealed class GenerateCommandTests : IDisposable
     [Theory]
     [InlineData("--strength", "1.5", "--strength must be between 0")]
     [InlineData("--init-image", "/nowhere/x.png", "does not exist")]
-    [InlineData("--sampler", "euler", "unknown --sampler 'euler'")]
+    [InlineData("--sampler", "euler-b", "unknown sampler 'euler-b'")]
     public void Bad_generate_arguments_are_one_line_with_exit_code_2(string option, string value, string expected)
     {
         string init = _folder.Combine("init.png");

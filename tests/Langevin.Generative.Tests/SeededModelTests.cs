@@ -59,7 +59,7 @@ public sealed class SeededModelTests
     public async Task Two_generations_running_concurrently_give_what_each_gives_alone()
     {
         using var model = Pipeline.LatentDiffusionModel.Load(Pipeline.ShippedModels.Find(Pipeline.ShippedModels.TextToImage));
-        var ddim = new Pipeline.GenerationOptions { Steps = 8, Guidance = 3, Seed = 4 };
+        var ddim = new Pipeline.GenerationOptions { Steps = 8, Sampler = Pipeline.SamplerKind.Ddim, Guidance = 3, Seed = 4 };
         var ddpm = ddim with { Sampler = Pipeline.SamplerKind.Ddpm, Seed = 9 };
         Tensor Alone(string prompt, Pipeline.GenerationOptions options) => Pipeline.TextToImage.Generate(model, prompt, 3, options);
         using var a = Alone("a photo of a sneaker", ddim);

@@ -15,7 +15,20 @@ public sealed class ShippedModelTests
         using var model = LatentDiffusionModel.Load(ShippedModels.Find(ShippedModels.TextToImage));
         using var classifier = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
         // 4 images per class, 25 DDIM steps, guidance 3, fixed seed: 40 images in a few seconds.
-        var result = GenerationEvaluation.Adherence(model, classifier, 4, new GenerationOptions { Steps = 25, Guidance = 3, Seed = 2024 });
+        var result = GenerationEvaluation.Adherence(model, classifier, 4, new GenerationOptions { Steps = 25, Sampler = SamplerKind.Ddim, Guidance = 3, Seed = 2024 });
+        Assert.True(result.Overall >= 0.8, $"adherence {result.Overall:P0}; per class {string.Join(", ", result.PerClass.Select(p => p.ToString("P0")))}");
+    }
+
+    [Fact]
+    public void Shipped_model_follows_prompts_at_the_default_settings()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var model = LatentDiffusionModel.Load(ShippedModels.Find(ShippedModels.TextToImage));
+        using var classifier = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
+        var defaults = new GenerationOptions { Seed = 2024 };
+        Assert.Equal((SamplerKind.DpmPlusPlus2M, 20, 3.0), (defaults.Sampler, defaults.Steps, defaults.Guidance));
+        // 4 images per class at the defaults `langevin generate` uses (DPM++ 2M, 20 steps, guidance 3).
+        var result = GenerationEvaluation.Adherence(model, classifier, 4, defaults);
         Assert.True(result.Overall >= 0.8, $"adherence {result.Overall:P0}; per class {string.Join(", ", result.PerClass.Select(p => p.ToString("P0")))}");
     }
 

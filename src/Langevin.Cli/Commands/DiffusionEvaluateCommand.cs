@@ -54,13 +54,14 @@ internal static class DiffusionEvaluateCommand
         var perClass = new Option<int>("--per-class") { Description = "Images per class and guidance for adherence.", DefaultValueFactory = _ => defaults.PerClass };
         var fidSamples = new Option<int>("--fid-samples") { Description = "Generated images for FID (at --fid-guidance), spread evenly over the classes.", DefaultValueFactory = _ => defaults.FidSamples };
         var fidGuidance = new Option<double>("--fid-guidance") { Description = "Guidance scale of the FID samples.", DefaultValueFactory = _ => defaults.FidGuidance };
-        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => defaults.Steps };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps (default: generate's).", DefaultValueFactory = _ => defaults.Steps };
+        var sampler = TypedOptions.Parsed("--sampler", $"Sampler: {string.Join(", ", Langevin.Generative.Schedulers.Samplers.Names)} (default: generate's; DDIM with η = 0).", defaults.Sampler.CommandLineName(), SamplerKinds.Parse);
         var seed = new Option<long>("--seed") { Description = "Base seed (class c uses seed + c).", DefaultValueFactory = _ => defaults.Seed };
         var report = new Option<string?>("--report") { Description = "Write the tables as Markdown to this file.", HelpName = "FILE" }.WritableFile();
         var grid = new Option<string?>("--grid") { Description = "Write a 10×8 grid PNG (one row per class, guidance --fid-guidance) to this file.", HelpName = "FILE" }.WritableFile();
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var command = new Command("evaluate", "Score a text-to-image model: prompt adherence per class and guidance, FID in the classifier's feature space.")
-        { data, model, classifierPath, guidances, perClass, fidSamples, fidGuidance, steps, seed, report, grid, threads };
+        { data, model, classifierPath, guidances, perClass, fidSamples, fidGuidance, steps, sampler, seed, report, grid, threads };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -68,7 +69,7 @@ internal static class DiffusionEvaluateCommand
             var options = new EvaluationOptions
             {
                 Guidances = parse.GetValue(guidances)!, PerClass = parse.GetValue(perClass), FidSamples = parse.GetValue(fidSamples),
-                FidGuidance = parse.GetValue(fidGuidance), Steps = parse.GetValue(steps), Seed = parse.GetValue(seed),
+                FidGuidance = parse.GetValue(fidGuidance), Steps = parse.GetValue(steps), Sampler = parse.GetValue(sampler), Seed = parse.GetValue(seed),
             };
             options.Validate();
             string modelFolder = parse.GetValue(model) ?? ShippedModels.Find(ShippedModels.TextToImage);

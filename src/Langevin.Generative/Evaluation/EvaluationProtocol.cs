@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Langevin.Data;
 using Langevin.Generative.Pipeline;
+using Langevin.Generative.Schedulers;
 using Langevin.Generative.Training;
 
 namespace Langevin.Generative.Evaluation;
@@ -25,8 +26,11 @@ public sealed record EvaluationOptions
     /// <summary>Guidance scale of the FID samples (and of the grid).</summary>
     public double FidGuidance { get; init; } = 3;
 
-    /// <summary>Sampling steps (DDIM, η = 0).</summary>
-    public int Steps { get; init; } = 50;
+    /// <summary>Sampling steps (default: <c>langevin generate</c>'s, <see cref="GenerationOptions.Steps"/>).</summary>
+    public int Steps { get; init; } = new GenerationOptions().Steps;
+
+    /// <summary>The sampler (default: <c>langevin generate</c>'s, <see cref="GenerationOptions.Sampler"/>; DDIM runs with η = 0).</summary>
+    public SamplerKind Sampler { get; init; } = new GenerationOptions().Sampler;
 
     /// <summary>Base seed: class c uses seed + c; the FID samples seed + 100 + c.</summary>
     public long Seed { get; init; } = 1000;
@@ -44,7 +48,7 @@ public sealed record EvaluationOptions
     }
 
     /// <summary>The generation settings of the adherence images at guidance <paramref name="guidance"/>.</summary>
-    public GenerationOptions Generation(double guidance) => new() { Steps = Steps, Seed = Seed, Guidance = guidance };
+    public GenerationOptions Generation(double guidance) => new() { Steps = Steps, Sampler = Sampler, Seed = Seed, Guidance = guidance };
 }
 
 /// <summary>FID of generated images in the judge's feature space, and the floor two real samples reach.</summary>
@@ -83,7 +87,7 @@ public static class EvaluationProtocol
     public static string Markdown(string modelName, EvaluationOptions options, IEnumerable<AdherenceResult> adherence, FidResult? fid)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Model `{modelName}`, DDIM η=0, {options.Steps} steps, {options.PerClass} images per class and guidance, prompts \"{FashionCaptions.CanonicalPrompt(0)}\" … \"{FashionCaptions.CanonicalPrompt(9)}\".");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Model `{modelName}`, {Samplers.WebUiName(options.Sampler.CommandLineName())}{(options.Sampler == SamplerKind.Ddim ? " η=0" : "")}, {options.Steps} steps, {options.PerClass} images per class and guidance, prompts \"{FashionCaptions.CanonicalPrompt(0)}\" … \"{FashionCaptions.CanonicalPrompt(9)}\".");
         md.AppendLine();
         md.AppendLine("| guidance | " + string.Join(" | ", FashionMnist.ClassNames) + " | overall | seconds |");
         md.AppendLine("|---:|" + string.Concat(Enumerable.Repeat("---:|", FashionMnist.ClassNames.Count + 2)));

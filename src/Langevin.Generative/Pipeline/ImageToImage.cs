@@ -35,7 +35,10 @@ public static class ImageToImage
             throw new ArgumentException($"expected an image of shape [{string.Join(", ", expected)}], got [{string.Join(", ", image.shape)}]", nameof(image));
 
         var scheduler = TextToImage.CreateScheduler(model, options);
-        var timesteps = scheduler.Timesteps.Skip(options.Steps - StepsRun(options.Steps, strength)).ToList();
+        // A second-order sampler (Heun) lists each timestep twice: skip as many entries per step (diffusers' t_start·order).
+        // PNDM lists one timestep more than its steps; strength 0 still runs none.
+        int run = StepsRun(options.Steps, strength);
+        var timesteps = run == 0 ? new List<double>() : scheduler.Timesteps.Skip((options.Steps - run) * scheduler.Order).ToList();
         using var _ = no_grad();
         // The encoder's mean is deterministic: encode the one image and share its latent across the batch.
         using var single = image.unsqueeze(0);
@@ -50,7 +53,7 @@ public static class ImageToImage
 
         var generator = new Generator((ulong)options.Seed);
         using var noise = randn(clean.shape, generator: generator);
-        using var start = full([count], (long)timesteps[0], ScalarType.Int64);
+        using var start = full([count], timesteps[0], ScalarType.Float64);
         using var noised = scheduler.AddNoise(clean, noise, start);
         var prompts = Enumerable.Repeat(prompt, count).ToList();
         return TextToImage.DenoiseInBatches(model, prompts, noised, options, generator, scheduler, timesteps);

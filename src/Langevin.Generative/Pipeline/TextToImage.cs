@@ -1,3 +1,4 @@
+using Langevin.Generative.Models;
 using Langevin.Generative.Schedulers;
 using Langevin.Schedules;
 using TorchSharp;
@@ -32,7 +33,9 @@ public static class TextToImage
         var generator = new Generator((ulong)options.Seed);
         using var noise = randn([prompts.Count, config.LatentChannels, config.LatentSize, config.LatentSize], generator: generator);
         var scheduler = CreateScheduler(model, options);
-        return DenoiseInBatches(model, prompts, noise, options, generator, scheduler, scheduler.Timesteps);
+        // The σ samplers start from noise of standard deviation σ_max (√(σ_max²+1) for leading spacing); the others from N(0, I).
+        using var initial = scheduler.InitNoiseSigma == 1 ? noise.alias() : noise * scheduler.InitNoiseSigma;
+        return DenoiseInBatches(model, prompts, initial, options, generator, scheduler, scheduler.Timesteps);
     }
 
     /// <summary>
@@ -48,6 +51,8 @@ public static class TextToImage
             for (int start = 0; start < prompts.Count; start += options.BatchSize)
             {
                 int n = Math.Min(options.BatchSize, prompts.Count - start);
+                // Multistep samplers keep the previous predictions of their batch: each batch starts them afresh.
+                if (start > 0) scheduler.SetTimesteps(scheduler.InferenceSteps);
                 using var initial = latents.narrow(0, start, n);
                 chunks.Add(Denoise(model, prompts.Skip(start).Take(n).ToList(), initial, options, generator, scheduler, timesteps));
             }
@@ -59,15 +64,42 @@ public static class TextToImage
         }
     }
 
-    /// <summary>The scheduler for <paramref name="options"/> over the model's schedule.</summary>
+    /// <summary>
+    /// The scheduler for <paramref name="options"/> over the model's schedule, its timesteps set: DDIM and DDPM built on the
+    /// model's <see cref="NoiseSchedule"/> directly, every other sampler of <see cref="Samplers"/> from <see cref="SchedulerConfigFor"/>.
+    /// </summary>
     public static DiffusionScheduler CreateScheduler(LatentDiffusionModel model, GenerationOptions options)
     {
-        var schedule = NoiseSchedule.Parse(model.Config.Schedule, model.Config.TrainSteps);
-        DiffusionScheduler scheduler = options.Sampler == SamplerKind.Ddpm
-            ? new DdpmScheduler(schedule)
-            : new DdimScheduler(schedule, options.Eta);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        DiffusionScheduler scheduler = options.Sampler switch
+        {
+            SamplerKind.Ddim => new DdimScheduler(NoiseSchedule.Parse(model.Config.Schedule, model.Config.TrainSteps), options.Eta),
+            SamplerKind.Ddpm => new DdpmScheduler(NoiseSchedule.Parse(model.Config.Schedule, model.Config.TrainSteps)),
+            var other => Samplers.Create(other.CommandLineName(), SchedulerConfigFor(model.Config)),
+        };
         scheduler.SetTimesteps(options.Steps);
         return scheduler;
+    }
+
+    /// <summary>
+    /// The scheduler config of the own model: its training schedule exactly (<see cref="SchedulerConfig.ExactSchedule"/>,
+    /// ᾱ in double precision as DDIM and DDPM use it), the timestep spacing of its DDIM/DDPM ("leading", offset 0),
+    /// ε-prediction, ᾱ = 1 past the last step and no clipping of x̂_0 (latents are not bounded).
+    /// </summary>
+    public static SchedulerConfig SchedulerConfigFor(LatentDiffusionConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new SchedulerConfig
+        {
+            NumTrainTimesteps = config.TrainSteps,
+            ExactSchedule = NoiseSchedule.Parse(config.Schedule, config.TrainSteps),
+            PredictionType = "epsilon",
+            TimestepSpacing = "leading",
+            StepsOffset = 0,
+            SetAlphaToOne = true,
+            ClipSample = false,
+        };
     }
 
     /// <summary>Runs the reverse process over <paramref name="timesteps"/> (a suffix of the scheduler's) and decodes.</summary>
@@ -91,8 +123,9 @@ public static class TextToImage
         foreach (double t in timesteps)
         {
             using var stepScope = NewDisposeScope();
-            var input = needConditional && needUnconditional ? cat([x, x], 0) : x;
-            var tt = full([input.shape[0]], (long)t, ScalarType.Int64);
+            var input = scheduler.ScaleModelInput(needConditional && needUnconditional ? cat([x, x], 0) : x, t);
+            // The UNet embeds t in float32; the σ samplers' timesteps need not be integers.
+            var tt = t == Math.Floor(t) ? full([input.shape[0]], (long)t, ScalarType.Int64) : full([input.shape[0]], (float)t, ScalarType.Float32);
             var eps = model.UNet.forward(input, tt, context);
             if (needConditional && needUnconditional)
             {

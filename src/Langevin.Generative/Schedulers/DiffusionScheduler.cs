@@ -50,7 +50,8 @@ public abstract class DiffusionScheduler
         Spacing = config.Spacing;
         Prediction = config.Prediction;
         StepsOffset = config.StepsOffset ?? 0;
-        _float32 = true;
+        // With an exact schedule (the own model's) ᾱ stays in double precision, as the own DDIM/DDPM keep it.
+        _float32 = config.ExactSchedule is null;
         _finalAlphaBar = config.SetAlphaToOne ?? true ? 1.0 : AlphaBar(0);
     }
 

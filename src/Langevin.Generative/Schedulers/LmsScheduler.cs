@@ -39,7 +39,8 @@ public sealed class LmsScheduler : SigmaScheduler
             _derivatives[0].Dispose();
             _derivatives.RemoveAt(0);
         }
-        int order = Math.Min(index + 1, MaxOrder);
+        // Started part-way down the schedule (image-to-image), the history is shorter than the index: use what there is.
+        int order = Math.Min(Math.Min(index + 1, MaxOrder), _derivatives.Count);
         // Newest derivative first, with its coefficient; summed left to right from 0 as Python's sum() does.
         Tensor increment = zeros_like(sample);
         for (int k = 0; k < order; k++)

@@ -110,6 +110,13 @@ public sealed record SchedulerConfig
     /// <summary>Rescale β to zero terminal SNR (Lin et al. 2023); not supported.</summary>
     [JsonPropertyName("rescale_betas_zero_snr")] public bool? RescaleBetasZeroSnr { get; init; }
 
+    /// <summary>
+    /// An exact training schedule (the own model's, ᾱ in double precision) that <see cref="BuildSchedule"/> returns as it
+    /// is instead of building one from the β keys in float32; not part of the JSON file. Its steps must equal
+    /// <see cref="NumTrainTimesteps"/> when that is set.
+    /// </summary>
+    [JsonIgnore] public NoiseSchedule? ExactSchedule { get; init; }
+
     /// <summary>Reads a scheduler_config.json file.</summary>
     public static SchedulerConfig Load(string path)
     {
@@ -140,7 +147,7 @@ public sealed record SchedulerConfig
         var merged = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
         foreach (var (key, value) in JsonSerializer.SerializeToNode(overrides, Json)!.AsObject())
             merged[key] = value?.DeepClone();
-        return merged.Deserialize<SchedulerConfig>(Json)!;
+        return merged.Deserialize<SchedulerConfig>(Json)! with { ExactSchedule = overrides.ExactSchedule ?? ExactSchedule };
     }
 
     /// <summary>
@@ -186,6 +193,12 @@ public sealed record SchedulerConfig
     {
         if (RescaleBetasZeroSnr == true)
             throw new UserErrorException("rescale_betas_zero_snr is not supported by these samplers");
+        if (ExactSchedule is { } exact)
+        {
+            if (NumTrainTimesteps is { } n && n != exact.Steps)
+                throw new UserErrorException($"num_train_timesteps {n} differs from the {exact.Steps} steps of the given schedule");
+            return exact;
+        }
         int steps = NumTrainTimesteps ?? 1000;
         if (steps < 1) throw new UserErrorException($"num_train_timesteps must be at least 1, got {steps}");
         double start = BetaStart ?? 1e-4, end = BetaEnd ?? 0.02;

@@ -216,7 +216,7 @@ public sealed class DiffusionTrainer : IDisposable
     private void DrawSampleGrid(LatentDiffusionModel model, string path)
     {
         var prompts = _data.GridPrompts.SelectMany(p => Enumerable.Repeat(p, _options.GridColumns)).ToList();
-        var options = new GenerationOptions { Steps = _options.GridSteps, Guidance = 3, Seed = _options.Seed };
+        var options = new GenerationOptions { Steps = _options.GridSteps, Sampler = SamplerKind.Ddim, Guidance = 3, Seed = _options.Seed };
         using var images = TextToImage.Generate(model, prompts, options);
         ImageGrid.SaveGrid(path, images, _options.GridColumns, padding: 2, scale: 2);
     }
