@@ -75,9 +75,7 @@ internal static class GenerateStableDiffusion
         string sampler = Samplers.WebUiName(request.Sampler ?? scheduler.Config?.ClassName ?? "pndm");
         clock.Restart();
         // The steps the sampler will run (PNDM adds one, image-to-image skips the first ones).
-        scheduler.SetTimesteps(request.Steps);
-        int total = scheduler.Timesteps.Count - (init is null || mask is not null && model.UNet.Config.InChannels == 9
-            ? 0 : StableDiffusionPipeline.StartIndex(request.Steps, request.Strength) * scheduler.Order);
+        int total = pipeline.TimestepsToRun(request, scheduler).Count;
         using var result = ConsoleProgress.Run(output, $"{sampler}, {request.Steps} steps", total, sink =>
             pipeline.Generate(request, scheduler, [new CallbackTracker<DenoisingStep>(1, (step, _) => { if (step.Index > 0) sink.Advance(1); })]));
         output.WriteLine($"generated {count} image{(count == 1 ? "" : "s")} of {width}×{height} in {clock.Elapsed.TotalSeconds:F1} s ({sampler}, {result.Timesteps.Count} steps run, guidance {request.Guidance}, seed {request.Seed})");

@@ -48,8 +48,7 @@ public sealed class StableDiffusionPipeline
         bool guided = request.Guidance > 1;
         var context = EncodePrompts(request, guided);
 
-        scheduler.SetTimesteps(request.Steps);
-        IReadOnlyList<double> timesteps = scheduler.Timesteps;
+        var timesteps = TimestepsToRun(request, scheduler);
         long[] latentShape = [count, Model.Vae.Config.LatentChannels, height / scale, width / scale];
         Tensor latents;
         Tensor? mask = null, maskedLatents = null, imageLatents = null, blendNoise = null;
@@ -72,8 +71,6 @@ public sealed class StableDiffusionPipeline
             using var distribution = Model.EncodeImage(request.InitImage * 2 - 1);
             imageLatents = distribution.Sample(generator) * Model.Vae.Config.ScalingFactor;
             imageLatents = cat(Enumerable.Repeat(imageLatents, count).ToArray(), 0);
-            int start = StartIndex(request.Steps, request.Strength) * scheduler.Order;
-            timesteps = timesteps.Skip(start).ToArray();
             blendNoise = randn(latentShape, generator: generator);
             latents = timesteps.Count == 0 ? imageLatents
                 : scheduler.AddNoise(imageLatents, blendNoise, full([count], timesteps[0], ScalarType.Float64));
@@ -120,6 +117,19 @@ public sealed class StableDiffusionPipeline
         var images = (decoded / 2 + 0.5).clamp(0, 1);
         return new StableDiffusionResult(images.MoveToOuterDisposeScope(), latents.MoveToOuterDisposeScope(),
             scheduler.Config?.ClassName ?? scheduler.GetType().Name, timesteps);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="scheduler"/>'s timesteps for <paramref name="request"/> and returns those the generation runs:
+    /// all of them, or for image-to-image (and inpainting with an ordinary UNet) those from diffusers' start step on.
+    /// </summary>
+    public IReadOnlyList<double> TimestepsToRun(StableDiffusionRequest request, DiffusionScheduler scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        scheduler.SetTimesteps(request.Steps);
+        bool fromImage = request.InitImage is not null && !(request.Mask is not null && Model.UNet.Config.InChannels == 9);
+        return fromImage ? scheduler.Timesteps.Skip(StartIndex(request.Steps, request.Strength) * scheduler.Order).ToArray() : scheduler.Timesteps;
     }
 
     /// <summary>
