@@ -1,22 +1,18 @@
+using Langevin.Torch;
 using Langevin.Tracking;
-using TorchSharp;
-using TorchSharp.Modules;
 
 namespace Langevin.Generative.Training.Reporting;
 
 /// <summary>
-/// Writes a diffusion run's curves as TensorBoard event files in a folder (TorchSharp's SummaryWriter): each phase's
-/// loss every <paramref name="stepInterval"/> optimiser steps, and its epoch loss and learning rate. A resumed run
-/// starts a new event file; TensorBoard merges the files of a folder.
+/// Writes a diffusion run's curves as TensorBoard event files in a folder: each phase's loss every
+/// <paramref name="stepInterval"/> optimiser steps, and its epoch loss and learning rate.
 /// </summary>
 /// <param name="folder">The event folder.</param>
 /// <param name="batchesPerEpoch">Mini-batches per epoch (the tracker looks at every one).</param>
 /// <param name="stepInterval">Optimiser steps between two loss points.</param>
 public sealed class DiffusionTensorBoardTracker(string folder, long batchesPerEpoch, int stepInterval)
-    : Tracker<DiffusionProgress>(1.0 / Math.Max(1, batchesPerEpoch))
+    : EventFileTracker<DiffusionProgress>(folder, 1.0 / Math.Max(1, batchesPerEpoch))
 {
-    private readonly string folder = folder ?? throw new ArgumentNullException(nameof(folder));
-    private SummaryWriter? events;
     private long lastStep;
 
     /// <inheritdoc />
@@ -37,6 +33,4 @@ public sealed class DiffusionTensorBoardTracker(string folder, long batchesPerEp
         }
         return TrackerAction.Continue;
     }
-
-    private SummaryWriter Events => events ??= torch.utils.tensorboard.SummaryWriter(folder);
 }
