@@ -36,11 +36,15 @@ internal sealed class ResnetBlock : nn.Module
     public Tensor Forward(Tensor x, Tensor? timeEmbedding)
     {
         using var scope = NewDisposeScope();
-        var h = _conv1.Forward(nn.functional.silu(_norm1.Forward(x)));
+        Tensor h;
+        using (var n1 = _norm1.Forward(x)) h = _conv1.Forward(n1.silu_());
         if (_timeProjection is not null && timeEmbedding is not null)
-            h = h + _timeProjection.Forward(nn.functional.silu(timeEmbedding)).unsqueeze(-1).unsqueeze(-1);
-        h = _conv2.Forward(nn.functional.silu(_norm2.Forward(h)));
-        return ((_shortcut?.Forward(x) ?? x) + h).MoveToOuterDisposeScope();
+            using (var t = _timeProjection.Forward(nn.functional.silu(timeEmbedding))) h.add_(t.unsqueeze(-1).unsqueeze(-1));
+        Tensor h2;
+        using (var n2 = _norm2.Forward(h)) { h.Dispose(); h2 = _conv2.Forward(n2.silu_()); }
+        if (_shortcut is not null) using (var s = _shortcut.Forward(x)) h2.add_(s);
+        else h2.add_(x);
+        return h2.MoveToOuterDisposeScope();
     }
 }
 

@@ -36,13 +36,19 @@ internal sealed class SpatialTransformerBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var y = _norm.Forward(x);
-        Tensor ToSequence(Tensor t) => t.permute(0, 2, 3, 1).reshape(b, h * w, t.shape[1]);
-        Tensor ToImage(Tensor t) => t.reshape(b, h, w, t.shape[2]).permute(0, 3, 1, 2);
-        y = _linear ? ((SdLinear)_projIn).Forward(ToSequence(y)) : ToSequence(((SdConv2d)_projIn).Forward(y));
-        foreach (var block in _blocks) y = block.Forward(y, context);
-        y = _linear ? ToImage(((SdLinear)_projOut).Forward(y)) : ((SdConv2d)_projOut).Forward(ToImage(y).contiguous());
-        return (y + x).MoveToOuterDisposeScope();
+        Tensor ToSequence(Tensor t) { using var p = t.permute(0, 2, 3, 1); return p.reshape(b, h * w, t.shape[1]); }
+        Tensor ToImage(Tensor t) { using var r = t.reshape(b, h, w, t.shape[2]); using var p = r.permute(0, 3, 1, 2); return p.contiguous(); }
+        Tensor y;
+        using (var n = _norm.Forward(x))
+        {
+            if (_linear) using (var s = ToSequence(n)) y = ((SdLinear)_projIn).Forward(s);
+            else using (var c = ((SdConv2d)_projIn).Forward(n)) y = ToSequence(c);
+        }
+        foreach (var block in _blocks) { var next = block.Forward(y, context); y.Dispose(); y = next; }
+        Tensor o;
+        if (_linear) using (var l = ((SdLinear)_projOut).Forward(y)) { y.Dispose(); o = ToImage(l); }
+        else using (var i = ToImage(y)) { y.Dispose(); o = ((SdConv2d)_projOut).Forward(i); }
+        return o.add_(x).MoveToOuterDisposeScope();
     }
 }
 
@@ -81,10 +87,21 @@ internal sealed class TransformerBlock : nn.Module
     public Tensor Forward(Tensor x, Tensor context)
     {
         using var scope = NewDisposeScope();
-        x = _attn1.Forward(_norm1.Forward(x)) + x;
-        x = _attn2.Forward(_norm2.Forward(x), context) + x;
-        var projected = _geglu.Forward(_norm3.Forward(x)).chunk(2, -1);
-        x = _ffOut.Forward(projected[0] * nn.functional.gelu(projected[1])) + x;
-        return x.MoveToOuterDisposeScope();
+        Tensor h1, h2, h3;
+        using (var n = _norm1.Forward(x)) h1 = _attn1.Forward(n).add_(x);
+        using (var n = _norm2.Forward(h1)) h2 = _attn2.Forward(n, context).add_(h1);
+        h1.Dispose();
+        // GEGLU: value · gelu(gate), then the 4·dim → dim projection; the 2·4·dim projection (84 MB at 64×64, batch 2)
+        // and its two chunk views are freed before ff.net.2 runs.
+        Tensor projected;
+        using (var n = _norm3.Forward(h2)) projected = _geglu.Forward(n);
+        var halves = projected.chunk(2, -1);
+        var gated = halves[1].gelu().mul_(halves[0]);
+        projected.Dispose();
+        foreach (var half in halves) half.Dispose();
+        h3 = _ffOut.Forward(gated).add_(h2);
+        gated.Dispose();
+        h2.Dispose();
+        return h3.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Langevin.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -79,6 +80,14 @@ public sealed class UNet2DCondition : nn.Module
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(timesteps);
         ArgumentNullException.ThrowIfNull(context);
+        var output = ForwardInScope(sample, timesteps, context);
+        // The call's activations are freed by now; without handing them back the peak grows with every call.
+        NativeHeap.Trim();
+        return output;
+    }
+
+    private Tensor ForwardInScope(Tensor sample, Tensor timesteps, Tensor context)
+    {
         using var scope = NewDisposeScope();
         long batch = sample.shape[0];
         var t = timesteps.dim() == 0 ? timesteps.reshape(1) : timesteps;
@@ -91,7 +100,8 @@ public sealed class UNet2DCondition : nn.Module
         foreach (var level in _down) h = level.ForwardDown(h, emb, context, skips);
         h = _mid.Forward(h, emb, context);
         foreach (var level in _up) h = level.ForwardUp(h, emb, context, skips);
-        return _convOut.Forward(nn.functional.silu(_normOut.Forward(h))).MoveToOuterDisposeScope();
+        using var normed = UNetLevel.Replace(h, _normOut.Forward(h));
+        return _convOut.Forward(normed.silu_()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
