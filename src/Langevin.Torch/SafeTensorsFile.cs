@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,23 +16,25 @@ namespace Langevin.Torch;
 /// size), so a truncated or corrupt file fails at once with a message naming the file and the problem, not half-way
 /// through loading a model.
 /// </remarks>
-public sealed unsafe class SafeTensorsFile : IDisposable
+public sealed unsafe partial class SafeTensorsFile : IDisposable
 {
     // Larger headers than this are not written by any tool; a bigger number means the file is not safetensors.
     private const long MaxHeaderBytes = 100L << 20;
+    private const int MadviseDontNeed = 4;
 
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _data;
+    private readonly byte* _start, _data;
     private readonly Dictionary<string, SafeTensorInfo> _tensors;
     private bool _disposed;
 
-    private SafeTensorsFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* data,
+    private SafeTensorsFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* start, byte* data,
         Dictionary<string, SafeTensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         Path = path;
         _map = map;
         _view = view;
+        _start = start;
         _data = data;
         _tensors = tensors;
         Metadata = metadata;
@@ -66,7 +69,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             if (headerBytes <= 0 || headerBytes > MaxHeaderBytes || 8 + headerBytes > length)
                 throw Corrupt(path, $"its header length {headerBytes} does not fit the file's {length} bytes (truncated, or not safetensors)");
             var (tensors, metadata) = ParseHeader(path, new ReadOnlySpan<byte>(start + 8, (int)headerBytes), length - 8 - headerBytes);
-            return new SafeTensorsFile(path, map, view, start + 8 + headerBytes, tensors, metadata);
+            return new SafeTensorsFile(path, map, view, start, start + 8 + headerBytes, tensors, metadata);
         }
         catch
         {
@@ -124,6 +127,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         if (info.ScalarType == destination.dtype && destination.device_type == DeviceType.CPU && destination.is_contiguous())
         {
             Bytes(info).CopyTo(destination.bytes);
+            Release(info);
             return;
         }
         destination.copy_(ReadStored(info).reshape(destination.shape));
@@ -143,8 +147,26 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     {
         var tensor = empty(info.Shape, info.ScalarType);
         Bytes(info).CopyTo(tensor.bytes);
+        Release(info);
         return tensor;
     }
+
+    /// <summary>
+    /// Drops a copied tensor's pages from the process's resident set. Mapped pages once read stay resident until the map
+    /// is closed, so loading a model would count its weights twice at the peak (the mapped file and the parameters);
+    /// after madvise(MADV_DONTNEED) they are in the page cache only, and a later read faults them in again.
+    /// </summary>
+    private void Release(SafeTensorInfo info)
+    {
+        if (!OperatingSystem.IsLinux() || info.ByteLength == 0) return;
+        long begin = _data - _start + info.Offset;
+        long first = begin / Environment.SystemPageSize * Environment.SystemPageSize;
+        // Advice only: a refusal leaves the pages resident, as they were.
+        _ = Madvise(_start + first, (nuint)(begin + info.ByteLength - first), MadviseDontNeed);
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(byte* address, nuint length, int advice);
 
     private ReadOnlySpan<byte> Bytes(SafeTensorInfo info)
     {

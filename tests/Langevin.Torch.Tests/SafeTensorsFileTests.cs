@@ -53,6 +53,48 @@ public sealed class SafeTensorsFileTests : IDisposable
     }
 
     [Fact]
+    public void Copied_tensors_do_not_stay_resident_in_the_map()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the resident set of one mapping is read from /proc/self/smaps
+        // Two tensors of 8 MiB: with their mapped pages left resident after the copies, loading a model would count its
+        // weights twice (mapping + parameters) at the peak.
+        const int count = 2 << 20;
+        var values = Enumerable.Range(0, count).Select(i => (float)i).ToArray();
+        byte[] bytes = new byte[count * 4];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        string path = Write(("a", "F32", [count], bytes), ("b", "F32", [count], bytes));
+        using var file = SafeTensorsFile.Open(path);
+        using var copied = empty(count);
+        file.CopyTo("a", copied);
+        using var read = file.Read("b");
+        Assert.Equal(values, copied.data<float>().ToArray());
+        Assert.Equal(values, read.data<float>().ToArray());
+        // What may stay: the header's page and the pages a tensor shares with its neighbours, a few KiB.
+        Assert.InRange(MappedResidentKiB(path), 0, 64);
+    }
+
+    /// <summary>The Rss of <paramref name="path"/>'s mapping in /proc/self/smaps, in KiB.</summary>
+    private static long MappedResidentKiB(string path)
+    {
+        string full = Path.GetFullPath(path);
+        bool inMapping = false;
+        long total = 0;
+        int found = 0;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.Contains('-'))
+            {
+                inMapping = line.EndsWith(" " + full, StringComparison.Ordinal);
+                found += inMapping ? 1 : 0;
+            }
+            else if (inMapping && line.StartsWith("Rss:", StringComparison.Ordinal))
+                total += long.Parse(line["Rss:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.True(found > 0, $"{full} is not mapped");
+        return total;
+    }
+
+    [Fact]
     public void A_truncated_file_is_refused_at_open_naming_the_tensor()
     {
         string path = Write(("a", "F32", [4], Floats(1f, 2f, 3f, 4f)));
