@@ -10,7 +10,9 @@ internal static class DiffusersJson
         if (!File.Exists(path)) throw new UserErrorException($"'{path}' does not exist; a diffusers model folder has model_index.json and unet/, vae/, text_encoder/, tokenizer/, scheduler/ with their config files");
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            // The stream overload skips a UTF-8 byte-order mark, which editors on Windows write.
+            using var stream = File.OpenRead(path);
+            using var document = JsonDocument.Parse(stream);
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("the top level is not an object");
             return document.RootElement.Clone();
         }
