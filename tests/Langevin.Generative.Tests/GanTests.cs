@@ -44,15 +44,15 @@ public sealed class GanTests
     }
 
     [Fact]
-    public void A_resumed_gan_run_ends_where_an_uninterrupted_one_does_for_adam_and_langevin()
+    public void A_resumed_gan_run_ends_where_an_uninterrupted_one_does_for_adam_langevin_and_several_generators()
     {
         string data = Path.Combine(DatasetSearchPaths.FindShippedDataFolder(AppContext.BaseDirectory)!, "fashion-mnist");
         using var train = FashionMnist.Load(data, DatasetSplit.Train);
         using var test = FashionMnist.Load(data, DatasetSplit.Test);
         using var judge = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
-        foreach (var optimizer in new[] { GanOptimizer.Adam, GanOptimizer.Sghmc })
+        foreach (var (optimizer, generators) in new[] { (GanOptimizer.Adam, 1), (GanOptimizer.Sghmc, 1), (GanOptimizer.Sghmc, 3) })
         {
-            var config = new GanConfig { Optimizer = optimizer, Epochs = 2, TrainLimit = 256, BatchSize = 32, EvaluationImages = 100, Seed = 5, Diffusion = 1e-4 };
+            var config = new GanConfig { Optimizer = optimizer, GeneratorSamples = generators, Epochs = 2, TrainLimit = 256, BatchSize = 32, EvaluationImages = 100, Seed = 5, Diffusion = 1e-4 };
             string straight = Directory.CreateTempSubdirectory("langevin-gan-").FullName, resumed = Directory.CreateTempSubdirectory("langevin-gan-").FullName;
             try
             {
@@ -84,5 +84,48 @@ public sealed class GanTests
         Assert.Contains("GanConfig.BatchSize", Assert.Throws<UserErrorException>(() => new GanConfig { BatchSize = 1 }.Validate()).Message);
         Assert.Contains("GanConfig.LearningRate", Assert.Throws<UserErrorException>(() => new GanConfig { LearningRate = double.NaN }.Validate()).Message);
         Assert.Contains("GanConfig.Diffusion", Assert.Throws<UserErrorException>(() => new GanConfig { Diffusion = -1 }.Validate()).Message);
+        Assert.Contains("GanConfig.GeneratorSamples", Assert.Throws<UserErrorException>(() => new GanConfig { Optimizer = GanOptimizer.Sghmc, GeneratorSamples = 0 }.Validate()).Message);
+        var adam = Assert.Throws<UserErrorException>(() => new GanConfig { GeneratorSamples = 2 }.Validate()).Message;
+        Assert.Contains("GanConfig.GeneratorSamples", adam);
+        Assert.Contains("GanConfig.Optimizer", adam);
+    }
+
+    [Fact]
+    public void The_discriminator_loss_averages_the_generator_samples_fakes()
+    {
+        // BCE(x, 1) = ln(1 + e^−x), BCE(x, 0) = ln(1 + e^x), each the mean over the batch. Real logits (0, ln 3):
+        // (ln 2 + ln 4/3)/2 = ln(8/3)/2. Fakes of sample 1 (0, 0): ln 2; of sample 2 (ln 3, −ln 3): (ln 4 + ln 4/3)/2 = ln(16/3)/2.
+        using var scope = NewDisposeScope();
+        double ln3 = Math.Log(3);
+        var real = tensor(new[] { 0.0, ln3 });
+        var fakes = new[] { tensor(new[] { 0.0, 0.0 }), tensor(new[] { ln3, -ln3 }) };
+        double expected = Math.Log(8.0 / 3) / 2 + (Math.Log(2) + Math.Log(16.0 / 3) / 2) / 2;
+        Assert.Equal(expected, GanTrainer.DiscriminatorLoss(real, fakes).item<double>(), 14);
+        // One generator sample: the usual GAN loss, real plus fake.
+        Assert.Equal(Math.Log(8.0 / 3) / 2 + Math.Log(2), GanTrainer.DiscriminatorLoss(real, fakes[..1]).item<double>(), 14);
+    }
+
+    [Fact]
+    public void Several_generator_samples_share_the_images_in_turn()
+    {
+        // Before training, generator sample 0 has the single-generator run's weights (same stream), so with three samples
+        // images 0, 3, 6… equal the single generator's, and the others come from the other two samples.
+        string data = Path.Combine(DatasetSearchPaths.FindShippedDataFolder(AppContext.BaseDirectory)!, "fashion-mnist");
+        using var train = FashionMnist.Load(data, DatasetSplit.Train);
+        using var test = FashionMnist.Load(data, DatasetSplit.Test);
+        using var judge = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
+        var config = new GanConfig { Optimizer = GanOptimizer.Sghmc, TrainLimit = 64, BatchSize = 32, EvaluationImages = 20, Seed = 9 };
+        using var one = new GanTrainer(config, train, test, judge, null);
+        using var three = new GanTrainer(config with { GeneratorSamples = 3 }, train, test, judge, null);
+        using var scope = NewDisposeScope();
+        var single = one.Sample(9);
+        var mixed = three.Sample(9);
+        // Equal up to float rounding: the generators run on batches of 9 and 3 rows, which convolutions block differently.
+        for (int i = 0; i < 9; i++)
+        {
+            double difference = single[i].sub(mixed[i]).abs().max().item<float>();
+            if (i % 3 == 0) Assert.True(difference < 1e-5, $"image {i} differs from the single generator's by {difference}");
+            else Assert.True(difference > 1e-2, $"image {i} is the single generator's (difference {difference})");
+        }
     }
 }

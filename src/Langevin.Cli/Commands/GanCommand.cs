@@ -22,6 +22,7 @@ internal static class GanCommand
         var lr = new Option<double>("--lr") { Description = "Step size of both players.", DefaultValueFactory = _ => Defaults.LearningRate };
         var diffusion = new Option<double>("--diffusion") { Description = "Diffusion coefficient D of psgld and sghmc (default 1/60000).", DefaultValueFactory = _ => Defaults.Diffusion };
         var momentum = new Option<double>("--momentum") { Description = "Momentum of sghmc.", DefaultValueFactory = _ => Defaults.Momentum };
+        var generatorSamples = new Option<int>("--generator-samples") { Description = "Generator samples side by side, the Bayesian GAN's J_g (psgld/sghmc; images drawn from all of them in turn).", DefaultValueFactory = _ => Defaults.GeneratorSamples };
         var latent = new Option<int>("--latent-size") { Description = "Length of the generator's latent vector z.", DefaultValueFactory = _ => Defaults.LatentSize };
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => Defaults.BatchSize };
         var seed = new Option<long>("--seed") { Description = "Seed of weights, batches, latents and noise.", DefaultValueFactory = _ => Defaults.Seed };
@@ -33,7 +34,7 @@ internal static class GanCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (--epochs may be raised)." };
         var train = new Command("train", "Train a DCGAN on Fashion-MNIST; prints FID (judge features), class coverage and the losses after every epoch.")
         {
-            optimizer, epochs, lr, diffusion, momentum, latent, batch, seed, evalImages, trainLimit, threads, data, output, resume,
+            optimizer, epochs, lr, diffusion, momentum, generatorSamples, latent, batch, seed, evalImages, trainLimit, threads, data, output, resume,
         };
         train.SetAction((parse, cancellationToken) =>
         {
@@ -41,7 +42,7 @@ internal static class GanCommand
             var config = new GanConfig
             {
                 Optimizer = parse.GetValue(optimizer), Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr), Diffusion = parse.GetValue(diffusion),
-                Momentum = parse.GetValue(momentum), LatentSize = parse.GetValue(latent), BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), EvaluationImages = parse.GetValue(evalImages),
+                Momentum = parse.GetValue(momentum), GeneratorSamples = parse.GetValue(generatorSamples), LatentSize = parse.GetValue(latent), BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), EvaluationImages = parse.GetValue(evalImages),
                 TrainLimit = parse.GetValue(trainLimit),
                 Threads = CommonOptions.Threads(parse, threads, parse.GetValue(resume), parse.GetValue(output)!, (json, source) => GanConfig.FromJson(json, source).Threads),
             };
@@ -54,7 +55,7 @@ internal static class GanCommand
             using var trainer = new GanTrainer(config, trainSet, testSet, judge, parse.GetValue(output)!, parse.GetValue(resume));
             var c = CultureInfo.InvariantCulture;
             var cfg = trainer.Config;
-            writer.WriteLine(string.Create(c, $"DCGAN {cfg.Optimizer.ToString().ToLowerInvariant()} lr={cfg.LearningRate} D={cfg.Diffusion} seed={cfg.Seed}, {cfg.Epochs} epochs; FID floor (real train vs test, {cfg.EvaluationImages} images): {trainer.FidFloor():F3}"));
+            writer.WriteLine(string.Create(c, $"DCGAN {cfg.Optimizer.ToString().ToLowerInvariant()} lr={cfg.LearningRate} D={cfg.Diffusion} seed={cfg.Seed}{(cfg.GeneratorSamples > 1 ? $", {cfg.GeneratorSamples} generator samples" : "")}, {cfg.Epochs} epochs; FID floor (real train vs test, {cfg.EvaluationImages} images): {trainer.FidFloor():F3}"));
             if (trainer.Epochs.Count > 0) writer.WriteLine($"resuming after epoch {trainer.Epochs.Count}");
             var report = new CallbackTracker<GanEpoch>(1, (e, _) => writer.WriteLine(string.Create(c,
                 $"epoch {e.Epoch}: FID {e.Fid:F3}, coverage entropy {e.CoverageEntropy:F3}, rarest class {e.RarestClass:P1}, D loss {e.DiscriminatorLoss:F3}, G loss {e.GeneratorLoss:F3}, {e.Seconds:F0} s")));

@@ -12,7 +12,10 @@ public enum GanOptimizer
     /// <summary>Preconditioned SGLD (RMSprop preconditioner) on both players: Langevin noise of diffusion D.</summary>
     Psgld,
 
-    /// <summary>SGHMC on both players' weights, as the Bayesian GAN (Saatci and Wilson 2017) samples them, with one sample per player.</summary>
+    /// <summary>
+    /// SGHMC on both players' weights, as the Bayesian GAN (Saatci and Wilson 2017) samples them; with
+    /// <see cref="GanConfig.GeneratorSamples"/> above 1, several generator samples against one discriminator sample.
+    /// </summary>
     Sghmc,
 }
 
@@ -38,6 +41,14 @@ public sealed record GanConfig
     /// <summary>Momentum of SGHMC.</summary>
     public double Momentum { get; init; } = 0.9;
 
+    /// <summary>
+    /// Generator samples run side by side (the Bayesian GAN's J_g; 1: one generator). Each is its own chain of the
+    /// Langevin optimizer and is trained against the discriminator; the discriminator sees the fakes of all of them
+    /// (their losses averaged, so real and generated images keep equal weight), and generated images are drawn from all
+    /// of them in turn: the posterior predictive's equal-weight mixture. Needs a Langevin optimizer.
+    /// </summary>
+    public int GeneratorSamples { get; init; } = 1;
+
     /// <summary>Length of the generator's latent vector.</summary>
     public int LatentSize { get; init; } = 64;
 
@@ -61,6 +72,10 @@ public sealed record GanConfig
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserErrorException($"{{GanConfig.LearningRate}} must be a finite number > 0, got {LearningRate}");
         if (!(Diffusion >= 0) || double.IsInfinity(Diffusion)) throw new UserErrorException($"{{GanConfig.Diffusion}} must be a finite number ≥ 0, got {Diffusion}");
         if (!(Momentum >= 0 && Momentum < 1)) throw new UserErrorException($"{{GanConfig.Momentum}} must be in [0, 1), got {Momentum}");
+        if (GeneratorSamples < 1 || GeneratorSamples > 16)
+            throw new UserErrorException($"{{GanConfig.GeneratorSamples}} must be in 1…16, got {GeneratorSamples}");
+        if (GeneratorSamples > 1 && Optimizer == GanOptimizer.Adam)
+            throw new UserErrorException($"{{GanConfig.GeneratorSamples}} {GeneratorSamples} samples the generator's posterior, which needs a Langevin {{GanConfig.Optimizer}} (sghmc as the Bayesian GAN, or psgld), not adam");
         if (LatentSize < 1) throw new UserErrorException($"{{GanConfig.LatentSize}} must be ≥ 1, got {LatentSize}");
         if (EvaluationImages < 20) throw new UserErrorException($"{{GanConfig.EvaluationImages}} must be ≥ 20, got {EvaluationImages}");
         if (TrainLimit < 0 || (TrainLimit > 0 && TrainLimit < BatchSize))

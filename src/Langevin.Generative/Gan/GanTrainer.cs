@@ -17,7 +17,8 @@ namespace Langevin.Generative.Gan;
 
 /// <summary>
 /// Trains a DCGAN on 28×28 grayscale images with the non-saturating loss, both players updated by
-/// <see cref="GanConfig.Optimizer"/>: Adam (the baseline) or Langevin dynamics (PSGLD, SGHMC). After every epoch the
+/// <see cref="GanConfig.Optimizer"/>: Adam (the baseline) or Langevin dynamics (PSGLD, SGHMC; with
+/// <see cref="GanConfig.GeneratorSamples"/> several generator chains, the Bayesian GAN's). After every epoch the
 /// generator is scored by the separate judge classifier: FID in its feature space against the test set (with the
 /// real-vs-real floor) and class coverage (mode collapse shows as a low coverage entropy). The run folder holds
 /// <c>config.json</c>, <c>metrics.csv</c>, <c>samples/epoch-NNN.png</c> and <c>checkpoint.bin</c> (both players and
@@ -29,9 +30,10 @@ public sealed class GanTrainer : IDisposable
     private const string CheckpointMagic = "langevin-gan-checkpoint-v1";
     private readonly ImageDataset _train, _test;
     private readonly FashionClassifier _judge;
-    private readonly DcGenerator _generator;
+    private readonly DcGenerator[] _generators;
     private readonly DcDiscriminator _discriminator;
-    private readonly OptimizerHelper _generatorOptimizer, _discriminatorOptimizer;
+    private readonly OptimizerHelper[] _generatorOptimizers;
+    private readonly OptimizerHelper _discriminatorOptimizer;
     private readonly List<GanEpoch> _epochs = [];
     private readonly RunFolder? _run;
 
@@ -59,13 +61,20 @@ public sealed class GanTrainer : IDisposable
         _train = config.TrainLimit > 0 ? trainingSet.Slice(0, Math.Min(config.TrainLimit, trainingSet.Count)) : trainingSet;
         _test = testSet;
         _judge = judge;
+        // The first generator and the discriminator draw from one stream, further generator samples from their own.
+        _generators = new DcGenerator[config.GeneratorSamples];
         using (var weights = new Generator(SeedTree.Key(config.Seed, -2)))
         {
-            _generator = new DcGenerator(config.LatentSize, weights);
+            _generators[0] = new DcGenerator(config.LatentSize, weights);
             _discriminator = new DcDiscriminator(weights);
         }
-        _generatorOptimizer = Optimizer(_generator.parameters(), config, 0);
-        _discriminatorOptimizer = Optimizer(_discriminator.parameters(), config, 1);
+        for (int j = 1; j < _generators.Length; j++)
+        {
+            using var weights = new Generator(SeedTree.Key(config.Seed, -2, j));
+            _generators[j] = new DcGenerator(config.LatentSize, weights);
+        }
+        _generatorOptimizers = _generators.Select((g, j) => Optimizer(g.parameters(), config, j == 0 ? [0] : [0, j])).ToArray();
+        _discriminatorOptimizer = Optimizer(_discriminator.parameters(), config, [1]);
         if (runDirectory is null) return;
         _run = new RunFolder(runDirectory);
         try
@@ -112,21 +121,47 @@ public sealed class GanTrainer : IDisposable
         return FrechetDistance.Compute(real, test);
     }
 
-    /// <summary>Images in [0, 1] from the generator for the latent draws keyed (seed, −11): the same draws after every epoch.</summary>
+    /// <summary>
+    /// Images in [0, 1] for the latent draws keyed (seed, −11), the same draws after every epoch; image i comes from
+    /// generator sample i mod <see cref="GanConfig.GeneratorSamples"/>.
+    /// </summary>
     public Tensor Sample(int count)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var latent = new Generator(SeedTree.Key(Config.Seed, -11));
-        _generator.eval();
-        var images = _generator.forward(randn([count, Config.LatentSize], generator: latent)).add(1).div(2).clamp(0, 1);
-        _generator.train();
-        return images.MoveToOuterDisposeScope();
+        var z = randn([count, Config.LatentSize], generator: latent);
+        var images = empty([count, 1, 28, 28]);
+        for (int j = 0; j < _generators.Length && j < count; j++)
+        {
+            var rows = arange(j, count, _generators.Length, ScalarType.Int64);
+            _generators[j].eval();
+            images.index_copy_(0, rows, _generators[j].forward(z.index_select(0, rows)));
+            _generators[j].train();
+        }
+        return images.add_(1).div_(2).clamp_(0, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The discriminator's loss: binary cross-entropy of the real images' logits against 1, plus the mean over generator
+    /// samples of their fakes' logits against 0 (the Bayesian GAN's discriminator conditions on every generator sample).
+    /// </summary>
+    public static Tensor DiscriminatorLoss(Tensor realLogits, IReadOnlyList<Tensor> fakeLogits)
+    {
+        ArgumentNullException.ThrowIfNull(realLogits);
+        ArgumentNullException.ThrowIfNull(fakeLogits);
+        if (fakeLogits.Count == 0) throw new ArgumentException("at least one generator sample's logits are needed", nameof(fakeLogits));
+        using var scope = NewDisposeScope();
+        var fake = nn.functional.binary_cross_entropy_with_logits(fakeLogits[0], zeros_like(fakeLogits[0]));
+        for (int j = 1; j < fakeLogits.Count; j++)
+            fake = fake.add(nn.functional.binary_cross_entropy_with_logits(fakeLogits[j], zeros_like(fakeLogits[j])));
+        if (fakeLogits.Count > 1) fake = fake.div(fakeLogits.Count);
+        return nn.functional.binary_cross_entropy_with_logits(realLogits, ones_like(realLogits)).add(fake).MoveToOuterDisposeScope();
     }
 
     private GanEpoch TrainEpoch(int epoch, CancellationToken cancellationToken)
     {
-        _generator.train();
+        foreach (var g in _generators) g.train();
         _discriminator.train();
         long n = _train.Count, batches = n / Config.BatchSize;
         using var order = tensor(CounterUniform.Permutation(SeedTree.Key(Config.Seed, -1, epoch), n));
@@ -140,21 +175,22 @@ public sealed class GanTrainer : IDisposable
             var index = order.narrow(0, b * Config.BatchSize, Config.BatchSize);
             var real = ImageDataset.ToFloat(_train.Images.index_select(0, index)).mul(2).sub(1);
             var ones = torch.ones(Config.BatchSize);
-            var zeros = torch.zeros(Config.BatchSize);
 
-            var fake = _generator.forward(randn([Config.BatchSize, Config.LatentSize], generator: latent));
+            // Each generator sample's fakes from its own latent draws, taken from the epoch's stream in turn.
+            var fakes = _generators.Select(g => g.forward(randn([Config.BatchSize, Config.LatentSize], generator: latent))).ToArray();
             _discriminatorOptimizer.zero_grad();
-            var dLoss = nn.functional.binary_cross_entropy_with_logits(_discriminator.forward(real), ones)
-                .add(nn.functional.binary_cross_entropy_with_logits(_discriminator.forward(fake.detach()), zeros));
+            var dLoss = DiscriminatorLoss(_discriminator.forward(real), fakes.Select(f => _discriminator.forward(f.detach())).ToArray());
             dLoss.backward();
             _discriminatorOptimizer.step();
 
-            _generatorOptimizer.zero_grad();
-            var gLoss = nn.functional.binary_cross_entropy_with_logits(_discriminator.forward(fake), ones);
+            // The generators' parameters are disjoint, so one backward of the summed losses gives each its own gradient.
+            foreach (var optimizer in _generatorOptimizers) optimizer.zero_grad();
+            var gLosses = fakes.Select(f => nn.functional.binary_cross_entropy_with_logits(_discriminator.forward(f), ones)).ToArray();
+            var gLoss = gLosses.Length == 1 ? gLosses[0] : stack(gLosses).sum();
             gLoss.backward();
-            _generatorOptimizer.step();
+            foreach (var optimizer in _generatorOptimizers) optimizer.step();
             dSum += dLoss.item<float>();
-            gSum += gLoss.item<float>();
+            gSum += gLoss.item<float>() / gLosses.Length;
         }
         clock.Stop();
         var (fid, fractions) = Score();
@@ -174,9 +210,9 @@ public sealed class GanTrainer : IDisposable
         return (FrechetDistance.Compute(generated, test), fractions);
     }
 
-    private static OptimizerHelper Optimizer(IEnumerable<Parameter> parameters, GanConfig config, int player)
+    private static OptimizerHelper Optimizer(IEnumerable<Parameter> parameters, GanConfig config, long[] player)
     {
-        long seed = (long)SeedTree.Key(config.Seed, -3, player);
+        long seed = (long)SeedTree.Key(config.Seed, [-3, .. player]);
         return config.Optimizer switch
         {
             GanOptimizer.Adam => (OptimizerHelper)torch.optim.Adam(parameters, config.LearningRate, beta1: 0.5, beta2: 0.999),
@@ -198,9 +234,10 @@ public sealed class GanTrainer : IDisposable
             writer.Write(CheckpointMagic);
             writer.Write(Config.ToJson());
             writer.Write(JsonSerializer.Serialize(_epochs));
-            _generator.save(writer);
+            // One generator writes the layout of the single-generator checkpoints before GeneratorSamples existed.
+            foreach (var g in _generators) g.save(writer);
             _discriminator.save(writer);
-            _generatorOptimizer.save_state_dict(writer);
+            foreach (var optimizer in _generatorOptimizers) optimizer.save_state_dict(writer);
             _discriminatorOptimizer.save_state_dict(writer);
         });
         AtomicFile.WriteAllText(run.Metrics, GanEpoch.CsvHeader + "\n" + string.Concat(_epochs.Select(e => e.ToCsv() + "\n")));
@@ -214,9 +251,9 @@ public sealed class GanTrainer : IDisposable
             throw new UserErrorException("the checkpoint was written with another configuration than config.json; start a new run");
         _epochs.Clear();
         _epochs.AddRange(JsonSerializer.Deserialize<List<GanEpoch>>(reader.ReadString())!);
-        _generator.load(reader);
+        foreach (var g in _generators) g.load(reader);
         _discriminator.load(reader);
-        _generatorOptimizer.load_state_dict(reader);
+        foreach (var optimizer in _generatorOptimizers) optimizer.load_state_dict(reader);
         _discriminatorOptimizer.load_state_dict(reader);
     }, "{GanTrainer.runDirectory}");
 
@@ -224,9 +261,9 @@ public sealed class GanTrainer : IDisposable
     public void Dispose()
     {
         _run?.Dispose();
-        _generatorOptimizer.Dispose();
+        foreach (var optimizer in _generatorOptimizers) optimizer.Dispose();
         _discriminatorOptimizer.Dispose();
-        _generator.Dispose();
+        foreach (var g in _generators) g.Dispose();
         _discriminator.Dispose();
         if (Config.TrainLimit > 0) // the slice's view handles; the caller owns the data
         {
