@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Langevin.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -86,8 +87,12 @@ public sealed class AutoencoderKl : nn.Module
     public Tensor Decode(Tensor latents)
     {
         ArgumentNullException.ThrowIfNull(latents);
-        using var scope = NewDisposeScope();
-        return _decoder.Forward(_postQuantConv.Forward(latents)).MoveToOuterDisposeScope();
+        Tensor image;
+        using (var scope = NewDisposeScope())
+            image = _decoder.Forward(_postQuantConv.Forward(latents)).MoveToOuterDisposeScope();
+        // The decoder's activations (gigabytes at 512×512) are freed by now; hand them back to the OS.
+        NativeHeap.Trim();
+        return image;
     }
 }
 
@@ -191,11 +196,13 @@ internal sealed class VaeCoder : nn.Module
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        // Each level's input is freed once its output exists: at 512×512 one activation is 134–268 MB.
         var h = _convIn.Forward(x);
-        if (_isEncoder) foreach (var level in _levels) h = level.Forward(h);
-        h = _mid.Forward(h);
-        if (!_isEncoder) foreach (var level in _levels) h = level.Forward(h);
-        return _convOut.Forward(nn.functional.silu(_normOut.Forward(h))).MoveToOuterDisposeScope();
+        if (_isEncoder) foreach (var level in _levels) h = UNetLevel.Replace(h, level.Forward(h));
+        h = UNetLevel.Replace(h, _mid.Forward(h));
+        if (!_isEncoder) foreach (var level in _levels) h = UNetLevel.Replace(h, level.Forward(h));
+        using var normed = UNetLevel.Replace(h, _normOut.Forward(h));
+        return _convOut.Forward(normed.silu_()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Residual blocks without time embedding, then a downsampler (padding 0) or an upsampler.</summary>
@@ -213,13 +220,18 @@ internal sealed class VaeCoder : nn.Module
             if (upsample) register_module("upsamplers", nn.ModuleList(_up = new Upsample(output)));
         }
 
-        public Tensor Forward(Tensor h)
+        public Tensor Forward(Tensor input)
         {
-            foreach (var resnet in _resnets) h = resnet.Forward(h, null);
-            if (_down is not null) h = _down.Forward(h);
-            if (_up is not null) h = _up.Forward(h);
+            // The intermediate outputs are freed as the next exists; the level's input belongs to the caller.
+            var h = input;
+            foreach (var resnet in _resnets) h = Next(input, h, resnet.Forward(h, null));
+            if (_down is not null) h = Next(input, h, _down.Forward(h));
+            if (_up is not null) h = Next(input, h, _up.Forward(h));
             return h;
         }
+
+        private static Tensor Next(Tensor input, Tensor consumed, Tensor result) =>
+            ReferenceEquals(consumed, input) ? result : UNetLevel.Replace(consumed, result);
     }
 
     /// <summary>Residual block, single-head self-attention over all positions (with its own GroupNorm and residual), residual block.</summary>
