@@ -13,9 +13,14 @@ using static TorchSharp.torch;
 // process's CPU seconds, which a machine shared with other jobs disturbs less), peak RSS
 // (VmHWM of /proc/self/status over the whole process: build, fill, warm-up and calls), the peak of the calls alone
 // (VmHWM reset through /proc/self/clear_refs after the fill), parameter count and float32 weight bytes.
+//    or: Langevin.Generative.Bench model sd15|sd-turbo FOLDER [SEED]
+// Writes a full-size diffusers folder with seeded random weights (RandomModelFolder), for bench/sd-image-speed.sh to
+// time whole generations with `langevin generate`.
+if (args.Length >= 3 && args[0] == "model")
+    return RandomModelFolder.Write(args[1], args[2], args.Length > 3 ? ulong.Parse(args[3], CultureInfo.InvariantCulture) : 0);
 if (args.Length < 1 || args[0] != "unet")
 {
-    Console.Error.WriteLine("usage: Langevin.Generative.Bench unet [CALLS] [THREADS] [SEED]");
+    Console.Error.WriteLine("usage: Langevin.Generative.Bench unet [CALLS] [THREADS] [SEED] | model sd15|sd-turbo FOLDER [SEED]");
     return 2;
 }
 int calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;

@@ -76,9 +76,9 @@ internal static class GenerateStableDiffusion
         clock.Restart();
         // The steps the sampler will run (PNDM adds one, image-to-image skips the first ones).
         int total = pipeline.TimestepsToRun(request, scheduler).Count;
-        using var result = ConsoleProgress.Run(output, $"{sampler}, {request.Steps} steps", total, sink =>
+        using var result = ConsoleProgress.Run(output, $"{sampler}, {request.Steps} step{(request.Steps == 1 ? "" : "s")}", total, sink =>
             pipeline.Generate(request, scheduler, [new CallbackTracker<DenoisingStep>(1, (step, _) => { if (step.Index > 0) sink.Advance(1); })]));
-        output.WriteLine($"generated {count} image{(count == 1 ? "" : "s")} of {width}×{height} in {clock.Elapsed.TotalSeconds:F1} s ({sampler}, {result.Timesteps.Count} steps run, guidance {request.Guidance}, seed {request.Seed})");
+        output.WriteLine($"generated {count} image{(count == 1 ? "" : "s")} of {width}×{height} in {clock.Elapsed.TotalSeconds:F1} s ({sampler}, {result.Timesteps.Count} step{(result.Timesteps.Count == 1 ? "" : "s")} run, guidance {request.Guidance}, seed {request.Seed})");
 
         var parameters = new GenerationParameters
         {
