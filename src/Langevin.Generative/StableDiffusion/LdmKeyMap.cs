@@ -91,10 +91,15 @@ internal static partial class LdmKeyMap
         return VaePrefix + mapped;
     }
 
-    /// <summary>The original source of text-encoder parameter <paramref name="name"/> (OpenAI CLIP in transformers' names, or OpenCLIP).</summary>
-    public static TensorSource Text(string name, bool openClip)
+    /// <summary>
+    /// The original source of text-encoder parameter <paramref name="name"/>: OpenAI CLIP in transformers' names (without
+    /// their <c>text_model.</c> level when <paramref name="legacyClip"/>), or OpenCLIP.
+    /// </summary>
+    public static TensorSource Text(string name, bool openClip, bool legacyClip = false)
     {
-        if (!openClip) return new TensorSource(ClipPrefix + name);
+        const string level = "text_model.";
+        if (!openClip)
+            return new TensorSource(ClipPrefix + (legacyClip && name.StartsWith(level, StringComparison.Ordinal) ? name[level.Length..] : name));
         var m = OpenClipLayerPart().Match(name);
         if (m.Success)
         {

@@ -19,6 +19,12 @@ namespace Langevin.Generative.StableDiffusion;
 public sealed partial record SingleFileLayout(UNetConfig UNet, AutoencoderKlConfig Vae, ClipTextConfig TextEncoder, bool OpenClip,
     PredictionType Prediction, string Family, IReadOnlyList<string> Inferred)
 {
+    /// <summary>
+    /// Whether the OpenAI CLIP weights are stored without transformers' <c>text_model.</c> level
+    /// (<c>cond_stage_model.transformer.encoder…</c>), as early SD 1.x files saved with older transformers have them.
+    /// </summary>
+    public bool LegacyClipNames { get; init; }
+
     /// <summary>Infers the layout of <paramref name="file"/>, reading <paramref name="yaml"/> where given.</summary>
     /// <param name="file">The checkpoint.</param>
     /// <param name="yaml">Its LDM config, or null.</param>
@@ -98,22 +104,23 @@ public sealed partial record SingleFileLayout(UNetConfig UNet, AutoencoderKlConf
             ScalingFactor: scaling);
         notes.Add($"VAE: {vaeLevels} levels of {string.Join("/", vaeChannels)} channels, scaling factor {scaling} ({(yaml?.Double("scale_factor") is null ? "SD default" : "from " + yaml.Path)})");
 
-        var (text, openClip) = InferTextEncoder(file, notes);
+        var (text, openClip, legacyClip) = InferTextEncoder(file, notes);
 
         var predicted = prediction ?? (yaml?.Scalar("parameterization") == "v" ? PredictionType.VPrediction
             : v2 && unet.SampleSize >= 96 ? PredictionType.VPrediction : PredictionType.Epsilon);
         notes.Add(prediction is not null ? $"prediction type {predicted} (given)"
             : yaml?.Scalar("parameterization") is { } p ? $"prediction type {predicted} (parameterization '{p}' in {yaml.Path})"
             : $"prediction type {predicted} (the {family} default for sample size {unet.SampleSize}; the file cannot tell: give the prediction type if the images come out wrong)");
-        return new SingleFileLayout(unet, vae, text, openClip, predicted, family, notes);
+        return new SingleFileLayout(unet, vae, text, openClip, predicted, family, notes) { LegacyClipNames = legacyClip };
     }
 
-    private static (ClipTextConfig, bool) InferTextEncoder(SafeTensorsFile file, List<string> notes)
+    private static (ClipTextConfig, bool OpenClip, bool LegacyClip) InferTextEncoder(SafeTensorsFile file, List<string> notes)
     {
         var names = file.Names;
-        if (file.Contains(LdmKeyMap.ClipPrefix + "text_model.embeddings.token_embedding.weight"))
+        bool legacy = file.Contains(LdmKeyMap.ClipPrefix + "embeddings.token_embedding.weight");
+        if (legacy || file.Contains(LdmKeyMap.ClipPrefix + "text_model.embeddings.token_embedding.weight"))
         {
-            string T(string rest) => LdmKeyMap.ClipPrefix + "text_model." + rest;
+            string T(string rest) => LdmKeyMap.ClipPrefix + (legacy ? "" : "text_model.") + rest;
             var embedding = file.Info(T("embeddings.token_embedding.weight")).Shape;
             int hidden = (int)embedding[1];
             int layerCount = names.Count(n => n.StartsWith(T("encoder.layers."), StringComparison.Ordinal) && n.EndsWith(".layer_norm1.weight", StringComparison.Ordinal));
@@ -121,7 +128,8 @@ public sealed partial record SingleFileLayout(UNetConfig UNet, AutoencoderKlConf
                 Heads: HeadsOf(hidden), MaxPositions: (int)file.Info(T("embeddings.position_embedding.weight")).Shape[0]);
             notes.Add(config.Heads > 0 ? $"text encoder: OpenAI CLIP, width {hidden}, {layerCount} layers, {config.Heads} heads of 64 channels"
                 : $"text encoder: OpenAI CLIP, width {hidden}, {layerCount} layers, heads unknown (the width is not a multiple of the 64-channel heads of every released CLIP)");
-            return (config, false);
+            if (legacy) notes.Add("text encoder names without transformers' 'text_model.' level (an early SD 1.x file)");
+            return (config, false, legacy);
         }
         if (file.Contains(LdmKeyMap.OpenClipPrefix + "token_embedding.weight"))
         {
@@ -133,7 +141,7 @@ public sealed partial record SingleFileLayout(UNetConfig UNet, AutoencoderKlConf
             var config = new ClipTextConfig((int)embedding[0], hidden, (int)file.Info(T("transformer.resblocks.0.mlp.c_fc.weight")).Shape[0], blocks - 1,
                 Heads: HeadsOf(hidden), MaxPositions: (int)file.Info(T("positional_embedding")).Shape[0], Activation: "gelu");
             notes.Add($"text encoder: OpenCLIP, width {hidden}, {blocks - 1} of its {blocks} layers (the penultimate layer's states, as SD 2.x uses), {config.Heads} heads");
-            return (config, true);
+            return (config, true, false);
         }
         throw new UserErrorException($"'{file.Path}' has no text encoder (cond_stage_model.transformer.* or cond_stage_model.model.*); this loader reads full SD 1.x/2.x checkpoints");
     }

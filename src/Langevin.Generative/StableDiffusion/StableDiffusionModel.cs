@@ -194,7 +194,7 @@ public sealed class StableDiffusionModel : IDisposable
         try
         {
             text = new ClipTextModel(layout.TextEncoder);
-            WeightLoader.Load(text, file, name => LdmKeyMap.Text(name, layout.OpenClip));
+            WeightLoader.Load(text, file, name => LdmKeyMap.Text(name, layout.OpenClip, layout.LegacyClipNames));
             if (options.UNet is not null) unet = LoadUNet(options.UNet);
             else
             {

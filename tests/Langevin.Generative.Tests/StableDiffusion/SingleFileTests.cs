@@ -69,6 +69,39 @@ public sealed class SingleFileTests
     }
 
     [Fact]
+    public void An_early_file_without_the_text_model_level_loads_the_same_text_encoder()
+    {
+        // Early SD 1.x files store CLIP as cond_stage_model.transformer.encoder… (transformers before its text_model
+        // level): the same checkpoint renamed that way must give the same configuration and weights.
+        string folder = Directory.CreateTempSubdirectory("langevin-legacy-clip-").FullName;
+        try
+        {
+            string legacyPath = Path.Combine(folder, "legacy.safetensors");
+            const string modern = LdmKeyMap.ClipPrefix + "text_model.";
+            using (var original = SingleFile())
+            {
+                var renamed = original.Names.Select(n => KeyValuePair.Create(n.StartsWith(modern, StringComparison.Ordinal) ? LdmKeyMap.ClipPrefix + n[modern.Length..] : n, original.Read(n))).ToList();
+                SafeTensorsWriter.Write(legacyPath, renamed);
+                foreach (var (_, t) in renamed) t.Dispose();
+            }
+            using var file = SafeTensorsFile.Open(legacyPath);
+            Assert.DoesNotContain(file.Names, n => n.StartsWith(modern, StringComparison.Ordinal));
+            var layout = Layout(file);
+            Assert.True(layout.LegacyClipNames);
+            using var standard = SingleFile();
+            Assert.Equal(Layout(standard).TextEncoder, layout.TextEncoder);
+            Assert.False(Layout(standard).LegacyClipNames);
+            var text = ClipTextConfig.Load(SdFixture.PathOf("tiny-sd", "text_encoder", "config.json"));
+            AssertSameAsFolder(new ClipTextModel(text), file, n => LdmKeyMap.Text(n, openClip: false, legacyClip: true),
+                SdFixture.PathOf("tiny-sd", "text_encoder", "model.safetensors"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_file_that_is_not_an_original_checkpoint_is_refused()
     {
         using var file = SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd", "unet", "diffusion_pytorch_model.safetensors"));
