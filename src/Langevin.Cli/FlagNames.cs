@@ -144,6 +144,7 @@ internal static class FlagNames
         ["StableDiffusionRequest.Mask"] = "--mask",
         ["StableDiffusionRequest.Steps"] = "--steps",
         ["StableDiffusionRequest.Strength"] = "--strength",
+        ["StableDiffusionRequest.TimestepSpacing"] = "--timestep-spacing",
         ["StableDiffusionRequest.Width"] = "--width",
         ["Sweep.diffusions"] = "--diffusion",
         ["Sweep.outDirectory"] = "--out",

@@ -31,6 +31,7 @@ public sealed class GanCommandTests : IDisposable
     [InlineData("--batch-size", "1", "--batch-size must be ≥ 2")]
     [InlineData("--lr", "-1", "--lr must be a finite number > 0")]
     [InlineData("--eval-images", "5", "--eval-images must be ≥ 20")]
+    [InlineData("--generator-samples", "3", "--generator-samples 3 samples the generator's posterior, which needs a Langevin --optimizer")]
     public void Bad_arguments_are_one_line_with_exit_code_2(string option, string value, string expected)
     {
         var (exit, _, error) = Cli.Run("gan", "train", "--out", Path.Combine(_root, "bad"), option, value);

@@ -63,6 +63,8 @@ public sealed class GenerateCommandTests : IDisposable
     [InlineData("--strength", "1.5", "--strength must be between 0")]
     [InlineData("--init-image", "/nowhere/x.png", "does not exist")]
     [InlineData("--sampler", "euler-b", "unknown sampler 'euler-b'")]
+    [InlineData("--timestep-spacing", "trailing", "--timestep-spacing applies to Stable Diffusion checkpoints")]
+    [InlineData("--timestep-spacing", "backwards", "--timestep-spacing 'backwards' is unknown")]
     public void Bad_generate_arguments_are_one_line_with_exit_code_2(string option, string value, string expected)
     {
         string init = _folder.Combine("init.png");

@@ -41,7 +41,8 @@ internal static class GenerateCommand
     private static int RunOwnModel(ParseResult parse, GenerateOptions flags, string? folder)
     {
         var output = parse.InvocationConfiguration.Output;
-        foreach (var option in new Option[] { flags.Mask, flags.Width, flags.Height, flags.OriginalConfig, flags.FromPng, flags.Weighting, flags.Device, flags.DType })
+        foreach (var option in new Option[] { flags.Mask, flags.Width, flags.Height, flags.OriginalConfig, flags.FromPng, flags.Weighting, flags.Device, flags.DType,
+            flags.TimestepSpacing, flags.PredictionType, flags.Lora })
             if (parse.GetResult(option) is { Implicit: false })
                 throw new UserErrorException($"{option.Name} applies to Stable Diffusion checkpoints; give --model PATH (a diffusers folder or a .safetensors file)");
         string text = parse.GetValue(flags.Prompt) ?? throw new UserErrorException("give a prompt, e.g. langevin generate \"a photo of an ankle boot\"");

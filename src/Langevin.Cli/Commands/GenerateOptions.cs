@@ -44,6 +44,9 @@ internal sealed class GenerateOptions
         "What a single-file checkpoint predicts when the file cannot tell: epsilon, or v_prediction (SD 2.x 768-v); inferred by default.", "inferred",
         ("inferred", null), ("epsilon", Generative.Schedulers.PredictionType.Epsilon), ("v_prediction", Generative.Schedulers.PredictionType.VPrediction),
         ("v-prediction", Generative.Schedulers.PredictionType.VPrediction));
+    public Option<string?> TimestepSpacing { get; } = TypedOptions.Choice<string?>("--timestep-spacing",
+        "Stable Diffusion: the sampler's timestep spacing instead of the model's scheduler config: leading, trailing (SD-Turbo as a single file) or linspace.", "config",
+        ("config", null), ("leading", "leading"), ("trailing", "trailing"), ("linspace", "linspace"));
     public Option<string?> OriginalConfig { get; } = new Option<string?>("--original-config") { Description = "The LDM YAML config of a single-file checkpoint of non-standard sizes (default: FILE.yaml beside it).", HelpName = "FILE" }.ReadableFile();
     public Option<bool> Weighting { get; } = new("--prompt-weighting") { Description = "Read (word:1.3), (word) and [word] as emphasis, as the web UIs do (Stable Diffusion)." };
     public Option<TorchSharp.DeviceType> Device { get; } = TypedOptions.Choice("--device",
@@ -97,6 +100,6 @@ internal sealed class GenerateOptions
     public IEnumerable<Option> Options =>
     [
         Negative, Count, Steps, Guidance, Sampler, Eta, Seed, Out, OutDir, Scale, Model, Threads, InitImage, Strength, Mask,
-        Width, Height, PredictionType, OriginalConfig, Weighting, Device, DType, Lora, FromPng,
+        Width, Height, PredictionType, TimestepSpacing, OriginalConfig, Weighting, Device, DType, Lora, FromPng,
     ];
 }

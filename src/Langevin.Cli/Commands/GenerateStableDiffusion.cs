@@ -54,6 +54,7 @@ internal static class GenerateStableDiffusion
             Prompt = prompt,
             NegativePrompt = Pick(flags.Negative, stored?.NegativePrompt, null),
             Sampler = Pick(flags.Sampler, stored?.SamplerName(), null),
+            TimestepSpacing = parse.GetValue(flags.TimestepSpacing),
             Steps = Pick<int?>(flags.Steps, stored?.Steps, null) ?? 50,
             Guidance = Pick<double?>(flags.Guidance, stored?.Guidance, null) ?? 7.5,
             Width = width,
@@ -71,7 +72,7 @@ internal static class GenerateStableDiffusion
             output.WriteLine($"note: the prompt has {note.TokenCount} tokens; CLIP reads the first {model.Tokenizer.ChunkLength}, the rest is cut as diffusers cuts it");
 
         var pipeline = new StableDiffusionPipeline(model);
-        var scheduler = pipeline.CreateScheduler(request.Sampler);
+        var scheduler = pipeline.CreateScheduler(request.Sampler, request.TimestepSpacing);
         string sampler = Samplers.WebUiName(request.Sampler ?? scheduler.Config?.ClassName ?? "pndm");
         clock.Restart();
         // The steps the sampler will run (PNDM adds one, image-to-image skips the first ones).

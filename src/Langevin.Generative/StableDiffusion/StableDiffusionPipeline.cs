@@ -21,19 +21,26 @@ public sealed class StableDiffusionPipeline
     /// <summary>The model generating.</summary>
     public StableDiffusionModel Model { get; }
 
-    /// <summary>The sampler a request names (or the model's own scheduler), over the model's scheduler config.</summary>
-    public DiffusionScheduler CreateScheduler(string? sampler)
+    /// <summary>
+    /// The sampler a request names (or the model's own scheduler), over the model's scheduler config, with its timestep
+    /// spacing replaced by <paramref name="timestepSpacing"/> when given ("leading", "trailing" or "linspace").
+    /// </summary>
+    /// <exception cref="UserErrorException">An unknown sampler or spacing.</exception>
+    public DiffusionScheduler CreateScheduler(string? sampler, string? timestepSpacing = null)
     {
+        if (timestepSpacing is not null and not ("leading" or "trailing" or "linspace"))
+            throw new UserErrorException($"{{StableDiffusionRequest.TimestepSpacing}} must be leading, trailing or linspace, got '{timestepSpacing}'");
         var config = Model.SchedulerConfigPath is { } path ? SchedulerConfig.Load(path) : SingleFileSchedulerConfig();
         if (Model.SchedulerConfigPath is null || sampler is not null)
             config = config.With(new SchedulerConfig { PredictionType = Model.Prediction == PredictionType.VPrediction ? "v_prediction" : "epsilon" });
+        if (timestepSpacing is not null) config = config.With(new SchedulerConfig { TimestepSpacing = timestepSpacing });
         return Samplers.Create(sampler ?? config.ClassName ?? "pndm", config);
     }
 
     /// <summary>Runs <paramref name="request"/>, reporting each step to <paramref name="trackers"/>.</summary>
     /// <exception cref="UserErrorException">A setting is out of range (size not a multiple of 8, strength outside [0, 1], …).</exception>
     public StableDiffusionResult Generate(StableDiffusionRequest request, IEnumerable<Tracker<DenoisingStep>>? trackers = null) =>
-        Generate(request, CreateScheduler(request?.Sampler), trackers);
+        Generate(request, CreateScheduler(request?.Sampler, request?.TimestepSpacing), trackers);
 
     /// <summary>Runs <paramref name="request"/> with a given <paramref name="scheduler"/> (its timesteps are set here).</summary>
     public StableDiffusionResult Generate(StableDiffusionRequest request, DiffusionScheduler scheduler, IEnumerable<Tracker<DenoisingStep>>? trackers = null)

@@ -14,6 +14,12 @@ public sealed record StableDiffusionRequest
     /// <summary>Sampler name (<c>dpmpp-2m-karras</c>, "Euler a", DDIMScheduler …); null uses the model's own scheduler config.</summary>
     public string? Sampler { get; init; }
 
+    /// <summary>
+    /// "leading", "trailing" or "linspace": overrides the scheduler config's timestep spacing (a single SD-Turbo file has
+    /// no scheduler config and needs "trailing" for its 1–4 steps); null keeps the config's.
+    /// </summary>
+    public string? TimestepSpacing { get; init; }
+
     /// <summary>Inference steps.</summary>
     public int Steps { get; init; } = 20;
 

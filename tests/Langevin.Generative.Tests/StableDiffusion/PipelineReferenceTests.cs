@@ -78,6 +78,23 @@ public sealed class PipelineReferenceTests
         Assert.Equal(alone[1], together[1]);
     }
 
+    [Fact]
+    public void A_timestep_spacing_overrides_the_model_scheduler_config()
+    {
+        // diffusers' "trailing" for 4 of 1000 steps: round(arange(1000, 0, −250)) − 1 = 999, 749, 499, 249 (SD-Turbo's);
+        // without it, the folder's PNDM config names no spacing, so Euler takes its own default "linspace":
+        // round(linspace(0, 999, 4)) reversed = 999, 666, 333, 0.
+        var pipeline = new StableDiffusionPipeline(TinySd.Value);
+        var trailing = pipeline.CreateScheduler("euler", "trailing");
+        trailing.SetTimesteps(4);
+        Assert.Equal([999.0, 749, 499, 249], trailing.Timesteps);
+        var own = pipeline.CreateScheduler("euler");
+        own.SetTimesteps(4);
+        Assert.Equal([999.0, 666, 333, 0], own.Timesteps);
+        var error = Assert.Throws<UserErrorException>(() => pipeline.CreateScheduler("euler", "backwards"));
+        Assert.Contains("StableDiffusionRequest.TimestepSpacing", error.Message);
+    }
+
     private static void RunAndCompare(StableDiffusionModel model, JsonElement c, string prefix, Tensor? init, Tensor? mask)
     {
         using var reference = SafeTensorsFile.Open(SdFixture.PathOf("reference.safetensors"));
