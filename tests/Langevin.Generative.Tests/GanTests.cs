@@ -8,10 +8,34 @@ using static TorchSharp.torch;
 namespace Langevin.Generative.Tests;
 
 /// <summary>The DCGAN: shapes, the losses at a known point, coverage, and a resumed run equal to an uninterrupted one.</summary>
-public sealed class GanTests
+public sealed class GanTests(GanTests.ShippedData data) : IClassFixture<GanTests.ShippedData>
 {
-    // No thread count is set here: it is process-wide, and other tests in this assembly compare results across threads.
-    public GanTests() => Langevin.Torch.TorchRuntime.EnsureLoaded();
+    private readonly ShippedData _data = data;
+
+    /// <summary>The shipped Fashion-MNIST and judge classifier, loaded once for the tests that train or sample.</summary>
+    public sealed class ShippedData : IDisposable
+    {
+        public ShippedData()
+        {
+            // No thread count is set here: it is process-wide, and other tests in this assembly compare results across threads.
+            Langevin.Torch.TorchRuntime.EnsureLoaded();
+            string folder = Path.Combine(DatasetSearchPaths.FindShippedDataFolder(AppContext.BaseDirectory)!, "fashion-mnist");
+            Train = FashionMnist.Load(folder, DatasetSplit.Train);
+            Test = FashionMnist.Load(folder, DatasetSplit.Test);
+            Judge = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
+        }
+
+        public ImageDataset Train { get; }
+        public ImageDataset Test { get; }
+        public FashionClassifier Judge { get; }
+
+        public void Dispose()
+        {
+            Train.Dispose();
+            Test.Dispose();
+            Judge.Dispose();
+        }
+    }
 
     [Fact]
     public void The_players_map_latents_to_images_in_minus_one_one_and_images_to_one_logit()
@@ -46,10 +70,7 @@ public sealed class GanTests
     [Fact]
     public void A_resumed_gan_run_ends_where_an_uninterrupted_one_does_for_adam_langevin_and_several_generators()
     {
-        string data = Path.Combine(DatasetSearchPaths.FindShippedDataFolder(AppContext.BaseDirectory)!, "fashion-mnist");
-        using var train = FashionMnist.Load(data, DatasetSplit.Train);
-        using var test = FashionMnist.Load(data, DatasetSplit.Test);
-        using var judge = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
+        var (train, test, judge) = (_data.Train, _data.Test, _data.Judge);
         foreach (var (optimizer, generators) in new[] { (GanOptimizer.Adam, 1), (GanOptimizer.Sghmc, 1), (GanOptimizer.Sghmc, 3) })
         {
             var config = new GanConfig { Optimizer = optimizer, GeneratorSamples = generators, Epochs = 2, TrainLimit = 256, BatchSize = 32, EvaluationImages = 100, Seed = 5, Diffusion = 1e-4 };
@@ -110,10 +131,7 @@ public sealed class GanTests
     {
         // Before training, generator sample 0 has the single-generator run's weights (same stream), so with three samples
         // images 0, 3, 6… equal the single generator's, and the others come from the other two samples.
-        string data = Path.Combine(DatasetSearchPaths.FindShippedDataFolder(AppContext.BaseDirectory)!, "fashion-mnist");
-        using var train = FashionMnist.Load(data, DatasetSplit.Train);
-        using var test = FashionMnist.Load(data, DatasetSplit.Test);
-        using var judge = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
+        var (train, test, judge) = (_data.Train, _data.Test, _data.Judge);
         var config = new GanConfig { Optimizer = GanOptimizer.Sghmc, TrainLimit = 64, BatchSize = 32, EvaluationImages = 20, Seed = 9 };
         using var one = new GanTrainer(config, train, test, judge, null);
         using var three = new GanTrainer(config with { GeneratorSamples = 3 }, train, test, judge, null);
