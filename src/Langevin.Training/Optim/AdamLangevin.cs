@@ -44,14 +44,17 @@ public sealed class AdamLangevin : LangevinOptimizer<AdamLangevin.Options>
         double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value;
         double diffusion = options.diffusion!.Value;
         double weightDecay = options.weight_decay!.Value;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: weightDecay);
+        // Explicit scalars: see the remarks of LangevinOptimizer.Update.
+        using Scalar decay = weightDecay, decay1 = beta1, keep1 = 1 - beta1, decay2 = beta2, keep2 = 1 - beta2,
+            eps = options.eps!.Value, step = -lr, biasedStep = -lr * options.bias!.Value;
+        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
 
         state.exp_avg ??= zeros_like(parameter).DetachFromDisposeScope();
         state.exp_avg_sq ??= zeros_like(parameter).DetachFromDisposeScope();
-        state.exp_avg.mul_(beta1).add_(grad, alpha: 1 - beta1);
-        state.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-        var denominator = state.exp_avg_sq.sqrt().add_(options.eps!.Value);
-        parameter.add_(grad, alpha: -lr).addcdiv_(state.exp_avg, denominator, value: -lr * options.bias!.Value);
+        state.exp_avg.mul_(decay1).add_(grad, alpha: keep1);
+        state.exp_avg_sq.mul_(decay2).addcmul_(grad, grad, value: keep2);
+        var denominator = state.exp_avg_sq.sqrt().add_(eps);
+        parameter.add_(grad, alpha: step).addcdiv_(state.exp_avg, denominator, value: biasedStep);
 
         double variance = 2 * lr * diffusion;
         if (variance > 0) AddNoise(parameter, state, Math.Sqrt(variance), options);

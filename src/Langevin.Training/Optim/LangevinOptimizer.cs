@@ -85,6 +85,12 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     /// <param name="grad">Its gradient (of the mean minibatch loss).</param>
     /// <param name="options">Its group's options, read now: schedules may have changed lr and D.</param>
     /// <param name="state">Its state; <see cref="LangevinState.step"/> is the number of steps before this one.</param>
+    /// <remarks>
+    /// Implementations pass numbers to libtorch as explicit <see cref="Scalar"/>s disposed after the calls (<c>using
+    /// Scalar s = x;</c>), never as implicitly converted doubles: TorchSharp hands an implicit Scalar's native pointer to
+    /// libtorch and leaves the object to the finalizer, which can free it while the call still reads it (seen as a
+    /// random abort, "Expected false to be true" in c10::Scalar::toFloat, in long runs on a loaded machine).
+    /// </remarks>
     protected abstract void Update(Parameter parameter, Tensor grad, TOptions options, LangevinState state);
 
     /// <summary>Creates the state of a parameter.</summary>

@@ -39,12 +39,14 @@ public sealed class PSGLD : LangevinOptimizer<PSGLD.Options>
         double alpha = options.alpha!.Value;
         double diffusion = options.diffusion!.Value;
         double weightDecay = options.weight_decay!.Value;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: weightDecay);
+        // Explicit scalars: see the remarks of LangevinOptimizer.Update.
+        using Scalar decay = weightDecay, decayAverage = alpha, keep = 1 - alpha, eps = options.eps!.Value, step = -lr;
+        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
 
         state.square_avg ??= zeros_like(parameter).DetachFromDisposeScope();
-        state.square_avg.mul_(alpha).addcmul_(grad, grad, value: 1 - alpha);
-        var avg = state.square_avg.sqrt().add_(options.eps!.Value);
-        parameter.addcdiv_(grad, avg, value: -lr);
+        state.square_avg.mul_(decayAverage).addcmul_(grad, grad, value: keep);
+        var avg = state.square_avg.sqrt().add_(eps);
+        parameter.addcdiv_(grad, avg, value: step);
 
         double variance = 2 * lr * diffusion;
         if (variance > 0)

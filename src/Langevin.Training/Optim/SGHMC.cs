@@ -45,17 +45,19 @@ public sealed class SGHMC : LangevinOptimizer<SGHMC.Options>
         double momentum = options.momentum!.Value;
         double diffusion = options.diffusion!.Value;
         double weightDecay = options.weight_decay!.Value;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: weightDecay);
+        // Explicit scalars: see the remarks of LangevinOptimizer.Update.
+        using Scalar decay = weightDecay, keep = momentum, one = 1.0, step = -lr;
+        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
 
         if (state.momentum_buffer is null)
             state.momentum_buffer = grad.clone().detach().DetachFromDisposeScope();
         else
-            state.momentum_buffer.mul_(momentum).add_(grad, alpha: 1.0);
+            state.momentum_buffer.mul_(keep).add_(grad, alpha: one);
 
         if (diffusion > 0 && lr > 0)
             AddNoise(state.momentum_buffer, state, Math.Sqrt(2 * (1 - momentum) * diffusion / lr), options);
 
-        parameter.add_(state.momentum_buffer, alpha: -lr);
+        parameter.add_(state.momentum_buffer, alpha: step);
     }
 
     /// <summary>SGHMC options: those of every Langevin optimizer plus the momentum μ.</summary>

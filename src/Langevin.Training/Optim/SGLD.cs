@@ -34,8 +34,10 @@ public sealed class SGLD : LangevinOptimizer<LangevinOptions>
         double lr = options.LearningRate!.Value;
         double weightDecay = options.weight_decay!.Value;
         double variance = 2 * lr * options.diffusion!.Value;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: weightDecay);
-        parameter.add_(grad, alpha: -lr);
+        // Explicit scalars: see the remarks of LangevinOptimizer.Update.
+        using Scalar decay = weightDecay, step = -lr;
+        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
+        parameter.add_(grad, alpha: step);
         if (variance > 0) AddNoise(parameter, state, Math.Sqrt(variance), options);
     }
 }

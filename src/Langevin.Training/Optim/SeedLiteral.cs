@@ -31,8 +31,10 @@ public sealed class SeedLiteral : LangevinOptimizer<LangevinOptions>
         double lr = options.LearningRate!.Value;
         double weightDecay = options.weight_decay!.Value;
         double std = options.diffusion!.Value;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: weightDecay);
-        parameter.add_(grad, alpha: -lr);
+        // Explicit scalars: see the remarks of LangevinOptimizer.Update.
+        using Scalar decay = weightDecay, step = -lr;
+        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
+        parameter.add_(grad, alpha: step);
         if (std > 0) AddNoise(parameter, state, std, options);
     }
 }

@@ -142,7 +142,9 @@ public sealed class DqnTrainer : IDisposable
     internal Tensor Targets(Tensor rewards, Tensor next, Tensor notTerminal)
     {
         using var noGrad = no_grad();
-        return rewards.add(_target.forward(next).max(1).values.mul(notTerminal).mul(Config.Gamma));
+        // An explicit scalar, disposed after the call (see the remarks of LangevinOptimizer.Update).
+        using Scalar gamma = Config.Gamma;
+        return rewards.add(_target.forward(next).max(1).values.mul(notTerminal).mul(gamma));
     }
 
     /// <summary>The target network (for tests and inspection).</summary>
