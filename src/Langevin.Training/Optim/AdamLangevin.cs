@@ -43,11 +43,9 @@ public sealed class AdamLangevin : LangevinOptimizer<AdamLangevin.Options>
         double lr = options.LearningRate!.Value;
         double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value;
         double diffusion = options.diffusion!.Value;
-        double weightDecay = options.weight_decay!.Value;
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
-        using Scalar decay = weightDecay, decay1 = beta1, keep1 = 1 - beta1, decay2 = beta2, keep2 = 1 - beta2,
+        using Scalar decay1 = beta1, keep1 = 1 - beta1, decay2 = beta2, keep2 = 1 - beta2,
             eps = options.eps!.Value, step = -lr, biasedStep = -lr * options.bias!.Value;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
 
         state.exp_avg ??= zeros_like(parameter).DetachFromDisposeScope();
         state.exp_avg_sq ??= zeros_like(parameter).DetachFromDisposeScope();

@@ -75,6 +75,12 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
             {
                 if (parameter.grad is not { } grad) continue;
                 var state = (LangevinState)_state[parameter.Handle];
+                // L2 weight decay (a Gaussian prior) joins the gradient the same way for every optimizer.
+                if (options.weight_decay is { } decay && decay != 0)
+                {
+                    using Scalar alpha = decay;
+                    grad = grad.add(parameter, alpha: alpha);
+                }
                 Update(parameter, grad, options, state);
                 state.step++;
             }
@@ -82,7 +88,7 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
 
     /// <summary>Applies one update to <paramref name="parameter"/>; runs under no_grad inside a dispose scope.</summary>
     /// <param name="parameter">The parameter, updated in place.</param>
-    /// <param name="grad">Its gradient (of the mean minibatch loss).</param>
+    /// <param name="grad">Its gradient (of the mean minibatch loss), with the weight decay already added.</param>
     /// <param name="options">Its group's options, read now: schedules may have changed lr and D.</param>
     /// <param name="state">Its state; <see cref="LangevinState.step"/> is the number of steps before this one.</param>
     /// <remarks>

@@ -38,10 +38,8 @@ public sealed class PSGLD : LangevinOptimizer<PSGLD.Options>
         double lr = options.LearningRate!.Value;
         double alpha = options.alpha!.Value;
         double diffusion = options.diffusion!.Value;
-        double weightDecay = options.weight_decay!.Value;
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
-        using Scalar decay = weightDecay, decayAverage = alpha, keep = 1 - alpha, eps = options.eps!.Value, step = -lr;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
+        using Scalar decayAverage = alpha, keep = 1 - alpha, eps = options.eps!.Value, step = -lr;
 
         state.square_avg ??= zeros_like(parameter).DetachFromDisposeScope();
         state.square_avg.mul_(decayAverage).addcmul_(grad, grad, value: keep);

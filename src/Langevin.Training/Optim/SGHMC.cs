@@ -44,10 +44,8 @@ public sealed class SGHMC : LangevinOptimizer<SGHMC.Options>
         double lr = options.LearningRate!.Value;
         double momentum = options.momentum!.Value;
         double diffusion = options.diffusion!.Value;
-        double weightDecay = options.weight_decay!.Value;
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
-        using Scalar decay = weightDecay, keep = momentum, one = 1.0, step = -lr;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
+        using Scalar keep = momentum, one = 1.0, step = -lr;
 
         if (state.momentum_buffer is null)
             state.momentum_buffer = grad.clone().detach().DetachFromDisposeScope();

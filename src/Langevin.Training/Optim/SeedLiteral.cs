@@ -29,11 +29,9 @@ public sealed class SeedLiteral : LangevinOptimizer<LangevinOptions>
     protected override void Update(Parameter parameter, Tensor grad, LangevinOptions options, LangevinState state)
     {
         double lr = options.LearningRate!.Value;
-        double weightDecay = options.weight_decay!.Value;
         double std = options.diffusion!.Value;
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
-        using Scalar decay = weightDecay, step = -lr;
-        if (weightDecay != 0) grad = grad.add(parameter, alpha: decay);
+        using Scalar step = -lr;
         parameter.add_(grad, alpha: step);
         if (std > 0) AddNoise(parameter, state, std, options);
     }
