@@ -126,8 +126,7 @@ public sealed unsafe partial class SafeTensorsFile : IDisposable
         using var noGrad = no_grad();
         if (info.ScalarType == destination.dtype && destination.device_type == DeviceType.CPU && destination.is_contiguous())
         {
-            Bytes(info).CopyTo(destination.bytes);
-            Release(info);
+            CopyOut(info, destination.bytes);
             return;
         }
         destination.copy_(ReadStored(info).reshape(destination.shape));
@@ -146,18 +145,19 @@ public sealed unsafe partial class SafeTensorsFile : IDisposable
     private Tensor ReadStored(SafeTensorInfo info)
     {
         var tensor = empty(info.Shape, info.ScalarType);
-        Bytes(info).CopyTo(tensor.bytes);
-        Release(info);
+        CopyOut(info, tensor.bytes);
         return tensor;
     }
 
     /// <summary>
-    /// Drops a copied tensor's pages from the process's resident set. Mapped pages once read stay resident until the map
-    /// is closed, so loading a model would count its weights twice at the peak (the mapped file and the parameters);
-    /// after madvise(MADV_DONTNEED) they are in the page cache only, and a later read faults them in again.
+    /// Copies a tensor's bytes out of the map, then drops its pages from the process's resident set. Mapped pages once
+    /// read stay resident until the map is closed, so loading a model would count its weights twice at the peak (the
+    /// mapped file and the parameters); after madvise(MADV_DONTNEED) they are in the page cache only, and a later read
+    /// faults them in again.
     /// </summary>
-    private void Release(SafeTensorInfo info)
+    private void CopyOut(SafeTensorInfo info, Span<byte> destination)
     {
+        Bytes(info).CopyTo(destination);
         if (!OperatingSystem.IsLinux() || info.ByteLength == 0) return;
         long begin = _data - _start + info.Offset;
         long first = begin / Environment.SystemPageSize * Environment.SystemPageSize;
