@@ -198,10 +198,10 @@ internal sealed class VaeCoder : nn.Module
         using var scope = NewDisposeScope();
         // Each level's input is freed once its output exists: at 512×512 one activation is 134–268 MB.
         var h = _convIn.Forward(x);
-        if (_isEncoder) foreach (var level in _levels) h = UNetLevel.Replace(h, level.Forward(h));
-        h = UNetLevel.Replace(h, _mid.Forward(h));
-        if (!_isEncoder) foreach (var level in _levels) h = UNetLevel.Replace(h, level.Forward(h));
-        using var normed = UNetLevel.Replace(h, _normOut.Forward(h));
+        if (_isEncoder) foreach (var level in _levels) h = Activations.Replace(h, level.Forward(h));
+        h = Activations.Replace(h, _mid.Forward(h));
+        if (!_isEncoder) foreach (var level in _levels) h = Activations.Replace(h, level.Forward(h));
+        using var normed = Activations.Replace(h, _normOut.Forward(h));
         return _convOut.Forward(normed.silu_()).MoveToOuterDisposeScope();
     }
 
@@ -231,7 +231,7 @@ internal sealed class VaeCoder : nn.Module
         }
 
         private static Tensor Next(Tensor input, Tensor consumed, Tensor result) =>
-            ReferenceEquals(consumed, input) ? result : UNetLevel.Replace(consumed, result);
+            ReferenceEquals(consumed, input) ? result : Activations.Replace(consumed, result);
     }
 
     /// <summary>Residual block, single-head self-attention over all positions (with its own GroupNorm and residual), residual block.</summary>

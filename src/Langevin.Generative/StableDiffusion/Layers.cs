@@ -126,3 +126,14 @@ internal sealed class ModuleGroup : nn.Module
         foreach (var (name, module) in children) register_module(name, module);
     }
 }
+
+/// <summary>Frees activations as a forward pass goes, so a full-size network does not hold every one to its end.</summary>
+internal static class Activations
+{
+    /// <summary>Disposes <paramref name="consumed"/> and returns <paramref name="result"/>.</summary>
+    public static Tensor Replace(Tensor consumed, Tensor result)
+    {
+        consumed.Dispose();
+        return result;
+    }
+}

@@ -100,7 +100,7 @@ public sealed class UNet2DCondition : nn.Module
         foreach (var level in _down) h = level.ForwardDown(h, emb, context, skips);
         h = _mid.Forward(h, emb, context);
         foreach (var level in _up) h = level.ForwardUp(h, emb, context, skips);
-        using var normed = UNetLevel.Replace(h, _normOut.Forward(h));
+        using var normed = Activations.Replace(h, _normOut.Forward(h));
         return _convOut.Forward(normed.silu_()).MoveToOuterDisposeScope();
     }
 
@@ -189,7 +189,7 @@ internal sealed class UNetLevel : nn.Module
         for (int j = 0; j < _resnets.Count; j++)
         {
             h = _resnets[j].Forward(h, emb);
-            if (_attentions is not null) h = Replace(h, _attentions[j].Forward(h, context));
+            if (_attentions is not null) h = Activations.Replace(h, _attentions[j].Forward(h, context));
             skips.Add(h);
         }
         if (_downsample is not null)
@@ -209,20 +209,13 @@ internal sealed class UNetLevel : nn.Module
             var joined = cat([h, skip], 1);
             skip.Dispose();
             h.Dispose();
-            h = Replace(joined, _resnets[j].Forward(joined, emb));
-            if (_attentions is not null) h = Replace(h, _attentions[j].Forward(h, context));
+            h = Activations.Replace(joined, _resnets[j].Forward(joined, emb));
+            if (_attentions is not null) h = Activations.Replace(h, _attentions[j].Forward(h, context));
         }
         // Upsample to the size of the skip the next level takes, so latents whose side is not a multiple of 2^levels
         // line up as diffusers' forward_upsample_size makes them.
-        if (_upsample is not null) h = Replace(h, _upsample.Forward(h, [skips[^1].shape[2], skips[^1].shape[3]]));
+        if (_upsample is not null) h = Activations.Replace(h, _upsample.Forward(h, [skips[^1].shape[2], skips[^1].shape[3]]));
         return h;
-    }
-
-    /// <summary>Disposes <paramref name="consumed"/> and returns <paramref name="result"/>.</summary>
-    internal static Tensor Replace(Tensor consumed, Tensor result)
-    {
-        consumed.Dispose();
-        return result;
     }
 }
 
@@ -245,7 +238,7 @@ internal sealed class UNetMiddle : nn.Module
     public Tensor Forward(Tensor h, Tensor emb, Tensor context)
     {
         h = _resnets[0].Forward(h, emb);
-        h = UNetLevel.Replace(h, _attentions[0].Forward(h, context));
-        return UNetLevel.Replace(h, _resnets[1].Forward(h, emb));
+        h = Activations.Replace(h, _attentions[0].Forward(h, context));
+        return Activations.Replace(h, _resnets[1].Forward(h, emb));
     }
 }
