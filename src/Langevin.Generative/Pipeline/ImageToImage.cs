@@ -35,10 +35,9 @@ public static class ImageToImage
             throw new ArgumentException($"expected an image of shape [{string.Join(", ", expected)}], got [{string.Join(", ", image.shape)}]", nameof(image));
 
         var scheduler = TextToImage.CreateScheduler(model, options);
-        // A second-order sampler (Heun) lists each timestep twice: skip as many entries per step (diffusers' t_start·order).
         // PNDM lists one timestep more than its steps; strength 0 still runs none.
         int run = StepsRun(options.Steps, strength);
-        var timesteps = run == 0 ? new List<double>() : scheduler.Timesteps.Skip((options.Steps - run) * scheduler.Order).ToList();
+        IReadOnlyList<double> timesteps = run == 0 ? [] : scheduler.TimestepsFrom(options.Steps - run);
         using var _ = no_grad();
         // The encoder's mean is deterministic: encode the one image and share its latent across the batch.
         using var single = image.unsqueeze(0);

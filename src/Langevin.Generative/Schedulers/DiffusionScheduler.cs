@@ -73,6 +73,12 @@ public abstract class DiffusionScheduler
     /// <summary>The timesteps to run, in order, one <see cref="Step"/> call each (a second-order sampler repeats them).</summary>
     public IReadOnlyList<double> Timesteps => _timesteps;
 
+    /// <summary>
+    /// The timesteps from inference step <paramref name="startStep"/> on, as diffusers' image-to-image takes them
+    /// (<c>timesteps[t_start · order:]</c>): a second-order sampler lists each step's timestep twice.
+    /// </summary>
+    public IReadOnlyList<double> TimestepsFrom(int startStep) => _timesteps.Skip(startStep * Order).ToArray();
+
     /// <summary>Number of inference steps last set.</summary>
     public int InferenceSteps { get; private set; }
 

@@ -136,7 +136,7 @@ public sealed class StableDiffusionPipeline
         ArgumentNullException.ThrowIfNull(scheduler);
         scheduler.SetTimesteps(request.Steps);
         bool fromImage = request.InitImage is not null && !(request.Mask is not null && Model.UNet.Config.InChannels == 9);
-        return fromImage ? scheduler.Timesteps.Skip(StartIndex(request.Steps, request.Strength) * scheduler.Order).ToArray() : scheduler.Timesteps;
+        return fromImage ? scheduler.TimestepsFrom(StartIndex(request.Steps, request.Strength)) : scheduler.Timesteps;
     }
 
     /// <summary>
@@ -155,7 +155,7 @@ public sealed class StableDiffusionPipeline
     }
 
     /// <summary>diffusers' image-to-image start: the index of the first of the <paramref name="steps"/> timesteps run, ⌊steps·(1 − strength)⌋ rounded as diffusers does.</summary>
-    public static int StartIndex(int steps, double strength) => Math.Max(steps - Math.Min((int)(steps * strength), steps), 0);
+    public static int StartIndex(int steps, double strength) => steps - ImageToImage.StepsRun(steps, strength);
 
     private Tensor Encode(string prompt, bool weighted)
     {
