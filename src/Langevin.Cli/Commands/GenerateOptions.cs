@@ -11,6 +11,8 @@ namespace Langevin.Cli.Commands;
 /// </summary>
 internal sealed class GenerateOptions
 {
+    private static readonly GenerationOptions OwnDefaults = new();
+
     public Argument<string?> Prompt { get; } = new("prompt") { Description = "What to draw, e.g. \"a photo of an ankle boot\" (optional with --from-png).", Arity = ArgumentArity.ZeroOrOne };
     public Option<string?> Negative { get; } = new("--negative") { Description = "Negative prompt: guidance steers away from it (replaces the empty prompt).", HelpName = "TEXT" };
     public Option<int?> Count { get; } = Optional<int>("-n", "Number of images (default 16 for the own model, 1 for Stable Diffusion).", "--count");
@@ -24,7 +26,6 @@ internal sealed class GenerateOptions
     };
     public Option<double> Eta { get; } = new("--eta") { Description = "DDIM η: 0 deterministic, 1 DDPM-like (--sampler ddim only).", DefaultValueFactory = _ => 0 };
 
-    private static readonly GenerationOptions OwnDefaults = new();
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed: same seed, same images (Stable Diffusion: diffusers' image for torch.Generator(\"cpu\").manual_seed(seed)).", DefaultValueFactory = _ => 0 };
     public Option<string?> Out { get; } = new Option<string?>("--out") { Description = "Grid PNG to write (default grid.png when --out-dir is not given).", HelpName = "FILE" }.WritableFile();
     public Option<string?> OutDir { get; } = new Option<string?>("--out-dir") { Description = "Also write one PNG per image into this folder.", HelpName = "DIR" }.WritableFolder();
