@@ -117,6 +117,7 @@ internal static class FlagNames
         ["RlConfig.Momentum"] = "--momentum",
         ["RlConfig.Size"] = "--size",
         ["RlConfig.TargetEvery"] = "--target-every",
+        ["RlConfig.TargetTau"] = "--target-tau",
         ["RlConfig.Threads"] = "--threads",
         ["RlSummary.directory"] = "dir",
         ["RunFolder.path"] = "--out",

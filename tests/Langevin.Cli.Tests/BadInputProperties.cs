@@ -29,7 +29,7 @@ public sealed class BadInputProperties
         (["rl", "train", "--out", "{run}", "--episodes", "1"], true,
         [
             ("--env", ["pong"]), ("--agent", ["ppo"]), ("--size", ["1", "-3", "1000"]), ("--lr", ["0", "-1", "nan", "inf"]),
-            ("--diffusion", ["-1", "nan"]), ("--momentum", ["1", "-0.5"]), ("--seed", ["abc"]),
+            ("--diffusion", ["-1", "nan"]), ("--momentum", ["1", "-0.5"]), ("--seed", ["abc"]), ("--target-tau", ["0", "1.5", "nan"]),
         ]),
         (["generate", "a bag", "--out", "{run}/g.png"], true,
         [

@@ -118,16 +118,58 @@ public sealed class ReinforcementTests
     public void The_dqn_target_bootstraps_from_the_target_network_except_after_a_terminal_transition()
     {
         using var trainer = new DqnTrainer(new RlConfig { Gamma = 0.9 }, null);
-        // A target network whose output is the constant (2, 5): the last layer's weights 0 and biases (2, 5).
-        var last = trainer.Target.parameters().ToArray()[^2..];
-        using (no_grad())
-        {
-            last[0].zero_();
-            last[1].copy_(tensor(new float[] { 2, 5 }));
-        }
+        // A target network whose output is the constant (2, 5).
+        SetConstantOutput(trainer.Target, 2, 5);
         // Two transitions of a two-state chain: s0 → s1 with reward 1 (not terminal), s1 → end with reward 0 (terminal).
         using var targets = trainer.Targets(tensor(new float[] { 1, 0 }), rand(2, 4), tensor(new float[] { 1, 0 }));
         Assert.Equal([1 + 0.9f * 5, 0f], targets.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void The_double_dqn_target_evaluates_the_q_networks_choice_with_the_target_network()
+    {
+        using var trainer = new DqnTrainer(new RlConfig { Gamma = 0.9, DoubleQ = true }, null);
+        // Target network outputs the constant (2, 5), the Q-network (7, 1): the Q-network picks action 0, worth 2 to the
+        // target network (plain DQN would take the target network's own maximum, 5).
+        SetConstantOutput(trainer.Target, 2, 5);
+        SetConstantOutput(trainer.Q, 7, 1);
+        using var targets = trainer.Targets(tensor(new float[] { 1, 0 }), rand(2, 4), tensor(new float[] { 1, 0 }));
+        Assert.Equal([1 + 0.9f * 2, 0f], targets.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_target_update_moves_the_target_network_by_tau_towards_the_q_network()
+    {
+        using var trainer = new DqnTrainer(new RlConfig { TargetTau = 0.25 }, null);
+        SetConstantOutput(trainer.Target, 2, 5);
+        SetConstantOutput(trainer.Q, 6, 1);
+        var before = trainer.Target.parameters().Select(p => p.clone()).ToArray();
+        var q = trainer.Q.parameters().ToArray();
+        trainer.UpdateTarget();
+        var after = trainer.Target.parameters().ToArray();
+        for (int i = 0; i < after.Length; i++)
+        {
+            using var expected = before[i] * 0.75 + q[i] * 0.25;
+            Assert.True(after[i].allclose(expected, rtol: 0, atol: 1e-6), $"parameter {i}");
+            before[i].Dispose();
+        }
+        Assert.Equal([0.25f * 6 + 0.75f * 2, 0.25f * 1 + 0.75f * 5], after[^1].data<float>().ToArray());
+
+        // τ = 1 (the default) copies.
+        using var hard = new DqnTrainer(new RlConfig(), null);
+        hard.UpdateTarget();
+        foreach (var (t, s) in hard.Target.parameters().Zip(hard.Q.parameters())) Assert.True(t.eq(s).all().item<bool>());
+    }
+
+    /// <summary>Makes <paramref name="network"/> output the constant (a, b): last layer's weights 0, biases (a, b).</summary>
+    private static void SetConstantOutput(TorchSharp.torch.nn.Module<Tensor, Tensor> network, float a, float b)
+    {
+        var last = network.parameters().ToArray()[^2..];
+        using (no_grad())
+        {
+            last[0].zero_();
+            last[1].copy_(tensor(new float[] { a, b }));
+        }
     }
 
     [Fact]

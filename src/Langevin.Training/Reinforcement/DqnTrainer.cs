@@ -136,19 +136,38 @@ public sealed class DqnTrainer : IDisposable
     }
 
     /// <summary>
-    /// The one-step TD targets r + γ·(1 − terminated)·max_a' Q_target(s', a') of a minibatch (s' of a terminal transition
-    /// is not bootstrapped; one cut by the time limit is).
+    /// The one-step TD targets r + γ·(1 − terminated)·Q_target(s', a') of a minibatch, with a' = argmax Q_target(s', ·), or
+    /// argmax Q(s', ·) for <see cref="RlConfig.DoubleQ"/> (s' of a terminal transition is not bootstrapped; one cut by the
+    /// time limit is).
     /// </summary>
     internal Tensor Targets(Tensor rewards, Tensor next, Tensor notTerminal)
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var values = _target.forward(next);
+        var nextValue = Config.DoubleQ ? values.gather(1, _q.forward(next).argmax(1, keepdim: true)).squeeze(1) : values.max(1).values;
         // An explicit scalar, disposed after the call (see the remarks of LangevinOptimizer.Update).
         using Scalar gamma = Config.Gamma;
-        return rewards.add(_target.forward(next).max(1).values.mul(notTerminal).mul(gamma));
+        return rewards.add(nextValue.mul(notTerminal).mul(gamma)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The Q-network (for tests and inspection).</summary>
+    internal nn.Module<Tensor, Tensor> Q => _q;
 
     /// <summary>The target network (for tests and inspection).</summary>
     internal nn.Module<Tensor, Tensor> Target => _target;
+
+    /// <summary>Moves the target network towards the Q-network: target ← τ·Q + (1 − τ)·target (τ = 1: a copy).</summary>
+    internal void UpdateTarget()
+    {
+        using var noGrad = no_grad();
+        using Scalar tau = Config.TargetTau, keep = 1 - Config.TargetTau;
+        foreach (var (target, source) in _target.parameters().Zip(_q.parameters()))
+        {
+            if (Config.TargetTau == 1) target.copy_(source);
+            else target.mul_(keep).add_(source, tau);
+        }
+    }
 
     private double PlayEpisode(int episode, CancellationToken cancellationToken)
     {
@@ -168,7 +187,7 @@ public sealed class DqnTrainer : IDisposable
             _steps++;
             total += reward;
             if (_steps >= Config.LearningStarts) Learn();
-            if (_steps % Config.TargetEvery == 0) CopyToTarget();
+            if (_steps % Config.TargetEvery == 0) UpdateTarget();
             if (terminated || truncated) return total;
             observation = next;
         }
@@ -192,12 +211,6 @@ public sealed class DqnTrainer : IDisposable
         _optimizer.zero_grad();
         loss.backward();
         _optimizer.step();
-    }
-
-    private void CopyToTarget()
-    {
-        using var noGrad = no_grad();
-        foreach (var (target, source) in _target.parameters().Zip(_q.parameters())) target.copy_(source);
     }
 
     private bool IsSolved(double episodeReturn) => _environment is CartPole

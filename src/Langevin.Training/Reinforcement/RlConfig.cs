@@ -70,8 +70,20 @@ public sealed record RlConfig
     /// <summary>Steps of experience, taken with uniformly random actions by every agent, before the first update.</summary>
     public int LearningStarts { get; init; } = 1_000;
 
-    /// <summary>Steps between copies of the Q-network into the target network.</summary>
+    /// <summary>Steps between updates of the target network (see <see cref="TargetTau"/>).</summary>
     public int TargetEvery { get; init; } = 500;
+
+    /// <summary>
+    /// Weight τ of a target update, target ← τ·Q + (1 − τ)·target: 1 copies the Q-network (Mnih et al. 2015's hard update);
+    /// a small τ with <see cref="TargetEvery"/> = 1 is the soft (Polyak) update of PyTorch's DQN tutorial and CleanRL.
+    /// </summary>
+    public double TargetTau { get; init; } = 1.0;
+
+    /// <summary>
+    /// Double DQN (van Hasselt et al. 2016): the target network evaluates the next state's action chosen by the Q-network,
+    /// instead of its own maximum, which overestimates.
+    /// </summary>
+    public bool DoubleQ { get; init; }
 
     /// <summary>Width of the two hidden layers of the Q-network.</summary>
     public int Hidden { get; init; } = 64;
@@ -113,6 +125,7 @@ public sealed record RlConfig
         if (Environment == "deepsea" && (long)BufferSize * Size * Size > MaxBufferFloats)
             throw new UserErrorException($"a replay buffer of {BufferSize} DeepSea observations of {Size}×{Size} would hold {(long)BufferSize * Size * Size * 8 / 1_000_000} MB; lower {{RlConfig.Size}} (at most {(int)Math.Sqrt(MaxBufferFloats / BufferSize)})");
         if (TargetEvery < 1) throw new UserErrorException($"{{RlConfig.TargetEvery}} must be ≥ 1, got {TargetEvery}");
+        if (!(TargetTau is > 0 and <= 1)) throw new UserErrorException($"{{RlConfig.TargetTau}} must be in (0, 1], got {TargetTau}");
         if (Hidden < 1) throw new UserErrorException($"{{RlConfig.Hidden}} must be ≥ 1, got {Hidden}");
         if (!(EpsilonStart is >= 0 and <= 1) || !(EpsilonEnd is >= 0 and <= 1)) throw new UserErrorException("ε must be in [0, 1]");
         if (EpsilonSteps < 1) throw new UserErrorException($"{{RlConfig.EpsilonSteps}} must be ≥ 1, got {EpsilonSteps}");
