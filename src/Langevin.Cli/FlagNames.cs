@@ -118,6 +118,7 @@ internal static class FlagNames
         ["RlConfig.Size"] = "--size",
         ["RlConfig.TargetEvery"] = "--target-every",
         ["RlConfig.TargetTau"] = "--target-tau",
+        ["RlConfig.UpdatesPerStep"] = "--updates-per-step",
         ["RlConfig.Threads"] = "--threads",
         ["RlSummary.directory"] = "dir",
         ["RunFolder.path"] = "--out",

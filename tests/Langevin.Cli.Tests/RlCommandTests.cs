@@ -36,6 +36,7 @@ public sealed class RlCommandTests : IDisposable
     [InlineData("--lr", "nan", "--lr must be a finite number > 0")]
     [InlineData("--momentum", "1", "--momentum must be in [0, 1)")]
     [InlineData("--target-tau", "0", "--target-tau must be in (0, 1]")]
+    [InlineData("--updates-per-step", "0", "--updates-per-step must be in 1…64")]
     public void Bad_arguments_are_one_line_with_exit_code_2(string option, string value, string expected)
     {
         var (exit, _, error) = Cli.Run("rl", "train", "--out", Path.Combine(_root, "bad"), option, value);

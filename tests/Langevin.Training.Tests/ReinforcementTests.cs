@@ -200,12 +200,18 @@ public sealed class ReinforcementTests
     }
 
     [Theory]
-    [InlineData(AgentKind.Dqn)]
-    [InlineData(AgentKind.Lmc)]
-    [InlineData(AgentKind.Sghmc)]
-    public void A_run_resumed_from_its_checkpoint_plays_the_same_returns_as_an_uninterrupted_one(AgentKind agent)
+    [InlineData(AgentKind.Dqn, 1, 1.0, false)]
+    [InlineData(AgentKind.Lmc, 1, 1.0, false)]
+    [InlineData(AgentKind.Sghmc, 1, 1.0, false)]
+    [InlineData(AgentKind.Dqn, 3, 0.05, true)]
+    [InlineData(AgentKind.Lmc, 2, 1.0, true)]
+    public void A_run_resumed_from_its_checkpoint_plays_the_same_returns_as_an_uninterrupted_one(AgentKind agent, int updatesPerStep, double tau, bool doubleQ)
     {
-        var config = new RlConfig { Agent = agent, Episodes = 24, CheckpointEvery = 6, LearningStarts = 64, BatchSize = 16, BufferSize = 400, TargetEvery = 50, Seed = 7, StopWhenSolved = false };
+        var config = new RlConfig
+        {
+            Agent = agent, Episodes = 24, CheckpointEvery = 6, LearningStarts = 64, BatchSize = 16, BufferSize = 400, TargetEvery = tau == 1 ? 50 : 1,
+            TargetTau = tau, DoubleQ = doubleQ, UpdatesPerStep = updatesPerStep, Seed = 7, StopWhenSolved = false,
+        };
         using var straightFolder = new TempFolder();
         using var resumedFolder = new TempFolder();
         RlResult straight;

@@ -47,6 +47,7 @@ internal static class RlCommand
         var starts = new Option<int>("--learning-starts") { Description = "Steps of uniformly random actions before the first update.", DefaultValueFactory = _ => Defaults.LearningStarts };
         var targetEvery = new Option<int>("--target-every") { Description = "Steps between updates of the target network.", DefaultValueFactory = _ => Defaults.TargetEvery };
         var targetTau = new Option<double>("--target-tau") { Description = "Weight τ of a target update, target ← τ·Q + (1 − τ)·target (1: a copy; e.g. 0.005 with --target-every 1: soft updates).", DefaultValueFactory = _ => Defaults.TargetTau };
+        var updatesPerStep = new Option<int>("--updates-per-step") { Description = "Updates of the Q-network per environment step, each on its own minibatch (1…64).", DefaultValueFactory = _ => Defaults.UpdatesPerStep };
         var doubleQ = new Option<bool>("--double-q") { Description = "Double DQN: the target network evaluates the action the Q-network picks." };
         var hidden = new Option<int>("--hidden") { Description = "Width of the Q-network's two hidden layers.", DefaultValueFactory = _ => Defaults.Hidden };
         var epsilonSteps = new Option<int>("--epsilon-steps") { Description = "dqn: steps over which ε falls from 1 to 0.05.", DefaultValueFactory = _ => Defaults.EpsilonSteps };
@@ -57,7 +58,7 @@ internal static class RlCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (--episodes may be raised)." };
         var train = new Command("train", "Train a DQN agent; prints the return every 10 episodes, checkpoints every 25.")
         {
-            environment, size, agent, episodes, seed, lr, diffusion, momentum, gamma, batch, buffer, starts, targetEvery, targetTau, doubleQ, hidden, epsilonSteps,
+            environment, size, agent, episodes, seed, lr, diffusion, momentum, gamma, batch, buffer, starts, targetEvery, targetTau, doubleQ, updatesPerStep, hidden, epsilonSteps,
             checkpointEvery, noStop, threads, output, resume,
         };
         train.SetAction((parse, cancellationToken) =>
@@ -68,7 +69,7 @@ internal static class RlCommand
                 Environment = parse.GetValue(environment)!, Size = parse.GetValue(size), Agent = parse.GetValue(agent), Episodes = parse.GetValue(episodes),
                 Seed = parse.GetValue(seed), LearningRate = parse.GetValue(lr), Diffusion = parse.GetValue(diffusion), Momentum = parse.GetValue(momentum),
                 Gamma = parse.GetValue(gamma), BatchSize = parse.GetValue(batch), BufferSize = parse.GetValue(buffer), LearningStarts = parse.GetValue(starts),
-                TargetEvery = parse.GetValue(targetEvery), TargetTau = parse.GetValue(targetTau), DoubleQ = parse.GetValue(doubleQ), Hidden = parse.GetValue(hidden), EpsilonSteps = parse.GetValue(epsilonSteps),
+                TargetEvery = parse.GetValue(targetEvery), TargetTau = parse.GetValue(targetTau), DoubleQ = parse.GetValue(doubleQ), UpdatesPerStep = parse.GetValue(updatesPerStep), Hidden = parse.GetValue(hidden), EpsilonSteps = parse.GetValue(epsilonSteps),
                 CheckpointEvery = parse.GetValue(checkpointEvery), StopWhenSolved = !parse.GetValue(noStop),
                 Threads = CommonOptions.Threads(parse, threads, parse.GetValue(resume), parse.GetValue(output)!, (json, source) => RlConfig.FromJson(json, source).Threads),
             };

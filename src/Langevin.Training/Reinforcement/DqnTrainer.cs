@@ -186,7 +186,8 @@ public sealed class DqnTrainer : IDisposable
             _buffer.Add(observation, action, reward, next, terminated);
             _steps++;
             total += reward;
-            if (_steps >= Config.LearningStarts) Learn();
+            if (_steps >= Config.LearningStarts)
+                for (int update = 0; update < Config.UpdatesPerStep; update++) Learn(update);
             if (_steps % Config.TargetEvery == 0) UpdateTarget();
             if (terminated || truncated) return total;
             observation = next;
@@ -199,10 +200,12 @@ public sealed class DqnTrainer : IDisposable
         return Config.EpsilonStart + fraction * (Config.EpsilonEnd - Config.EpsilonStart);
     }
 
-    private void Learn()
+    private void Learn(int update)
     {
         using var scope = NewDisposeScope();
-        var (states, actions, rewards, next, notTerminal) = _buffer.Sample(Config.BatchSize, SeedTree.Key(Config.Seed, SeedBranches.Replay, _steps));
+        // The first update of a step draws the minibatch it always drew; further ones draw theirs from sub-branches.
+        ulong key = update == 0 ? SeedTree.Key(Config.Seed, SeedBranches.Replay, _steps) : SeedTree.Key(Config.Seed, SeedBranches.Replay, _steps, update);
+        var (states, actions, rewards, next, notTerminal) = _buffer.Sample(Config.BatchSize, key);
         int size = _environment.ObservationSize;
         var s = tensor(states).reshape(Config.BatchSize, size);
         var y = Targets(tensor(rewards), tensor(next).reshape(Config.BatchSize, size), tensor(notTerminal));

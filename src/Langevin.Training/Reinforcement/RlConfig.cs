@@ -85,6 +85,12 @@ public sealed record RlConfig
     /// </summary>
     public bool DoubleQ { get; init; }
 
+    /// <summary>
+    /// Updates of the Q-network per environment step, each on its own minibatch (stable-baselines3's gradient_steps; for
+    /// the Langevin agents, the several noisy updates per step of Ishfaq et al.'s Langevin Monte Carlo).
+    /// </summary>
+    public int UpdatesPerStep { get; init; } = 1;
+
     /// <summary>Width of the two hidden layers of the Q-network.</summary>
     public int Hidden { get; init; } = 64;
 
@@ -126,6 +132,7 @@ public sealed record RlConfig
             throw new UserErrorException($"a replay buffer of {BufferSize} DeepSea observations of {Size}×{Size} would hold {(long)BufferSize * Size * Size * 8 / 1_000_000} MB; lower {{RlConfig.Size}} (at most {(int)Math.Sqrt(MaxBufferFloats / BufferSize)})");
         if (TargetEvery < 1) throw new UserErrorException($"{{RlConfig.TargetEvery}} must be ≥ 1, got {TargetEvery}");
         if (!(TargetTau is > 0 and <= 1)) throw new UserErrorException($"{{RlConfig.TargetTau}} must be in (0, 1], got {TargetTau}");
+        if (UpdatesPerStep is < 1 or > 64) throw new UserErrorException($"{{RlConfig.UpdatesPerStep}} must be in 1…64, got {UpdatesPerStep}");
         if (Hidden < 1) throw new UserErrorException($"{{RlConfig.Hidden}} must be ≥ 1, got {Hidden}");
         if (!(EpsilonStart is >= 0 and <= 1) || !(EpsilonEnd is >= 0 and <= 1)) throw new UserErrorException("ε must be in [0, 1]");
         if (EpsilonSteps < 1) throw new UserErrorException($"{{RlConfig.EpsilonSteps}} must be ≥ 1, got {EpsilonSteps}");
