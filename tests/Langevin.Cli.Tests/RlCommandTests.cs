@@ -15,7 +15,7 @@ public sealed class RlCommandTests : IDisposable
         var (exit, output, error) = Cli.Run([.. args, "--episodes", "250", "--out", straight]);
         Assert.Equal("", error);
         Assert.Equal(0, exit);
-        Assert.Contains("deepsea N=6 lmc lr=0.001 D=1E-05 seed=2, 250 episodes at most", output);
+        Assert.Contains("deepsea N=6 lmc lr=0.0001 D=1E-05 seed=2, 250 episodes at most", output);
         Assert.Contains("episode 250: return", output);
         Assert.Equal(251, File.ReadAllLines(Path.Combine(straight, "returns.csv")).Length);
         Assert.True(File.Exists(Path.Combine(straight, "returns.png")));

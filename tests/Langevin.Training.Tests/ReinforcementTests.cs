@@ -155,8 +155,8 @@ public sealed class ReinforcementTests
         }
         Assert.Equal([0.25f * 6 + 0.75f * 2, 0.25f * 1 + 0.75f * 5], after[^1].data<float>().ToArray());
 
-        // τ = 1 (the default) copies.
-        using var hard = new DqnTrainer(new RlConfig(), null);
+        // τ = 1 copies.
+        using var hard = new DqnTrainer(new RlConfig { TargetTau = 1 }, null);
         hard.UpdateTarget();
         foreach (var (t, s) in hard.Target.parameters().Zip(hard.Q.parameters())) Assert.True(t.eq(s).all().item<bool>());
     }

@@ -38,7 +38,7 @@ internal static class RlCommand
         var agent = TypedOptions.Parsed("--agent", "Agent: dqn (ε-greedy, Adam), lmc (Adam Langevin Monte Carlo DQN, Ishfaq et al. 2024) or sghmc (SGHMC-sampled Q-network).", Defaults.Agent.CommandLineName(), AgentKinds.Parse);
         var episodes = new Option<int>("--episodes") { Description = "Episodes at most (the run ends earlier once solved, unless --no-stop).", DefaultValueFactory = _ => Defaults.Episodes };
         var seed = new Option<long>("--seed") { Description = "Seed of network, episode starts, exploration, replay and noise.", DefaultValueFactory = _ => Defaults.Seed };
-        var lr = new Option<double>("--lr") { Description = "Step size.", DefaultValueFactory = _ => Defaults.LearningRate };
+        var lr = new Option<double?>("--lr") { Description = "Step size (default: 1e-4 for dqn and lmc, 1e-3 for sghmc)." };
         var diffusion = new Option<double>("--diffusion") { Description = "Diffusion coefficient D of lmc (1/β) and sghmc.", DefaultValueFactory = _ => Defaults.Diffusion };
         var momentum = new Option<double>("--momentum") { Description = "Momentum of sghmc.", DefaultValueFactory = _ => Defaults.Momentum };
         var gamma = new Option<double>("--gamma") { Description = "Discount γ.", DefaultValueFactory = _ => Defaults.Gamma };
@@ -78,7 +78,7 @@ internal static class RlCommand
             using var trainer = new DqnTrainer(config, parse.GetValue(output)!, parse.GetValue(resume));
             var c = trainer.Config;
             var invariant = CultureInfo.InvariantCulture;
-            writer.WriteLine(string.Create(invariant, $"{c.Environment}{(c.Environment == "deepsea" ? $" N={c.Size}" : "")} {c.Agent.CommandLineName()} lr={c.LearningRate} D={c.Diffusion} seed={c.Seed}, {c.Episodes} episodes at most"));
+            writer.WriteLine(string.Create(invariant, $"{c.Environment}{(c.Environment == "deepsea" ? $" N={c.Size}" : "")} {c.Agent.CommandLineName()} lr={c.StepSize} D={c.Diffusion} seed={c.Seed}, {c.Episodes} episodes at most"));
             if (trainer.EpisodesPlayed > 0) writer.WriteLine($"resuming after episode {trainer.EpisodesPlayed}");
             var report = new CallbackTracker<RlProgress>(10, (p, _) =>
             {

@@ -45,13 +45,13 @@ public sealed class AdamLangevin : LangevinOptimizer<AdamLangevin.Options>
         double diffusion = options.diffusion!.Value;
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
         using Scalar decay1 = beta1, keep1 = 1 - beta1, decay2 = beta2, keep2 = 1 - beta2,
-            eps = options.eps!.Value, step = -lr, biasedStep = -lr * options.bias!.Value;
+            eps = options.eps!.Value, one = 1.0, step = -lr, biasedStep = -lr * options.bias!.Value;
 
         state.exp_avg ??= zeros_like(parameter).DetachFromDisposeScope();
         state.exp_avg_sq ??= zeros_like(parameter).DetachFromDisposeScope();
         state.exp_avg.mul_(decay1).add_(grad, alpha: keep1);
         state.exp_avg_sq.mul_(decay2).addcmul_(grad, grad, value: keep2);
-        var denominator = state.exp_avg_sq.sqrt().add_(eps);
+        var denominator = state.exp_avg_sq.sqrt().add_(eps, one);
         parameter.add_(grad, alpha: step).addcdiv_(state.exp_avg, denominator, value: biasedStep);
 
         double variance = 2 * lr * diffusion;

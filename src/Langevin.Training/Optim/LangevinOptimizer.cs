@@ -95,7 +95,8 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
     /// Implementations pass numbers to libtorch as explicit <see cref="Scalar"/>s disposed after the calls (<c>using
     /// Scalar s = x;</c>), never as implicitly converted doubles: TorchSharp hands an implicit Scalar's native pointer to
     /// libtorch and leaves the object to the finalizer, which can free it while the call still reads it (seen as a
-    /// random abort, "Expected false to be true" in c10::Scalar::toFloat, in long runs on a loaded machine).
+    /// random abort, "Expected false to be true" in c10::Scalar::toFloat, in long runs on a loaded machine). That includes
+    /// the factor 1 that TorchSharp's one-argument <c>add_</c> overloads convert implicitly: give it as an explicit Scalar.
     /// </remarks>
     protected abstract void Update(Parameter parameter, Tensor grad, TOptions options, LangevinState state);
 
@@ -134,7 +135,10 @@ public abstract class LangevinOptimizer<TOptions> : OptimizerHelper, ILangevinOp
         if (target.dtype == ScalarType.Float32 && target.device_type == DeviceType.CPU && target.is_contiguous())
             WriteNoise(target, NoiseKey(state, options), (float)std, add: true);
         else
-            target.add_(Noise(target, state, std, options));
+        {
+            using Scalar one = 1.0;
+            target.add_(Noise(target, state, std, options), one);
+        }
     }
 
     private static ulong NoiseKey(LangevinState state, TOptions options) =>

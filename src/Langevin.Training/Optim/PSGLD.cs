@@ -39,16 +39,16 @@ public sealed class PSGLD : LangevinOptimizer<PSGLD.Options>
         double alpha = options.alpha!.Value;
         double diffusion = options.diffusion!.Value;
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
-        using Scalar decayAverage = alpha, keep = 1 - alpha, eps = options.eps!.Value, step = -lr;
+        using Scalar decayAverage = alpha, keep = 1 - alpha, eps = options.eps!.Value, one = 1.0, step = -lr;
 
         state.square_avg ??= zeros_like(parameter).DetachFromDisposeScope();
         state.square_avg.mul_(decayAverage).addcmul_(grad, grad, value: keep);
-        var avg = state.square_avg.sqrt().add_(eps);
+        var avg = state.square_avg.sqrt().add_(eps, one);
         parameter.addcdiv_(grad, avg, value: step);
 
         double variance = 2 * lr * diffusion;
         if (variance > 0)
-            parameter.add_(Noise(parameter, state, Math.Sqrt(variance), options).mul_(avg.rsqrt()));
+            parameter.add_(Noise(parameter, state, Math.Sqrt(variance), options).mul_(avg.rsqrt()), one);
     }
 
     /// <summary>PSGLD options: those of every Langevin optimizer plus α and λ (eps).</summary>

@@ -71,9 +71,9 @@ public sealed class DqnTrainer : IDisposable
         long noiseSeed = (long)SeedTree.Key(config.Seed, SeedBranches.Noise);
         _optimizer = config.Agent switch
         {
-            AgentKind.Dqn => (OptimizerHelper)torch.optim.Adam(_q.parameters(), config.LearningRate),
-            AgentKind.Lmc => new AdamLangevin(_q.parameters(), config.LearningRate, config.Diffusion, seed: noiseSeed),
-            _ => new SGHMC(_q.parameters(), config.LearningRate, config.Momentum, config.Diffusion, seed: noiseSeed),
+            AgentKind.Dqn => (OptimizerHelper)torch.optim.Adam(_q.parameters(), config.StepSize),
+            AgentKind.Lmc => new AdamLangevin(_q.parameters(), config.StepSize, config.Diffusion, seed: noiseSeed),
+            _ => new SGHMC(_q.parameters(), config.StepSize, config.Momentum, config.Diffusion, seed: noiseSeed),
         };
         _buffer = new ReplayBuffer(config.BufferSize, _environment.ObservationSize);
         if (runDirectory is null) return;
@@ -147,8 +147,8 @@ public sealed class DqnTrainer : IDisposable
         var values = _target.forward(next);
         var nextValue = Config.DoubleQ ? values.gather(1, _q.forward(next).argmax(1, keepdim: true)).squeeze(1) : values.max(1).values;
         // An explicit scalar, disposed after the call (see the remarks of LangevinOptimizer.Update).
-        using Scalar gamma = Config.Gamma;
-        return rewards.add(nextValue.mul(notTerminal).mul(gamma)).MoveToOuterDisposeScope();
+        using Scalar gamma = Config.Gamma, one = 1.0;
+        return rewards.add(nextValue.mul(notTerminal).mul(gamma), one).MoveToOuterDisposeScope();
     }
 
     /// <summary>The Q-network (for tests and inspection).</summary>
