@@ -33,7 +33,7 @@ public sealed class BadInputProperties
         ]),
         (["generate", "a bag", "--out", "{run}/g.png"], true,
         [
-            ("-n", ["0", "-1", "100000"]), ("--steps", ["0", "-1", "100000"]), ("--guidance", ["-1", "nan", "inf", "1e300"]),
+            ("-n", ["0", "-1", "1000000"]), ("--steps", ["0", "-1", "100000"]), ("--guidance", ["-1", "nan", "inf", "1e300"]),
             ("--eta", ["-1", "nan"]), ("--scale", ["0", "65"]), ("--threads", ["-1"]), ("--strength", ["0.5"]),
             ("--seed", ["abc"]), ("--sampler", ["euler"]), ("--model", ["/proc/self/mem", "{run}/nowhere"]),
         ]),

@@ -39,7 +39,7 @@ public sealed class GenerateCommandTests : IDisposable
 
         Assert.Equal("", error);
         Assert.Equal(0, exit);
-        Assert.Contains($"({canonical}, 4 steps, guidance 3, seed 0)", output);
+        Assert.Contains($"({canonical}, 4 steps, guidance 2.5, seed 0)", output);
         Assert.True(File.Exists(grid));
     }
 
@@ -177,7 +177,7 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.StartsWith("Model `", lines[0]);
         // Header, rule, one row per guidance; then the FID table with the generated row and the real-vs-real floor.
         Assert.Equal(2, lines.Count(l => l.StartsWith("| 0 |", StringComparison.Ordinal) || l.StartsWith("| 3 |", StringComparison.Ordinal)));
-        Assert.Contains(lines, l => l.StartsWith("| generated (guidance 3, 20 images, 2/class)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| generated (guidance 2.5, 20 images, 2/class)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("| floor: 20 real train images", StringComparison.Ordinal));
         var (badExit, _, badError) = Cli.Run("diffusion", "evaluate", "--fid-samples", "5");
         Assert.Equal(2, badExit);

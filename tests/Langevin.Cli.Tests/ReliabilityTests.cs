@@ -16,7 +16,7 @@ public sealed class ReliabilityTests : IDisposable
         { ["train", "--out", "{run}", "--lr", "1e300", "--epochs", "1"], "--lr, --diffusion and --weight-decay must be at most" },
         { ["train", "--out", "{run}", "--threads", "100000", "--epochs", "1"], "--threads 100000 is more than the" },
         { ["train", "--out", "{run}", "--batch-size", "100000000", "--train-limit", "64", "--epochs", "1"], "--batch-size 100000000 is more than the 64 training images" },
-        { ["generate", "a sneaker", "-n", "100000", "--out-dir", "{run}"], "image-steps, over the limit" },
+        { ["generate", "a sneaker", "-n", "1000000", "--out-dir", "{run}"], "image-steps, over the limit" },
         { ["generate", "a sneaker", "--guidance", "1e300", "--out", "{run}/g.png"], "--guidance 1E+300 is over 100" },
         { ["generate", "a sneaker", "--sampler", "ddpm", "--eta", "0.5", "--out", "{run}/g.png"], "--eta applies to the DDIM sampler only" },
         { ["diffusion", "train", "--out", "{run}", "--width", "3"], "--width must be a multiple of the 4 attention heads" },

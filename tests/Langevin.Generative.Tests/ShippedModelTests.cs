@@ -26,8 +26,8 @@ public sealed class ShippedModelTests
         using var model = LatentDiffusionModel.Load(ShippedModels.Find(ShippedModels.TextToImage));
         using var classifier = FashionClassifier.Load(ShippedModels.Find(ShippedModels.Classifier));
         var defaults = new GenerationOptions { Seed = 2024 };
-        Assert.Equal((SamplerKind.DpmPlusPlus2M, 20, 3.0), (defaults.Sampler, defaults.Steps, defaults.Guidance));
-        // 4 images per class at the defaults `langevin generate` uses (DPM++ 2M, 20 steps, guidance 3).
+        Assert.Equal((SamplerKind.DpmPlusPlus2MKarras, 8, 2.5), (defaults.Sampler, defaults.Steps, defaults.Guidance));
+        // 4 images per class at the defaults `langevin generate` uses (DPM++ 2M Karras, 8 steps, guidance 2.5).
         var result = GenerationEvaluation.Adherence(model, classifier, 4, defaults);
         Assert.True(result.Overall >= 0.8, $"adherence {result.Overall:P0}; per class {string.Join(", ", result.PerClass.Select(p => p.ToString("P0")))}");
     }

@@ -173,6 +173,30 @@ public sealed class ReinforcementTests
     }
 
     [Fact]
+    public void Adam_takes_the_steps_of_torch_optim_adam()
+    {
+        // Six steps on L = Σ c·θ² with a different curvature per element, against TorchSharp's own torch.optim.Adam.
+        var ours = new TorchSharp.Modules.Parameter(tensor(new float[] { 1, -2, 3, 0.5f }));
+        var theirs = new TorchSharp.Modules.Parameter(tensor(new float[] { 1, -2, 3, 0.5f }));
+        using var curvature = tensor(new float[] { 0.5f, 2, 0.1f, 8 });
+        using var adam = new Langevin.Optim.Adam([ours], 0.05);
+        using var reference = TorchSharp.torch.optim.Adam([theirs], 0.05);
+        for (int step = 0; step < 6; step++)
+        {
+            foreach (var (p, optimizer) in new (TorchSharp.Modules.Parameter, TorchSharp.Modules.OptimizerHelper)[] { (ours, adam), (theirs, reference) })
+            {
+                optimizer.zero_grad();
+                using (var loss = (p.square() * curvature).sum()) loss.backward();
+                optimizer.step();
+            }
+            // The same float32 operations in the same order: equal up to the rounding of lr/(1−β₁ᵗ) computed in double.
+            var a = ours.data<float>().ToArray();
+            var b = theirs.data<float>().ToArray();
+            for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 1e-6f);
+        }
+    }
+
+    [Fact]
     public void Adam_langevin_takes_the_drift_of_the_paper_and_adds_noise_of_variance_two_lr_D()
     {
         const double lr = 0.1, a = 0.5, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;

@@ -14,8 +14,8 @@ namespace Langevin.Generative.Evaluation;
 /// </summary>
 public sealed record EvaluationOptions
 {
-    /// <summary>Guidance scales whose adherence is scored.</summary>
-    public IReadOnlyList<double> Guidances { get; init; } = [0, 1, 3, 5];
+    /// <summary>Guidance scales whose adherence is scored: 0, 1, <c>langevin generate</c>'s default and 5.</summary>
+    public IReadOnlyList<double> Guidances { get; init; } = [0, 1, new GenerationOptions().Guidance, 5];
 
     /// <summary>Images per class and guidance for adherence.</summary>
     public int PerClass { get; init; } = 100;
@@ -23,8 +23,8 @@ public sealed record EvaluationOptions
     /// <summary>Generated images for FID, spread evenly over the classes (0 skips FID).</summary>
     public int FidSamples { get; init; } = 2000;
 
-    /// <summary>Guidance scale of the FID samples (and of the grid).</summary>
-    public double FidGuidance { get; init; } = 3;
+    /// <summary>Guidance scale of the FID samples (and of the grid; default: <c>langevin generate</c>'s, <see cref="GenerationOptions.Guidance"/>).</summary>
+    public double FidGuidance { get; init; } = new GenerationOptions().Guidance;
 
     /// <summary>Sampling steps (default: <c>langevin generate</c>'s, <see cref="GenerationOptions.Steps"/>).</summary>
     public int Steps { get; init; } = new GenerationOptions().Steps;

@@ -39,7 +39,8 @@ public sealed record RlResult(IReadOnlyList<double> Returns, long Steps, int? So
 /// </summary>
 public sealed class DqnTrainer : IDisposable
 {
-    private const int CheckpointVersion = 1;
+    // 2: dqn's optimizer state is Langevin.Optim.Adam's (TorchSharp's Adam before).
+    private const int CheckpointVersion = 2;
     private const double CartPoleSolvedReturn = 475;
     private readonly IEnvironment _environment;
     private readonly nn.Module<Tensor, Tensor> _q, _target;
@@ -71,7 +72,7 @@ public sealed class DqnTrainer : IDisposable
         long noiseSeed = (long)SeedTree.Key(config.Seed, SeedBranches.Noise);
         _optimizer = config.Agent switch
         {
-            AgentKind.Dqn => (OptimizerHelper)torch.optim.Adam(_q.parameters(), config.StepSize),
+            AgentKind.Dqn => (OptimizerHelper)new Langevin.Optim.Adam(_q.parameters(), config.StepSize),
             AgentKind.Lmc => new AdamLangevin(_q.parameters(), config.StepSize, config.Diffusion, seed: noiseSeed),
             _ => new SGHMC(_q.parameters(), config.StepSize, config.Momentum, config.Diffusion, seed: noiseSeed),
         };
