@@ -22,9 +22,7 @@ public sealed class Adam : LangevinOptimizer<AdamLangevin.Options>
     public Adam(IEnumerable<Parameter> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
         : base(new AdamLangevin.Options { LearningRate = lr, diffusion = 0, bias = 0, beta1 = beta1, beta2 = beta2, eps = eps, weight_decay = 0, seed = 0 })
     {
-        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "must be in [0, 1)");
-        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "must be in [0, 1)");
-        if (!(eps > 0) || double.IsInfinity(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "must be a finite number > 0");
+        AdamLangevin.CheckMoments(beta1, beta2, eps);
         add_param_group(new ParamGroup<AdamLangevin.Options> { Parameters = parameters });
     }
 
@@ -39,14 +37,10 @@ public sealed class Adam : LangevinOptimizer<AdamLangevin.Options>
         long t = state.step + 1;
         double correction1 = 1 - Math.Pow(beta1, t), correction2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, t));
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
-        using Scalar decay1 = beta1, keep1 = 1 - beta1, decay2 = beta2, keep2 = 1 - beta2, eps = options.eps!.Value, one = 1.0,
-            correction = correction2Sqrt, step = -lr / correction1;
+        using Scalar eps = options.eps!.Value, one = 1.0, correction = correction2Sqrt, step = -lr / correction1;
 
-        state.exp_avg ??= zeros_like(parameter).DetachFromDisposeScope();
-        state.exp_avg_sq ??= zeros_like(parameter).DetachFromDisposeScope();
-        state.exp_avg.mul_(decay1).add_(grad, alpha: keep1);
-        state.exp_avg_sq.mul_(decay2).addcmul_(grad, grad, value: keep2);
-        using var denominator = state.exp_avg_sq.sqrt().div_(correction).add_(eps, one);
-        parameter.addcdiv_(state.exp_avg, denominator, value: step);
+        var (average, squareAverage) = state.UpdateMoments(parameter, grad, beta1, beta2);
+        using var denominator = squareAverage.sqrt().div_(correction).add_(eps, one);
+        parameter.addcdiv_(average, denominator, value: step);
     }
 }

@@ -27,10 +27,16 @@ public sealed class AdamLangevin : LangevinOptimizer<AdamLangevin.Options>
         : base(new Options { LearningRate = lr, diffusion = diffusion, bias = bias, beta1 = beta1, beta2 = beta2, eps = eps, weight_decay = weight_decay, seed = seed })
     {
         if (!(bias >= 0) || double.IsInfinity(bias)) throw new ArgumentOutOfRangeException(nameof(bias), bias, "the bias factor must be a finite number ≥ 0");
+        CheckMoments(beta1, beta2, eps);
+        add_param_group(new ParamGroup<Options> { Parameters = parameters });
+    }
+
+    /// <summary>Checks the settings of Adam's averages m and v (here and in <see cref="Adam"/>).</summary>
+    internal static void CheckMoments(double beta1, double beta2, double eps)
+    {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "must be in [0, 1)");
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "must be in [0, 1)");
         if (!(eps > 0) || double.IsInfinity(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "must be a finite number > 0");
-        add_param_group(new ParamGroup<Options> { Parameters = parameters });
     }
 
     /// <inheritdoc />
@@ -44,15 +50,11 @@ public sealed class AdamLangevin : LangevinOptimizer<AdamLangevin.Options>
         double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value;
         double diffusion = options.diffusion!.Value;
         // Explicit scalars: see the remarks of LangevinOptimizer.Update.
-        using Scalar decay1 = beta1, keep1 = 1 - beta1, decay2 = beta2, keep2 = 1 - beta2,
-            eps = options.eps!.Value, one = 1.0, step = -lr, biasedStep = -lr * options.bias!.Value;
+        using Scalar eps = options.eps!.Value, one = 1.0, step = -lr, biasedStep = -lr * options.bias!.Value;
 
-        state.exp_avg ??= zeros_like(parameter).DetachFromDisposeScope();
-        state.exp_avg_sq ??= zeros_like(parameter).DetachFromDisposeScope();
-        state.exp_avg.mul_(decay1).add_(grad, alpha: keep1);
-        state.exp_avg_sq.mul_(decay2).addcmul_(grad, grad, value: keep2);
-        var denominator = state.exp_avg_sq.sqrt().add_(eps, one);
-        parameter.add_(grad, alpha: step).addcdiv_(state.exp_avg, denominator, value: biasedStep);
+        var (average, squareAverage) = state.UpdateMoments(parameter, grad, beta1, beta2);
+        var denominator = squareAverage.sqrt().add_(eps, one);
+        parameter.add_(grad, alpha: step).addcdiv_(average, denominator, value: biasedStep);
 
         double variance = 2 * lr * diffusion;
         if (variance > 0) AddNoise(parameter, state, Math.Sqrt(variance), options);
@@ -123,6 +125,18 @@ public sealed class AdamLangevin : LangevinOptimizer<AdamLangevin.Options>
 
         /// <summary>Running average v of g⊙g (null before the first step).</summary>
         public Tensor? exp_avg_sq;
+
+        /// <summary>m ← β₁·m + (1−β₁)·g and v ← β₂·v + (1−β₂)·g⊙g, from zero at the first step; returns (m, v).</summary>
+        internal (Tensor Average, Tensor SquareAverage) UpdateMoments(Tensor parameter, Tensor grad, double beta1, double beta2)
+        {
+            // Explicit scalars: see the remarks of LangevinOptimizer.Update.
+            using Scalar decay1 = beta1, keep1 = 1 - beta1, decay2 = beta2, keep2 = 1 - beta2;
+            exp_avg ??= zeros_like(parameter).DetachFromDisposeScope();
+            exp_avg_sq ??= zeros_like(parameter).DetachFromDisposeScope();
+            exp_avg.mul_(decay1).add_(grad, alpha: keep1);
+            exp_avg_sq.mul_(decay2).addcmul_(grad, grad, value: keep2);
+            return (exp_avg, exp_avg_sq);
+        }
 
         /// <inheritdoc />
         public override void SaveStateDict(BinaryWriter writer)

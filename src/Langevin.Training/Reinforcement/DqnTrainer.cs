@@ -147,7 +147,7 @@ public sealed class DqnTrainer : IDisposable
         using var scope = NewDisposeScope();
         var values = _target.forward(next);
         var nextValue = Config.DoubleQ ? values.gather(1, _q.forward(next).argmax(1, keepdim: true)).squeeze(1) : values.max(1).values;
-        // An explicit scalar, disposed after the call (see the remarks of LangevinOptimizer.Update).
+        // Explicit scalars, disposed after the call (see the remarks of LangevinOptimizer.Update).
         using Scalar gamma = Config.Gamma, one = 1.0;
         return rewards.add(nextValue.mul(notTerminal).mul(gamma), one).MoveToOuterDisposeScope();
     }

@@ -122,7 +122,6 @@ public sealed record RlConfig
     /// <summary>Torch intra-op threads (0: libtorch's default).</summary>
     public int Threads { get; init; }
 
-    /// <summary>Most observation numbers the replay buffer may hold (states and next states: 8 bytes each, 400 MB).</summary>
     /// <summary>
     /// The step size of an agent when none is given: 1e-4 for the Adam-preconditioned agents (dqn, lmc; PyTorch's DQN
     /// tutorial uses 1e-4 with these settings), 1e-3 for sghmc, whose plain gradient steps need a larger one (at 1e-4 it did
@@ -130,6 +129,7 @@ public sealed record RlConfig
     /// </summary>
     public static double DefaultLearningRate(AgentKind agent) => agent == AgentKind.Sghmc ? 1e-3 : 1e-4;
 
+    /// <summary>Most observation numbers the replay buffer may hold (states and next states: 8 bytes each, 400 MB).</summary>
     private const long MaxBufferFloats = 50_000_000;
 
     /// <summary>Checks every setting; a bad one is one line naming it.</summary>
