@@ -95,6 +95,8 @@ internal static class FlagNames
         ["LoraTrainingOptions.Rank"] = "--lora-rank",
         ["LoraTrainingOptions.Resolution"] = "--resolution",
         ["LoraTrainingOptions.Steps"] = "--steps",
+        ["LoraTrainingOptions.TextEncoderLearningRate"] = "--text-encoder-lr",
+        ["LoraTrainingOptions.TrainTextEncoder"] = "--train-text-encoder",
         ["ObservedSeries.path"] = "--data",
         ["OodEvaluation.runDirectory"] = "--run",
         ["Potential.theta"] = "--theta",

@@ -60,12 +60,27 @@ public sealed class LoraCommandTests : IDisposable
     [InlineData("--lora-rank", "0", "--lora-rank must be from 1 to 1024")]
     [InlineData("--batch", "3", "fewer than --batch 3")]
     [InlineData("--resolution", "60", "--resolution must be a multiple of 8")]
+    [InlineData("--text-encoder-lr", "1e-5", "--text-encoder-lr applies when the text encoder is trained; add --train-text-encoder")]
     public void Bad_finetune_settings_are_one_line_and_exit_2(string flag, string value, string expected)
     {
         var (exit, _, error) = Cli.Run("diffusion", "finetune", "--model", TinySd, "--images", ImageFolder(), flag, value, "--out", _folder.Combine("run"), "--threads", "1");
         Assert.Equal(2, exit);
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Finetune_with_the_text_encoder_writes_its_adapters()
+    {
+        string run = _folder.Combine("run");
+        var (exit, output, error) = Cli.Run("diffusion", "finetune", "--model", TinySd, "--images", ImageFolder(), "--lora-rank", "2",
+            "--steps", "2", "--resolution", "64", "--train-text-encoder", "--text-encoder-lr", "5e-5", "--out", run, "--threads", "1");
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        Assert.Contains("LoRA on the UNet and the text encoder", output);
+        using var file = Langevin.Torch.SafeTensorsFile.Open(Path.Combine(run, "lora.safetensors"));
+        Assert.Contains("lora_te_text_model_encoder_layers_0_self_attn_v_proj.lora_up.weight", file.Names);
+        Assert.Equal("5E-05", file.Metadata["ss_text_encoder_lr"]);
     }
 
     [Fact]

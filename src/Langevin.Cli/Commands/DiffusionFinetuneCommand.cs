@@ -23,6 +23,8 @@ internal static class DiffusionFinetuneCommand
         var epochs = new Option<int>("--epochs") { Description = "Passes over the images.", DefaultValueFactory = _ => defaults.Epochs };
         var steps = new Option<int?>("--steps") { Description = "Optimiser steps instead of --epochs (rounded up to whole epochs)." };
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate of the LoRA.", DefaultValueFactory = _ => defaults.LearningRate };
+        var trainText = new Option<bool>("--train-text-encoder") { Description = "Also train LoRA adapters on the text encoder's attention projections (default: the UNet only)." };
+        var textLr = new Option<double?>("--text-encoder-lr") { Description = "AdamW learning rate of the text encoder's adapters (default: --lr)." };
         var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => defaults.BatchSize };
         var resolution = new Option<int?>("--resolution") { Description = "Side of the square training images in pixels (default: the model's native size)." };
         var outDir = new Option<string>("--out") { Description = "Run folder: checkpoint, metrics.csv, tensorboard/, lora.safetensors.", Required = true, HelpName = "DIR" }.WritableFolder();
@@ -32,7 +34,7 @@ internal static class DiffusionFinetuneCommand
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
 
         var command = new Command("finetune", "Train a LoRA (kohya/web-UI .safetensors) for a Stable Diffusion model on your captioned images (resumable).")
-        { model, images, captions, rank, alpha, epochs, steps, lr, batch, resolution, outDir, resume, seed, diffusers, threads };
+        { model, images, captions, rank, alpha, epochs, steps, lr, trainText, textLr, batch, resolution, outDir, resume, seed, diffusers, threads };
         command.SetAction((parse, cancellationToken) =>
         {
             TorchRuntime.SetThreads(parse.GetValue(threads));
@@ -44,6 +46,8 @@ internal static class DiffusionFinetuneCommand
                 Epochs = parse.GetValue(epochs),
                 Steps = parse.GetValue(steps),
                 LearningRate = parse.GetValue(lr),
+                TrainTextEncoder = parse.GetValue(trainText),
+                TextEncoderLearningRate = parse.GetValue(textLr),
                 BatchSize = parse.GetValue(batch),
                 Resolution = parse.GetValue(resolution),
                 Seed = parse.GetValue(seed),
@@ -58,7 +62,7 @@ internal static class DiffusionFinetuneCommand
             using var data = CaptionedImageFolder.Load(imageFolder, parse.GetValue(captions) ?? Path.Combine(imageFolder, "metadata.jsonl"), 3, size);
             using var trainer = new LoraTrainer(parse.GetValue(outDir)!, sd, data, options, parse.GetValue(resume));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"loaded {modelPath} in {clock.Elapsed.TotalSeconds:F1} s; training a rank-{options.Rank} LoRA on {data.Count} images ({size}×{size}) into {parse.GetValue(outDir)}"));
+                $"loaded {modelPath} in {clock.Elapsed.TotalSeconds:F1} s; training a rank-{options.Rank} LoRA{(options.TrainTextEncoder ? " on the UNet and the text encoder" : "")} on {data.Count} images ({size}×{size}) into {parse.GetValue(outDir)}"));
             int done = trainer.EpochsDone;
             if (done > 0) output.WriteLine($"resuming after epoch {done} of {trainer.Epochs}");
             clock.Restart();

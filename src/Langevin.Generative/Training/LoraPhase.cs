@@ -14,7 +14,8 @@ namespace Langevin.Generative.Training;
 /// The steps of <see cref="LoraTrainer"/>: Stable Diffusion's training objective on the frozen model with the LoRA's
 /// adapters trainable. Each step draws its images' VAE latents (mean + σ·z, × the VAE's scaling factor), one caption per
 /// image, the noise and the timesteps from a generator keyed by (epoch, batch) in the run's seed tree, so a resumed run
-/// draws exactly what an uninterrupted one would; the loss is the MSE to ε, or to v for v-prediction models.
+/// draws exactly what an uninterrupted one would; the loss is the MSE to ε, or to v for v-prediction models. The text
+/// encoder runs with gradients only when its adapters train.
 /// </summary>
 internal sealed class LoraPhase : TrainingPhase
 {
@@ -114,10 +115,10 @@ internal sealed class LoraPhase : TrainingPhase
         return (value, taken);
     }
 
-    /// <summary>The frozen text encoder's states of one caption per image, each drawn from the image's captions.</summary>
+    /// <summary>The text encoder's states of one caption per image, each drawn from the image's captions (with gradients when its adapters train).</summary>
     private Tensor EncodeCaptions(long[] images, Generator generator)
     {
-        using var noGrad = no_grad();
+        using IDisposable? noGrad = _network.TrainsTextEncoder ? null : no_grad();
         using var scope = NewDisposeScope();
         var states = new List<Tensor>();
         foreach (long image in images)

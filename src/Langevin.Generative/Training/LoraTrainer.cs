@@ -13,8 +13,9 @@ namespace Langevin.Generative.Training;
 
 /// <summary>
 /// Fine-tunes a LoRA on a Stable Diffusion model from captioned images into a run folder (<see cref="RunFolder"/>, locked
-/// while the trainer lives): adapters on the UNet's attention projections, the model frozen, AdamW on the adapters
-/// only. After every epoch the folder gets <c>checkpoint.bin</c> (resume continues from it to the same result as an
+/// while the trainer lives): adapters on the UNet's attention projections (and the text encoder's, with
+/// <see cref="LoraTrainingOptions.TrainTextEncoder"/>), the model frozen, AdamW on the adapters only (one parameter group
+/// per component, each with its learning rate). After every epoch the folder gets <c>checkpoint.bin</c> (resume continues from it to the same result as an
 /// uninterrupted run), <c>metrics.csv</c>, TensorBoard curves in <c>tensorboard/</c>, and <c>lora.safetensors</c> in the
 /// kohya/web-UI layout (<c>lora_unet_</c> + original LDM names, <c>.alpha</c>, <c>ss_</c> metadata), which
 /// <see cref="StableDiffusionModel.ApplyLora"/> and the web UIs read; optionally also <c>pytorch_lora_weights.safetensors</c>
@@ -25,7 +26,12 @@ public sealed class LoraTrainer : IDisposable
     /// <summary>Optimiser steps between two per-step loss points in TensorBoard.</summary>
     public const int StepLogInterval = 10;
 
-    private const string CheckpointMagic = "langevin-lora-checkpoint-v1";
+    // torch.optim.AdamW's default, which diffusers' LoRA scripts and kohya's sd-scripts train with (TorchSharp's is 0).
+    private const double AdamWeightDecay = 0.01;
+
+    private const string CheckpointMagic = "langevin-lora-checkpoint-v2";
+    // Version 1 had no text-encoder flag: its runs adapted the UNet only.
+    private const string CheckpointMagicUNetOnly = "langevin-lora-checkpoint-v1";
     private readonly RunFolder _run;
     private readonly StableDiffusionModel _model;
     private readonly CaptionedImages _data;
@@ -93,8 +99,12 @@ public sealed class LoraTrainer : IDisposable
         // The base model is frozen: only the adapters get gradients (and no gradient memory is spent on 860 M weights).
         foreach (var p in _model.UNet.parameters().Concat(_model.TextEncoder.parameters()).Concat(_model.Vae.parameters())) p.requires_grad_(false);
         using var initial = new Generator(SeedTree.Key(_options.Seed, (long)LoraPhase.RandomStream.AdapterWeights));
-        using var network = new LoraNetwork(_model.UNet, _options.Rank, _options.EffectiveAlpha, initial);
-        using var optimizer = optim.AdamW(network.Parameters(), _options.LearningRate);
+        using var network = new LoraNetwork(_model.UNet, _options.TrainTextEncoder ? _model.TextEncoder : null, _options.Rank, _options.EffectiveAlpha, initial);
+        // One group per component, each with its learning rate.
+        var groups = new List<AdamW.ParamGroup> { new(network.Parameters(LoraTargets.UNet), _options.LearningRate, weight_decay: AdamWeightDecay) };
+        if (network.TrainsTextEncoder)
+            groups.Add(new(network.Parameters(LoraTargets.TextEncoder), _options.EffectiveTextEncoderLearningRate, weight_decay: AdamWeightDecay));
+        using var optimizer = optim.AdamW(groups, _options.LearningRate, weight_decay: AdamWeightDecay);
         int startEpoch = 0;
         long step = 0;
         double seconds = 0;
@@ -135,7 +145,7 @@ public sealed class LoraTrainer : IDisposable
             ["ss_network_module"] = "networks.lora",
             ["ss_network_dim"] = network.Rank.ToString(CultureInfo.InvariantCulture),
             ["ss_network_alpha"] = Text(network.Alpha),
-            ["ss_network_train_unet_only"] = "True",
+            ["ss_network_train_unet_only"] = network.TrainsTextEncoder ? "False" : "True",
             ["ss_sd_model_name"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(_model.Path)),
             ["ss_v2"] = _model.TextEncoder.Config.HiddenSize >= 1024 ? "True" : "False",
             ["ss_resolution"] = $"({_data.Images.shape[3]}, {_data.Images.shape[2]})",
@@ -145,6 +155,7 @@ public sealed class LoraTrainer : IDisposable
             ["ss_steps"] = step.ToString(CultureInfo.InvariantCulture),
             ["ss_learning_rate"] = Text(_options.LearningRate),
             ["ss_unet_lr"] = Text(_options.LearningRate),
+            ["ss_text_encoder_lr"] = network.TrainsTextEncoder ? Text(_options.EffectiveTextEncoderLearningRate) : "None",
             ["ss_optimizer"] = "torch.optim.AdamW",
             ["ss_seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
             ["ss_training_comment"] = "trained with langevin diffusion finetune",
@@ -160,6 +171,7 @@ public sealed class LoraTrainer : IDisposable
             writer.Write(CheckpointMagic);
             writer.Write(network.Rank);
             writer.Write(network.Alpha);
+            writer.Write(network.TrainsTextEncoder);
             writer.Write(epoch);
             writer.Write(step);
             writer.Write(seconds);
@@ -190,12 +202,18 @@ public sealed class LoraTrainer : IDisposable
 
     private (int Epoch, long Step, double Seconds) ReadHeader(BinaryReader reader)
     {
-        if (reader.ReadString() != CheckpointMagic)
+        string magic = reader.ReadString();
+        if (magic != CheckpointMagic && magic != CheckpointMagicUNetOnly)
             throw new UserErrorException($"{_run.Checkpoint} is not a Langevin LoRA checkpoint; choose a new {{LoraTrainer.runFolder}} folder");
         int rank = reader.ReadInt32();
         double alpha = reader.ReadDouble();
+        bool textEncoder = magic == CheckpointMagic && reader.ReadBoolean();
         if (rank != _options.Rank || alpha != _options.EffectiveAlpha)
             throw new UserErrorException($"{_run.Path} trains a LoRA of rank {rank} and alpha {alpha.ToString(CultureInfo.InvariantCulture)}; resume with {{LoraTrainingOptions.Rank}} {rank} {{LoraTrainingOptions.Alpha}} {alpha.ToString(CultureInfo.InvariantCulture)} or choose a new {{LoraTrainer.runFolder}} folder");
+        if (textEncoder != _options.TrainTextEncoder)
+            throw new UserErrorException(textEncoder
+                ? $"{_run.Path} trains the text encoder too; resume with {{LoraTrainingOptions.TrainTextEncoder}} or choose a new {{LoraTrainer.runFolder}} folder"
+                : $"{_run.Path} trains the UNet only; resume without {{LoraTrainingOptions.TrainTextEncoder}} or choose a new {{LoraTrainer.runFolder}} folder");
         return (reader.ReadInt32(), reader.ReadInt64(), reader.ReadDouble());
     }
 }

@@ -18,6 +18,15 @@ public sealed record LoraTrainingOptions
     /// <summary>AdamW's learning rate.</summary>
     public double LearningRate { get; init; } = 1e-4;
 
+    /// <summary>
+    /// Also put adapters on the text encoder's attention projections and train them (kohya's default, diffusers'
+    /// <c>--train_text_encoder</c>); false adapts the UNet only (kohya's <c>--network_train_unet_only</c>).
+    /// </summary>
+    public bool TrainTextEncoder { get; init; }
+
+    /// <summary>AdamW's learning rate of the text encoder's adapters; null = <see cref="LearningRate"/>.</summary>
+    public double? TextEncoderLearningRate { get; init; }
+
     /// <summary>Images per step.</summary>
     public int BatchSize { get; init; } = 1;
 
@@ -29,6 +38,9 @@ public sealed record LoraTrainingOptions
 
     /// <summary>Also write the LoRA in the diffusers/PEFT layout (<c>pytorch_lora_weights.safetensors</c>).</summary>
     public bool DiffusersFormat { get; init; }
+
+    /// <summary>The effective learning rate of the text encoder's adapters.</summary>
+    public double EffectiveTextEncoderLearningRate => TextEncoderLearningRate ?? LearningRate;
 
     /// <summary>The effective alpha.</summary>
     public double EffectiveAlpha => Alpha ?? Rank;
@@ -42,6 +54,10 @@ public sealed record LoraTrainingOptions
         if (Epochs < 1) throw new UserErrorException($"{{LoraTrainingOptions.Epochs}} must be at least 1, got {Epochs}");
         if (Steps is < 1) throw new UserErrorException($"{{LoraTrainingOptions.Steps}} must be at least 1, got {Steps}");
         if (!(LearningRate > 0 && LearningRate < 1)) throw new UserErrorException($"{{LoraTrainingOptions.LearningRate}} must be between 0 and 1, got {LearningRate}");
+        if (TextEncoderLearningRate is { } te && !(te > 0 && te < 1))
+            throw new UserErrorException($"{{LoraTrainingOptions.TextEncoderLearningRate}} must be between 0 and 1, got {te}");
+        if (TextEncoderLearningRate is not null && !TrainTextEncoder)
+            throw new UserErrorException("{LoraTrainingOptions.TextEncoderLearningRate} applies when the text encoder is trained; add {LoraTrainingOptions.TrainTextEncoder}");
         if (BatchSize < 1) throw new UserErrorException($"{{LoraTrainingOptions.BatchSize}} must be at least 1, got {BatchSize}");
         if (Resolution is { } r && (r < 8 || r > 2048 || r % 8 != 0)) throw new UserErrorException($"{{LoraTrainingOptions.Resolution}} must be a multiple of 8 from 8 to 2048, got {r}");
     }

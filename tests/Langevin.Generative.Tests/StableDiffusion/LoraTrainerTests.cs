@@ -11,7 +11,8 @@ namespace Langevin.Generative.Tests.StableDiffusion;
 
 /// <summary>
 /// LoRA fine-tuning of tiny-sd on a few generated 64×64 images: the loss falls when overfitting one image, the written
-/// LoRA loads back and changes the UNet's output, a stopped and resumed run writes the byte-identical LoRA, and the
+/// LoRA loads back and changes the UNet's output (and, with the text encoder trained, the text encoder's), a stopped and
+/// resumed run writes the byte-identical LoRA, and the
 /// gradient through the UNet's 4-channel conv_out is right (the libtorch conv workaround).
 /// </summary>
 public sealed class LoraTrainerTests : IDisposable
@@ -73,6 +74,8 @@ public sealed class LoraTrainerTests : IDisposable
         Assert.Contains("lora_unet_middle_block_1_transformer_blocks_0_attn1_to_out_0.alpha", file.Names);
         Assert.Equal("4", file.Metadata["ss_network_dim"]);
         Assert.Equal("2", file.Metadata["ss_network_alpha"]);
+        Assert.Equal("True", file.Metadata["ss_network_train_unet_only"]);
+        Assert.DoesNotContain(file.Names, n => n.StartsWith("lora_te_", StringComparison.Ordinal));
 
         using var generator = new Generator(9);
         using var latents = randn([1, 4, 8, 8], generator: generator);
@@ -92,14 +95,53 @@ public sealed class LoraTrainerTests : IDisposable
     }
 
     [Fact]
-    public void A_stopped_and_resumed_run_writes_the_same_lora_as_an_uninterrupted_one()
+    public void A_trained_text_encoder_lora_is_written_in_both_layouts_and_changes_the_text_encoder_alone_where_it_should()
+    {
+        using var data = Images(2);
+        string run = _temp.Combine("run");
+        using (var model = Model())
+        using (var trainer = new LoraTrainer(run, model, data, Options(4) with { DiffusersFormat = true, TrainTextEncoder = true, TextEncoderLearningRate = 5e-3 }, resume: false))
+            trainer.Train();
+        using (var file = SafeTensorsFile.Open(Path.Combine(run, "lora.safetensors")))
+        {
+            Assert.Contains("lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight", file.Names);
+            Assert.Contains("lora_te_text_model_encoder_layers_1_self_attn_out_proj.alpha", file.Names);
+            Assert.Contains("lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_k.lora_up.weight", file.Names);
+            Assert.DoesNotContain(file.Names, n => n.Contains("mlp_fc", StringComparison.Ordinal));
+            Assert.Equal("False", file.Metadata["ss_network_train_unet_only"]);
+            Assert.Equal("0.005", file.Metadata["ss_text_encoder_lr"]);
+        }
+        using (var file = SafeTensorsFile.Open(Path.Combine(run, "pytorch_lora_weights.safetensors")))
+            Assert.Contains("text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight", file.Names);
+
+        using var ids = tensor(new long[] { 49406, 320, 1125, 539, 2368, 49407 }).unsqueeze(0);
+        Tensor States(params LoraSpec[] loras)
+        {
+            using var model = StableDiffusionModel.Load(SdFixture.PathOf("tiny-sd"), new StableDiffusionLoadOptions { Loras = loras });
+            using var noGrad = no_grad();
+            return model.TextEncoder.Forward(ids);
+        }
+        using var plain = States();
+        using var kohya = States(new LoraSpec(Path.Combine(run, "lora.safetensors")));
+        using var peft = States(new LoraSpec(Path.Combine(run, "pytorch_lora_weights.safetensors")));
+        Assert.True((kohya - plain).abs().max().item<float>() > 1e-4, "the text encoder's LoRA did not change its output");
+        Assert.True(kohya.allclose(peft, rtol: 1e-5, atol: 1e-6), "the two layouts differ");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_stopped_and_resumed_run_writes_the_same_lora_as_an_uninterrupted_one(bool textEncoder)
     {
         using var data = Images(2);
         using var model = Model();
+        var options = Options(6) with { TrainTextEncoder = textEncoder };
         string whole = _temp.Combine("whole"), parts = _temp.Combine("parts");
-        using (var trainer = new LoraTrainer(whole, model, data, Options(6), resume: false)) trainer.Train();
-        using (var trainer = new LoraTrainer(parts, model, data, Options(6), resume: false)) trainer.Train([new StopAfter(1)]);
-        using (var trainer = new LoraTrainer(parts, model, data, Options(6), resume: true))
+        using (var trainer = new LoraTrainer(whole, model, data, options, resume: false)) trainer.Train();
+        using (var trainer = new LoraTrainer(parts, model, data, options, resume: false)) trainer.Train([new StopAfter(1)]);
+        using (var trainer = new LoraTrainer(parts, model, data, options with { TrainTextEncoder = !textEncoder }, resume: true))
+            Assert.Contains("LoraTrainingOptions.TrainTextEncoder", Assert.Throws<UserErrorException>(() => trainer.Train()).Message);
+        using (var trainer = new LoraTrainer(parts, model, data, options, resume: true))
         {
             Assert.Equal(1, trainer.EpochsDone);
             trainer.Train();
@@ -111,6 +153,7 @@ public sealed class LoraTrainerTests : IDisposable
     public void Bad_settings_are_one_line_errors()
     {
         Assert.Contains("LoraTrainingOptions.Rank", Assert.Throws<UserErrorException>(() => new LoraTrainingOptions { Rank = 0 }.Validate()).Message);
+        Assert.Contains("LoraTrainingOptions.TrainTextEncoder", Assert.Throws<UserErrorException>(() => new LoraTrainingOptions { TextEncoderLearningRate = 1e-5 }.Validate()).Message);
         using var model = Model();
         using var data = Images(1);
         var error = Assert.Throws<UserErrorException>(() => new LoraTrainer(_temp.Combine("r"), model, data, Options(2) with { BatchSize = 2 }, false));

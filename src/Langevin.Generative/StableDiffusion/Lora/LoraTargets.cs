@@ -34,7 +34,7 @@ internal sealed class LoraTargets
         {
             string module = name[..^".weight".Length], key = $"{TextEncoder}:{module}";
             _weights[key] = weight;
-            _kohya[KohyaText + Flat(module)] = key;
+            _kohya[KohyaTextName(module)] = key;
         }
     }
 
@@ -53,6 +53,9 @@ internal sealed class LoraTargets
 
     /// <summary>The kohya/web-UI name of a UNet layer (the original LDM path, as kohya's sd-scripts write it).</summary>
     public static string KohyaUNetName(string module, UNetConfig config) => KohyaUNet + Flat(LdmModule(module + ".weight", config));
+
+    /// <summary>The kohya/web-UI name of a text-encoder layer (<c>lora_te_</c> + its transformers path, as kohya's sd-scripts write it).</summary>
+    public static string KohyaTextName(string module) => KohyaText + Flat(module);
 
     /// <summary>The LDM module path of UNet parameter <paramref name="name"/> (without the prefix and ".weight").</summary>
     private static string LdmModule(string name, UNetConfig config) =>
