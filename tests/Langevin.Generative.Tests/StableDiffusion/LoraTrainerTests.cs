@@ -81,21 +81,30 @@ public sealed class LoraTrainerTests : IDisposable
         using var latents = randn([1, 4, 8, 8], generator: generator);
         using var context = randn([1, 77, 32], generator: generator);
         using var t = tensor(500L);
-        Tensor Output(params LoraSpec[] loras)
+        AssertChangedAlikeByBothLayouts(run, model => model.UNet.Forward(latents, t, context), "the UNet's output");
+    }
+
+    /// <summary>
+    /// <paramref name="output"/> of tiny-sd loaded with the run's kohya file differs from it without a LoRA, and equals
+    /// it with the run's diffusers file.
+    /// </summary>
+    private static void AssertChangedAlikeByBothLayouts(string run, Func<StableDiffusionModel, Tensor> output, string what)
+    {
+        Tensor With(params LoraSpec[] loras)
         {
             using var model = StableDiffusionModel.Load(SdFixture.PathOf("tiny-sd"), new StableDiffusionLoadOptions { Loras = loras });
             using var noGrad = no_grad();
-            return model.UNet.Forward(latents, t, context);
+            return output(model);
         }
-        using var plain = Output();
-        using var kohya = Output(new LoraSpec(Path.Combine(run, "lora.safetensors")));
-        using var peft = Output(new LoraSpec(Path.Combine(run, "pytorch_lora_weights.safetensors")));
-        Assert.True((kohya - plain).abs().max().item<float>() > 1e-4, "the LoRA did not change the output");
-        Assert.True(kohya.allclose(peft, rtol: 1e-5, atol: 1e-6), "the two layouts differ");
+        using var plain = With();
+        using var kohya = With(new LoraSpec(Path.Combine(run, "lora.safetensors")));
+        using var peft = With(new LoraSpec(Path.Combine(run, "pytorch_lora_weights.safetensors")));
+        Assert.True((kohya - plain).abs().max().item<float>() > 1e-4, $"the LoRA did not change {what}");
+        Assert.True(kohya.allclose(peft, rtol: 1e-5, atol: 1e-6), $"the two layouts give different {what}");
     }
 
     [Fact]
-    public void A_trained_text_encoder_lora_is_written_in_both_layouts_and_changes_the_text_encoder_alone_where_it_should()
+    public void A_text_encoder_lora_is_written_in_both_layouts_and_changes_the_text_encoder()
     {
         using var data = Images(2);
         string run = _temp.Combine("run");
@@ -115,17 +124,7 @@ public sealed class LoraTrainerTests : IDisposable
             Assert.Contains("text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight", file.Names);
 
         using var ids = tensor(new long[] { 49406, 320, 1125, 539, 2368, 49407 }).unsqueeze(0);
-        Tensor States(params LoraSpec[] loras)
-        {
-            using var model = StableDiffusionModel.Load(SdFixture.PathOf("tiny-sd"), new StableDiffusionLoadOptions { Loras = loras });
-            using var noGrad = no_grad();
-            return model.TextEncoder.Forward(ids);
-        }
-        using var plain = States();
-        using var kohya = States(new LoraSpec(Path.Combine(run, "lora.safetensors")));
-        using var peft = States(new LoraSpec(Path.Combine(run, "pytorch_lora_weights.safetensors")));
-        Assert.True((kohya - plain).abs().max().item<float>() > 1e-4, "the text encoder's LoRA did not change its output");
-        Assert.True(kohya.allclose(peft, rtol: 1e-5, atol: 1e-6), "the two layouts differ");
+        AssertChangedAlikeByBothLayouts(run, model => model.TextEncoder.Forward(ids), "the text encoder's output");
     }
 
     [Theory]
