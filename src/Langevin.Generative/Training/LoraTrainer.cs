@@ -15,11 +15,11 @@ namespace Langevin.Generative.Training;
 /// Fine-tunes a LoRA on a Stable Diffusion model from captioned images into a run folder (<see cref="RunFolder"/>, locked
 /// while the trainer lives): adapters on the UNet's attention projections (and the text encoder's, with
 /// <see cref="LoraTrainingOptions.TrainTextEncoder"/>), the model frozen, AdamW on the adapters only (one parameter group
-/// per component, each with its learning rate). After every epoch the folder gets <c>checkpoint.bin</c> (resume continues from it to the same result as an
-/// uninterrupted run), <c>metrics.csv</c>, TensorBoard curves in <c>tensorboard/</c>, and <c>lora.safetensors</c> in the
-/// kohya/web-UI layout (<c>lora_unet_</c> + original LDM names, <c>.alpha</c>, <c>ss_</c> metadata), which
-/// <see cref="StableDiffusionModel.ApplyLora"/> and the web UIs read; optionally also <c>pytorch_lora_weights.safetensors</c>
-/// in diffusers' PEFT layout.
+/// per component, each with its learning rate). After every epoch the folder gets <c>checkpoint.bin</c> (resume
+/// continues from it to the same result as an uninterrupted run), <c>metrics.csv</c>, TensorBoard curves in
+/// <c>tensorboard/</c>, and <c>lora.safetensors</c> in the kohya/web-UI layout (<c>lora_unet_</c> + original LDM names,
+/// <c>lora_te_</c> + transformers names, <c>.alpha</c>, <c>ss_</c> metadata), which <see cref="StableDiffusionModel.ApplyLora"/>
+/// and the web UIs read; optionally also <c>pytorch_lora_weights.safetensors</c> in diffusers' PEFT layout.
 /// </summary>
 public sealed class LoraTrainer : IDisposable
 {

@@ -93,8 +93,8 @@ internal sealed partial class LoraNetwork : IDisposable
 
     /// <summary>
     /// diffusers' PEFT layout (<c>unet.&lt;module&gt;.lora_A.weight</c>, <c>lora_B.weight</c>, and <c>text_encoder.</c> for
-    /// the text encoder's), which has no alpha: the
-    /// loaders take alpha = rank, so alpha/rank is folded into lora_B to give the same update.
+    /// the text encoder's), which has no alpha: the loaders take alpha = rank, so alpha/rank is folded into lora_B to give
+    /// the same update.
     /// </summary>
     public IEnumerable<KeyValuePair<string, Tensor>> DiffusersTensors() =>
         _adapters.SelectMany(a => new KeyValuePair<string, Tensor>[]
