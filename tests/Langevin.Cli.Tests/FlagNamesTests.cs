@@ -14,8 +14,7 @@ public sealed partial class FlagNamesTests
     [Fact]
     public void Every_parameter_named_in_a_library_message_has_a_flag()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Langevin.slnx"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no Langevin.slnx above the tests");
+        string root = Repository.Root;
         var named = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories))
         {

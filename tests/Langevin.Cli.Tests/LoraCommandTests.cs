@@ -8,7 +8,7 @@ namespace Langevin.Cli.Tests;
 /// </summary>
 public sealed class LoraCommandTests : IDisposable
 {
-    private static readonly string TinySd = Path.Combine(FindRoot(), "tests", "fixtures", "stable-diffusion", "tiny-sd");
+    private static readonly string TinySd = SdFixtures.TinySd;
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -96,12 +96,5 @@ public sealed class LoraCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("holds no LoRA tensors", error);
         Assert.Single(error.Trim().Split('\n'));
-    }
-
-    private static string FindRoot()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Langevin.slnx"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no Langevin.slnx above the tests");
-        return root;
     }
 }

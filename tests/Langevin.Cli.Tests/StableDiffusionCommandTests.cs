@@ -75,6 +75,19 @@ public sealed class StableDiffusionCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_training_ckpt_is_inspected_like_its_safetensors_file()
+    {
+        string yaml = Path.Combine(Fixtures, "tiny-sd.yaml");
+        var (exit, ckpt, error) = Cli.Run("model", "info", Repository.Fixture("torch-save", "tiny-sd.ckpt"), "--original-config", yaml);
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        var (_, safetensors, _) = Cli.Run("model", "info", Path.Combine(Fixtures, "tiny-sd.safetensors"), "--original-config", yaml);
+        // Everything after the first line (the path) is the same: architecture, parameter counts, dtype, what was inferred.
+        Assert.Equal(safetensors.Split('\n')[1..], ckpt.Split('\n')[1..]);
+        Assert.Contains("1,106,212 parameters", ckpt);
+    }
+
+    [Fact]
     public void A_truncated_or_pickled_checkpoint_is_one_line_and_exit_2()
     {
         string truncated = _folder.Combine("model.safetensors");
@@ -85,10 +98,18 @@ public sealed class StableDiffusionCommandTests : IDisposable
         Assert.Contains("is not a valid safetensors file", error);
         Assert.Contains("outside the file's", error);
 
-        string pickled = _folder.Combine("model.ckpt");
-        File.WriteAllBytes(pickled, [0x80, 0x02]);
-        (exit, _, error) = Cli.Run("model", "info", pickled);
+        string ckpt = _folder.Combine("model.ckpt");
+        bytes = File.ReadAllBytes(Repository.Fixture("torch-save", "tiny-sd.ckpt"));
+        File.WriteAllBytes(ckpt, bytes[..(bytes.Length / 2)]);
+        (exit, _, error) = Cli.Run("generate", "a cat", "--model", ckpt, "--out", _folder.Combine("x.png"));
         Assert.Equal(2, exit);
-        Assert.Contains("is a pickled PyTorch checkpoint, which Langevin does not read", error);
+        Assert.Contains("is not a readable PyTorch checkpoint: it has no zip end-of-directory record (truncated?)", error);
+        Assert.Single(error.Trim().Split('\n'));
+
+        string legacy = _folder.Combine("legacy.ckpt");
+        File.WriteAllBytes(legacy, [0x80, 0x02]);
+        (exit, _, error) = Cli.Run("model", "info", legacy);
+        Assert.Equal(2, exit);
+        Assert.Contains("was saved in PyTorch's legacy format (before 1.6), which Langevin does not read", error);
     }
 }

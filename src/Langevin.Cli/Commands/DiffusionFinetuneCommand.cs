@@ -15,7 +15,7 @@ internal static class DiffusionFinetuneCommand
     public static Command Create()
     {
         var defaults = new LoraTrainingOptions();
-        var model = new Option<string>("--model") { Description = "The Stable Diffusion model to adapt: a diffusers folder or an original .safetensors checkpoint.", Required = true, HelpName = "PATH" }.ReadablePath();
+        var model = new Option<string>("--model") { Description = "The Stable Diffusion model to adapt: a diffusers folder or an original .safetensors or .ckpt checkpoint.", Required = true, HelpName = "PATH" }.ReadablePath();
         var images = new Option<string>("--images") { Description = "Folder of the training images (PNG, JPEG, WebP, BMP, GIF; centre-cropped to squares).", Required = true, HelpName = "DIR" }.ReadableFolder();
         var captions = new Option<string?>("--captions") { Description = "JSON Lines {\"file_name\": …, \"text\": …} (default DIR/metadata.jsonl).", HelpName = "FILE" };
         var rank = new Option<int>("--lora-rank") { Description = "LoRA rank of every adapted attention projection.", DefaultValueFactory = _ => defaults.Rank };

@@ -34,7 +34,7 @@ internal static class GenerateCommand
         return command;
     }
 
-    /// <summary>Whether <paramref name="path"/> is a Stable Diffusion checkpoint (a diffusers folder or a .safetensors file) rather than a Langevin model folder.</summary>
+    /// <summary>Whether <paramref name="path"/> is a Stable Diffusion checkpoint (a diffusers folder, or a .safetensors or .ckpt file) rather than a Langevin model folder.</summary>
     private static bool IsStableDiffusion(string path) =>
         File.Exists(path) || File.Exists(Path.Combine(path, "model_index.json"));
 
@@ -44,7 +44,7 @@ internal static class GenerateCommand
         foreach (var option in new Option[] { flags.Mask, flags.Width, flags.Height, flags.OriginalConfig, flags.FromPng, flags.Weighting, flags.Device, flags.DType,
             flags.TimestepSpacing, flags.PredictionType, flags.Lora })
             if (parse.GetResult(option) is { Implicit: false })
-                throw new UserErrorException($"{option.Name} applies to Stable Diffusion checkpoints; give --model PATH (a diffusers folder or a .safetensors file)");
+                throw new UserErrorException($"{option.Name} applies to Stable Diffusion checkpoints; give --model PATH (a diffusers folder, or a .safetensors or .ckpt file)");
         string text = parse.GetValue(flags.Prompt) ?? throw new UserErrorException("give a prompt, e.g. langevin generate \"a photo of an ankle boot\"");
         int n = parse.GetValue(flags.Count) ?? 16;
         if (n < 1) throw new UserErrorException($"-n must be at least 1, got {n}");

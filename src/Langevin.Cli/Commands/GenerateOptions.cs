@@ -32,7 +32,7 @@ internal sealed class GenerateOptions
     public Option<int> Scale { get; } = new("--scale") { Description = "Enlarge every pixel N× (nearest neighbour) in the PNGs.", DefaultValueFactory = _ => 1 };
     public Option<string?> Model { get; } = new Option<string?>("--model")
     {
-        Description = $"Model: a diffusers Stable Diffusion folder, an original .safetensors checkpoint, or a Langevin model folder (default: the shipped models/{ShippedModels.TextToImage}).",
+        Description = $"Model: a diffusers Stable Diffusion folder, an original .safetensors or .ckpt checkpoint, or a Langevin model folder (default: the shipped models/{ShippedModels.TextToImage}).",
         HelpName = "PATH",
     }.ReadablePath();
     public Option<int> Threads { get; } = new("--threads") { Description = "Torch intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };

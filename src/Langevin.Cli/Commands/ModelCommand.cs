@@ -10,7 +10,7 @@ internal static class ModelCommand
 {
     public static Command Create()
     {
-        var path = new Argument<string>("path") { Description = "A diffusers Stable Diffusion folder or an original-layout .safetensors file." };
+        var path = new Argument<string>("path") { Description = "A diffusers Stable Diffusion folder or an original-layout .safetensors or .ckpt file." };
         var prediction = new GenerateOptions().PredictionType;
         var originalConfig = new Option<string?>("--original-config") { Description = "The LDM YAML config of a single-file checkpoint (default: FILE.yaml beside it).", HelpName = "FILE" }.ReadableFile();
         var info = new Command("info", "Show a checkpoint's architecture, parameter counts per component, dtypes, and what was inferred, without loading its weights.")

@@ -27,7 +27,7 @@ public sealed record ComponentInfo(string Name, long Parameters, long Bytes, IRe
 public sealed record ModelInfo(string Path, string Layout, string Family, UNetConfig UNet, AutoencoderKlConfig Vae, ClipTextConfig TextEncoder,
     PredictionType Prediction, string Scheduler, IReadOnlyList<ComponentInfo> Components, IReadOnlyList<string> Inferred)
 {
-    /// <summary>Inspects the checkpoint at <paramref name="path"/> (a diffusers folder or a .safetensors file).</summary>
+    /// <summary>Inspects the checkpoint at <paramref name="path"/> (a diffusers folder, or a single .safetensors or .ckpt file).</summary>
     /// <exception cref="UserErrorException">The path is missing or not a Stable Diffusion checkpoint Langevin reads.</exception>
     public static ModelInfo Inspect(string path, StableDiffusionLoadOptions? options = null)
     {
@@ -37,23 +37,23 @@ public sealed record ModelInfo(string Path, string Layout, string Family, UNetCo
         {
             string Part(params string[] parts) => System.IO.Path.Combine([path, .. parts]);
             if (!File.Exists(Part("model_index.json")))
-                throw new UserErrorException($"'{path}' has no model_index.json; give a diffusers Stable Diffusion folder or a .safetensors file");
+                throw new UserErrorException($"'{path}' has no model_index.json; give a diffusers Stable Diffusion folder or a .safetensors or .ckpt file");
             var unet = UNetConfig.Load(Part("unet", "config.json"));
             var text = ClipTextConfig.Load(Part("text_encoder", "config.json"));
             string scheduler = Part("scheduler", "scheduler_config.json");
             var config = File.Exists(scheduler) ? SchedulerConfig.Load(scheduler) : new SchedulerConfig();
             var prediction = options.PredictionType ?? config.Prediction;
-            ComponentInfo Component(string name, string file)
+            ComponentInfo Component(string name, string stem)
             {
-                using var weights = SafeTensorsFile.Open(Part(name, file));
+                using var weights = TensorFile.Open(StableDiffusionModel.WeightsFile(Part(name), stem));
                 return Summarise(name, weights, weights.Names);
             }
             return new ModelInfo(path, "diffusers folder", FamilyOf(unet.CrossAttentionDim), unet, AutoencoderKlConfig.Load(Part("vae", "config.json")), text,
                 prediction, config.ClassName ?? "PNDMScheduler",
-                [Component("unet", "diffusion_pytorch_model.safetensors"), Component("vae", "diffusion_pytorch_model.safetensors"), Component("text_encoder", "model.safetensors")], []);
+                [Component("unet", "diffusion_pytorch_model"), Component("vae", "diffusion_pytorch_model"), Component("text_encoder", "model")], []);
         }
         StableDiffusionModel.CheckSingleFile(path);
-        using var file = SafeTensorsFile.Open(path);
+        using var file = TensorFile.Open(path);
         string? yaml = options.OriginalConfig ?? StableDiffusionModel.BesideYaml(path);
         var layout = SingleFileLayout.Infer(file, yaml is null ? null : LdmYaml.Load(yaml), options.PredictionType);
         ComponentInfo Prefixed(string name, string prefix) => Summarise(name, file, file.Names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)));
@@ -65,7 +65,7 @@ public sealed record ModelInfo(string Path, string Layout, string Family, UNetCo
     internal static string FamilyOf(int crossAttentionDim) =>
         crossAttentionDim switch { 768 => "SD 1.x", 1024 => "SD 2.x", _ => $"non-standard (text width {crossAttentionDim})" };
 
-    private static ComponentInfo Summarise(string name, SafeTensorsFile file, IEnumerable<string> names)
+    private static ComponentInfo Summarise(string name, TensorFile file, IEnumerable<string> names)
     {
         var infos = names.Select(file.Info).ToArray();
         return new ComponentInfo(name, infos.Sum(i => i.ElementCount), infos.Sum(i => i.ByteLength), infos.Select(i => i.DType).Distinct().Order().ToArray());

@@ -30,7 +30,7 @@ public sealed partial record SingleFileLayout(UNetConfig UNet, AutoencoderKlConf
     /// <param name="yaml">Its LDM config, or null.</param>
     /// <param name="prediction">The prediction type if the user gave it (the file cannot say), else null.</param>
     /// <exception cref="UserErrorException">The file is not a Stable Diffusion 1.x/2.x checkpoint in the original layout.</exception>
-    public static SingleFileLayout Infer(SafeTensorsFile file, LdmYaml? yaml, PredictionType? prediction)
+    public static SingleFileLayout Infer(TensorFile file, LdmYaml? yaml, PredictionType? prediction)
     {
         ArgumentNullException.ThrowIfNull(file);
         var notes = new List<string>();
@@ -114,7 +114,7 @@ public sealed partial record SingleFileLayout(UNetConfig UNet, AutoencoderKlConf
         return new SingleFileLayout(unet, vae, text, openClip, predicted, family, notes) { LegacyClipNames = legacyClip };
     }
 
-    private static (ClipTextConfig, bool OpenClip, bool LegacyClip) InferTextEncoder(SafeTensorsFile file, List<string> notes)
+    private static (ClipTextConfig, bool OpenClip, bool LegacyClip) InferTextEncoder(TensorFile file, List<string> notes)
     {
         var names = file.Names;
         bool legacy = file.Contains(LdmKeyMap.ClipPrefix + "embeddings.token_embedding.weight");

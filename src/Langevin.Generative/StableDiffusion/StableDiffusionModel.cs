@@ -9,10 +9,11 @@ namespace Langevin.Generative.StableDiffusion;
 
 /// <summary>
 /// A Stable Diffusion 1.x/2.x checkpoint loaded for inference: tokenizer, CLIP text encoder, UNet and VAE, from a
-/// diffusers folder (model_index.json with unet/, vae/, text_encoder/, tokenizer/, scheduler/) or from one original-layout
-/// .safetensors file, whose configuration is inferred from its tensors (<see cref="SingleFileLayout"/>). Weights are
-/// read tensor by tensor from memory maps into float32 parameters: fp16 and bf16 files are upcast, and the model is
-/// never held twice.
+/// diffusers folder (model_index.json with unet/, vae/, text_encoder/, tokenizer/, scheduler/; .safetensors or PyTorch
+/// .bin weights) or from one original-layout .safetensors or .ckpt file, whose configuration is inferred from its
+/// tensors (<see cref="SingleFileLayout"/>). Weights are read tensor by tensor from memory maps into float32 parameters
+/// (<see cref="TensorFile"/>; PyTorch files are read as data, never unpickled by running them): fp16 and bf16 files are
+/// upcast, and the model is never held twice.
 /// </summary>
 public sealed class StableDiffusionModel : IDisposable
 {
@@ -56,7 +57,7 @@ public sealed class StableDiffusionModel : IDisposable
     /// <summary>Whether <paramref name="path"/> is a diffusers folder (rather than a single file).</summary>
     public static bool IsFolder(string path) => Directory.Exists(path);
 
-    /// <summary>Loads the checkpoint at <paramref name="path"/>: a diffusers folder or a .safetensors file.</summary>
+    /// <summary>Loads the checkpoint at <paramref name="path"/>: a diffusers folder, or a single .safetensors or .ckpt file.</summary>
     /// <exception cref="UserErrorException">The path is missing, or the checkpoint is corrupt, truncated or of an unknown kind.</exception>
     public static StableDiffusionModel Load(string path, StableDiffusionLoadOptions? options = null)
     {
@@ -91,13 +92,11 @@ public sealed class StableDiffusionModel : IDisposable
     /// <exception cref="UserErrorException">The file is missing or corrupt, or is a LoRA for another architecture (names the layer).</exception>
     public LoraReport ApplyLora(LoraSpec lora) => LoraMerge.Apply(this, lora);
 
-    /// <summary>Refuses a missing single file, and a pickled PyTorch checkpoint (.ckpt, .pt, .bin) with the way out.</summary>
+    /// <summary>Refuses a missing single file with the way out.</summary>
     internal static void CheckSingleFile(string path)
     {
         if (!File.Exists(path))
-            throw new UserErrorException($"'{path}' does not exist; give a diffusers model folder or a Stable Diffusion .safetensors file");
-        if (path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
-            throw new UserErrorException($"'{path}' is a pickled PyTorch checkpoint, which Langevin does not read (unpickling runs code); convert it to .safetensors, e.g. with diffusers or the web UIs' checkpoint merger");
+            throw new UserErrorException($"'{path}' does not exist; give a diffusers model folder or a Stable Diffusion .safetensors or .ckpt file");
     }
 
     /// <summary>Where the networks run.</summary>
@@ -154,7 +153,7 @@ public sealed class StableDiffusionModel : IDisposable
     {
         string Part(params string[] parts) => System.IO.Path.Combine([folder, .. parts]);
         if (!File.Exists(Part("model_index.json")))
-            throw new UserErrorException($"'{folder}' has no model_index.json; give a diffusers Stable Diffusion folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a .safetensors file");
+            throw new UserErrorException($"'{folder}' has no model_index.json; give a diffusers Stable Diffusion folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a .safetensors or .ckpt file");
         var tokenizer = ClipTokenizer.Load(options.Tokenizer ?? Part("tokenizer"));
         ClipTextModel? text = null;
         UNet2DCondition? unet = null;
@@ -162,10 +161,10 @@ public sealed class StableDiffusionModel : IDisposable
         try
         {
             text = new ClipTextModel(ClipTextConfig.Load(Part("text_encoder", "config.json")));
-            LoadInto(text, Weights(Part("text_encoder"), "model"));
+            LoadInto(text, WeightsFile(Part("text_encoder"), "model"));
             unet = LoadUNet(options.UNet ?? Part("unet"));
             vae = new AutoencoderKl(AutoencoderKlConfig.Load(Part("vae", "config.json")));
-            LoadInto(vae, Weights(Part("vae"), "diffusion_pytorch_model"));
+            LoadInto(vae, WeightsFile(Part("vae"), "diffusion_pytorch_model"));
             string scheduler = Part("scheduler", "scheduler_config.json");
             var prediction = options.PredictionType ?? SchedulerPrediction(scheduler);
             return new StableDiffusionModel(folder, tokenizer, text, unet, vae, prediction, File.Exists(scheduler) ? scheduler : null, []);
@@ -181,7 +180,7 @@ public sealed class StableDiffusionModel : IDisposable
 
     private static StableDiffusionModel LoadSingleFile(string path, StableDiffusionLoadOptions options)
     {
-        using var file = SafeTensorsFile.Open(path);
+        using var file = TensorFile.Open(path);
         string? yamlPath = options.OriginalConfig ?? BesideYaml(path);
         var yaml = yamlPath is null ? null : LdmYaml.Load(yamlPath);
         var layout = SingleFileLayout.Infer(file, yaml, options.PredictionType);
@@ -219,7 +218,7 @@ public sealed class StableDiffusionModel : IDisposable
         var unet = new UNet2DCondition(UNetConfig.Load(System.IO.Path.Combine(folder, "config.json")));
         try
         {
-            LoadInto(unet, Weights(folder, "diffusion_pytorch_model"));
+            LoadInto(unet, WeightsFile(folder, "diffusion_pytorch_model"));
             return unet;
         }
         catch
@@ -249,19 +248,21 @@ public sealed class StableDiffusionModel : IDisposable
 
     private static void LoadInto(TorchSharp.torch.nn.Module module, string weights)
     {
-        using var file = SafeTensorsFile.Open(weights);
+        using var file = TensorFile.Open(weights);
         WeightLoader.Load(module, file);
     }
 
-    /// <summary>The component's weights file: <paramref name="stem"/>.safetensors (PyTorch .bin is refused with the fix).</summary>
-    private static string Weights(string folder, string stem)
+    /// <summary>
+    /// The weights file of the component in <paramref name="folder"/>: <paramref name="stem"/>.safetensors, or the
+    /// PyTorch <paramref name="stem"/>.bin that older diffusers folders have (read as data, never unpickled by Python).
+    /// </summary>
+    internal static string WeightsFile(string folder, string stem)
     {
         string safetensors = System.IO.Path.Combine(folder, stem + ".safetensors");
         if (File.Exists(safetensors)) return safetensors;
         string bin = System.IO.Path.Combine(folder, stem + ".bin");
-        if (File.Exists(bin))
-            throw new UserErrorException($"'{bin}' is a pickled PyTorch file, which Langevin does not read; download the model's .safetensors weights (diffusers: use_safetensors=True) instead");
-        throw new UserErrorException($"'{folder}' has no {stem}.safetensors; the diffusers folder is incomplete");
+        if (File.Exists(bin)) return bin;
+        throw new UserErrorException($"'{folder}' has neither {stem}.safetensors nor {stem}.bin; the diffusers folder is incomplete");
     }
 
     private static PredictionType SchedulerPrediction(string schedulerConfig) =>

@@ -36,9 +36,6 @@ internal static partial class SdFixture
     {
         string? overridden = Environment.GetEnvironmentVariable("LANGEVIN_SD_FIXTURES");
         if (!string.IsNullOrEmpty(overridden)) return overridden;
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Langevin.slnx")))
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no Langevin.slnx above the tests");
-        return Path.Combine(root, "tests", "fixtures", "stable-diffusion");
+        return Repository.Fixture("stable-diffusion");
     }
 }

@@ -9,13 +9,19 @@ namespace Langevin.Generative.Tests.StableDiffusion;
 /// <summary>
 /// The original-layout single file (tiny-sd.safetensors, float16, written by diffusers' own conversion script) with its
 /// LDM YAML: the configuration inferred from tensor names and shapes equals the folder's, every parameter maps to its
-/// original tensor and equals the folder's weight rounded to float16, and the UNet's output matches diffusers'.
+/// original tensor and equals the folder's weight rounded to float16, and the UNet's output matches diffusers'. The same
+/// checkpoint saved by PyTorch as a training .ckpt (tests/fixtures/torch-save) gives the same weights and output.
 /// </summary>
 public sealed class SingleFileTests
 {
     private static SafeTensorsFile SingleFile() => SafeTensorsFile.Open(SdFixture.PathOf("tiny-sd.safetensors"));
 
-    private static SingleFileLayout Layout(SafeTensorsFile file) =>
+    /// <summary>The single file as safetensors ("safetensors") or as PyTorch's torch.save archive ("ckpt").</summary>
+    private static TensorFile SingleFile(string format) => format == "ckpt"
+        ? TensorFile.Open(Repository.Fixture("torch-save", "tiny-sd.ckpt"))
+        : SingleFile();
+
+    private static SingleFileLayout Layout(TensorFile file) =>
         SingleFileLayout.Infer(file, LdmYaml.Load(SdFixture.PathOf("tiny-sd.yaml")), prediction: null);
 
     [Fact]
@@ -41,10 +47,12 @@ public sealed class SingleFileTests
         Assert.Contains(layout.Inferred, line => line.Contains("num_heads in", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void Every_parameter_equals_the_folder_weight_rounded_to_float16()
+    [Theory]
+    [InlineData("safetensors")]
+    [InlineData("ckpt")]
+    public void Every_parameter_equals_the_folder_weight_rounded_to_float16(string format)
     {
-        using var file = SingleFile();
+        using var file = SingleFile(format);
         var layout = Layout(file);
         var text = ClipTextConfig.Load(SdFixture.PathOf("tiny-sd", "text_encoder", "config.json"));
         AssertSameAsFolder(new UNet2DCondition(layout.UNet), file, n => new TensorSource(LdmKeyMap.UNet(n, layout.UNet)),
@@ -55,10 +63,12 @@ public sealed class SingleFileTests
             SdFixture.PathOf("tiny-sd", "text_encoder", "model.safetensors"));
     }
 
-    [Fact]
-    public void The_unet_from_the_single_file_matches_diffusers()
+    [Theory]
+    [InlineData("safetensors")]
+    [InlineData("ckpt")]
+    public void The_unet_from_the_single_file_matches_diffusers(string format)
     {
-        using var file = SingleFile();
+        using var file = SingleFile(format);
         var layout = Layout(file);
         using var reference = SafeTensorsFile.Open(SdFixture.PathOf("reference.safetensors"));
         using var scope = NewDisposeScope();
@@ -109,7 +119,7 @@ public sealed class SingleFileTests
         Assert.Contains("is not a Stable Diffusion 1.x/2.x checkpoint in the original layout", error.Message);
     }
 
-    private static void AssertSameAsFolder(nn.Module module, SafeTensorsFile single, Func<string, TensorSource> map, string folderWeights)
+    private static void AssertSameAsFolder(nn.Module module, TensorFile single, Func<string, TensorSource> map, string folderWeights)
     {
         using var owned = module;
         var report = WeightLoader.Load(module, single, map);
