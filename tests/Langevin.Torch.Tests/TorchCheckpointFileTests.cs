@@ -103,6 +103,79 @@ public sealed class TorchCheckpointFileTests : IDisposable
     }
 
     [Fact]
+    public void A_zip64_archive_is_read_as_PyTorch_writes_those_over_4_GiB()
+    {
+        TorchRuntime.EnsureLoaded();
+        // {"w": tensor [[1, 2], [3, 4]]} in protocol 2, as torch.save pickles a state dict: a persistent id names the
+        // storage (data/0, 4 floats), _rebuild_tensor_v2 gives offset, shape, strides.
+        var pickle = new List<byte> { 0x80, 0x02, (byte)'}', (byte)'(' };
+        void Text(string s) { pickle.Add((byte)'X'); pickle.AddRange(BitConverter.GetBytes(s.Length)); pickle.AddRange(Encoding.ASCII.GetBytes(s)); }
+        void Global(string module, string name) => pickle.AddRange(Encoding.ASCII.GetBytes($"c{module}\n{name}\n"));
+        void Small(byte value) => pickle.AddRange([(byte)'K', value]);
+        Text("w");
+        Global("torch._utils", "_rebuild_tensor_v2");
+        pickle.AddRange([(byte)'(', (byte)'(']);
+        Text("storage");
+        Global("torch", "FloatStorage");
+        Text("0");
+        Text("cpu");
+        Small(4);
+        pickle.AddRange([(byte)'t', (byte)'Q']);
+        Small(0);
+        Small(2); Small(2); pickle.Add(0x86);
+        Small(2); Small(1); pickle.Add(0x86);
+        pickle.Add(0x89);
+        Global("collections", "OrderedDict");
+        pickle.AddRange([(byte)')', (byte)'R', (byte)'t', (byte)'R', (byte)'u', (byte)'.']);
+        byte[] floats = [.. BitConverter.GetBytes(1f), .. BitConverter.GetBytes(2f), .. BitConverter.GetBytes(3f), .. BitConverter.GetBytes(4f)];
+
+        string path = _temp.Combine("zip64.ckpt");
+        File.WriteAllBytes(path, Zip64(("archive/data.pkl", [.. pickle]), ("archive/data/0", floats)));
+        using var file = TensorFile.Open(path);
+        using var w = file.Read("w");
+        Assert.Equal(new long[] { 2, 2 }, w.shape);
+        Assert.Equal([1f, 2f, 3f, 4f], w.data<float>().ToArray());
+    }
+
+    /// <summary>
+    /// A stored zip whose every size and offset is in ZIP64 form (32-bit fields 0xFFFFFFFF, the values in extra fields,
+    /// the directory found through the ZIP64 end record and locator), as zip writers do for archives over 4 GiB.
+    /// </summary>
+    private static byte[] Zip64(params (string Name, byte[] Data)[] entries)
+    {
+        using var zip = new MemoryStream();
+        using var w = new BinaryWriter(zip);
+        var offsets = new List<long>();
+        foreach (var (name, data) in entries)
+        {
+            offsets.Add(zip.Position);
+            w.Write(0x04034b50u); w.Write((ushort)45); w.Write((ushort)0); w.Write((ushort)0); w.Write(0u); w.Write(0u);
+            w.Write(uint.MaxValue); w.Write(uint.MaxValue); w.Write((ushort)name.Length); w.Write((ushort)20);
+            w.Write(Encoding.ASCII.GetBytes(name));
+            w.Write((ushort)1); w.Write((ushort)16); w.Write((long)data.Length); w.Write((long)data.Length);
+            w.Write(data);
+        }
+        long directory = zip.Position;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            var (name, data) = entries[i];
+            w.Write(0x02014b50u); w.Write((ushort)45); w.Write((ushort)45); w.Write((ushort)0); w.Write((ushort)0); w.Write(0u); w.Write(0u);
+            w.Write(uint.MaxValue); w.Write(uint.MaxValue); w.Write((ushort)name.Length); w.Write((ushort)28); w.Write((ushort)0);
+            w.Write((ushort)0); w.Write((ushort)0); w.Write(0u); w.Write(uint.MaxValue);
+            w.Write(Encoding.ASCII.GetBytes(name));
+            w.Write((ushort)1); w.Write((ushort)24); w.Write((long)data.Length); w.Write((long)data.Length); w.Write(offsets[i]);
+        }
+        long size = zip.Position - directory, end64 = zip.Position;
+        w.Write(0x06064b50u); w.Write(44L); w.Write((ushort)45); w.Write((ushort)45); w.Write(0u); w.Write(0u);
+        w.Write((long)entries.Length); w.Write((long)entries.Length); w.Write(size); w.Write(directory);
+        w.Write(0x07064b50u); w.Write(0u); w.Write(end64); w.Write(1u);
+        w.Write(0x06054b50u); w.Write((ushort)0); w.Write((ushort)0); w.Write(ushort.MaxValue); w.Write(ushort.MaxValue);
+        w.Write(uint.MaxValue); w.Write(uint.MaxValue); w.Write((ushort)0);
+        w.Flush();
+        return zip.ToArray();
+    }
+
+    [Fact]
     public void The_format_is_told_by_the_content_not_the_extension()
     {
         TorchRuntime.EnsureLoaded();
