@@ -43,14 +43,15 @@ public sealed record ModelInfo(string Path, string Layout, string Family, UNetCo
             string scheduler = Part("scheduler", "scheduler_config.json");
             var config = File.Exists(scheduler) ? SchedulerConfig.Load(scheduler) : new SchedulerConfig();
             var prediction = options.PredictionType ?? config.Prediction;
-            ComponentInfo Component(string name, string stem)
+            ComponentInfo Component(string name, (string, string) files)
             {
-                using var weights = TensorFile.Open(StableDiffusionModel.WeightsFile(Part(name), stem));
+                using var weights = TensorFile.Open(StableDiffusionModel.WeightsFile(Part(name), files));
                 return Summarise(name, weights, weights.Names);
             }
             return new ModelInfo(path, "diffusers folder", FamilyOf(unet.CrossAttentionDim), unet, AutoencoderKlConfig.Load(Part("vae", "config.json")), text,
                 prediction, config.ClassName ?? "PNDMScheduler",
-                [Component("unet", "diffusion_pytorch_model"), Component("vae", "diffusion_pytorch_model"), Component("text_encoder", "model")], []);
+                [Component("unet", StableDiffusionModel.DiffusersWeights), Component("vae", StableDiffusionModel.DiffusersWeights),
+                 Component("text_encoder", StableDiffusionModel.TransformersWeights)], []);
         }
         StableDiffusionModel.CheckSingleFile(path);
         using var file = TensorFile.Open(path);

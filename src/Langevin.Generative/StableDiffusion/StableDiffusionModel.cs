@@ -161,10 +161,10 @@ public sealed class StableDiffusionModel : IDisposable
         try
         {
             text = new ClipTextModel(ClipTextConfig.Load(Part("text_encoder", "config.json")));
-            LoadInto(text, WeightsFile(Part("text_encoder"), "model"));
+            LoadInto(text, WeightsFile(Part("text_encoder"), TransformersWeights));
             unet = LoadUNet(options.UNet ?? Part("unet"));
             vae = new AutoencoderKl(AutoencoderKlConfig.Load(Part("vae", "config.json")));
-            LoadInto(vae, WeightsFile(Part("vae"), "diffusion_pytorch_model"));
+            LoadInto(vae, WeightsFile(Part("vae"), DiffusersWeights));
             string scheduler = Part("scheduler", "scheduler_config.json");
             var prediction = options.PredictionType ?? SchedulerPrediction(scheduler);
             return new StableDiffusionModel(folder, tokenizer, text, unet, vae, prediction, File.Exists(scheduler) ? scheduler : null, []);
@@ -218,7 +218,7 @@ public sealed class StableDiffusionModel : IDisposable
         var unet = new UNet2DCondition(UNetConfig.Load(System.IO.Path.Combine(folder, "config.json")));
         try
         {
-            LoadInto(unet, WeightsFile(folder, "diffusion_pytorch_model"));
+            LoadInto(unet, WeightsFile(folder, DiffusersWeights));
             return unet;
         }
         catch
@@ -252,17 +252,23 @@ public sealed class StableDiffusionModel : IDisposable
         WeightLoader.Load(module, file);
     }
 
+    /// <summary>The weight file names of diffusers' own models (UNet, VAE): safetensors, and PyTorch's as older folders have.</summary>
+    internal static readonly (string SafeTensors, string PyTorch) DiffusersWeights = ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin");
+
+    /// <summary>The weight file names of a transformers model (the CLIP text encoder).</summary>
+    internal static readonly (string SafeTensors, string PyTorch) TransformersWeights = ("model.safetensors", "pytorch_model.bin");
+
     /// <summary>
-    /// The weights file of the component in <paramref name="folder"/>: <paramref name="stem"/>.safetensors, or the
-    /// PyTorch <paramref name="stem"/>.bin that older diffusers folders have (read as data, never unpickled by Python).
+    /// The weights file of the component in <paramref name="folder"/>: its .safetensors, or the PyTorch .bin that older
+    /// diffusers folders have (read as data, never unpickled by running it).
     /// </summary>
-    internal static string WeightsFile(string folder, string stem)
+    internal static string WeightsFile(string folder, (string SafeTensors, string PyTorch) names)
     {
-        string safetensors = System.IO.Path.Combine(folder, stem + ".safetensors");
+        string safetensors = System.IO.Path.Combine(folder, names.SafeTensors);
         if (File.Exists(safetensors)) return safetensors;
-        string bin = System.IO.Path.Combine(folder, stem + ".bin");
+        string bin = System.IO.Path.Combine(folder, names.PyTorch);
         if (File.Exists(bin)) return bin;
-        throw new UserErrorException($"'{folder}' has neither {stem}.safetensors nor {stem}.bin; the diffusers folder is incomplete");
+        throw new UserErrorException($"'{folder}' has neither {names.SafeTensors} nor {names.PyTorch}; the diffusers folder is incomplete");
     }
 
     private static PredictionType SchedulerPrediction(string schedulerConfig) =>

@@ -39,4 +39,16 @@ public sealed class FolderWeightsTests : IDisposable
         var error = Assert.Throws<UserErrorException>(() => StableDiffusionModel.Load(folder));
         Assert.Contains("has neither diffusion_pytorch_model.safetensors nor diffusion_pytorch_model.bin", error.Message);
     }
+
+    [Fact]
+    public void The_text_encoders_pytorch_weights_go_by_the_transformers_name()
+    {
+        // transformers saves the CLIP text encoder as model.safetensors or pytorch_model.bin (not model.bin).
+        string folder = _temp.Combine("text_encoder");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "pytorch_model.bin"), []);
+        Assert.Equal(Path.Combine(folder, "pytorch_model.bin"), StableDiffusionModel.WeightsFile(folder, StableDiffusionModel.TransformersWeights));
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), []);
+        Assert.Equal(Path.Combine(folder, "model.safetensors"), StableDiffusionModel.WeightsFile(folder, StableDiffusionModel.TransformersWeights));
+    }
 }
