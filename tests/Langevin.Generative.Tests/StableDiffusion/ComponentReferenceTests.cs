@@ -85,6 +85,35 @@ public sealed class ComponentReferenceTests
         Assert.Contains("conv_in.weight", error.Message);
     }
 
+    /// <summary>
+    /// With <c>--dtype float16</c> on the CPU, each component's output stays within float16 rounding of diffusers'
+    /// float32 reference: at most 20·u·max|reference| with u = 2⁻¹¹ (float16's unit roundoff), the first-order bound of
+    /// 20 successive roundings — the depth of the deepest chain here, the VAE decoder's. (float32 meets the fixture's
+    /// 1e-4; float16 cannot, by three orders of magnitude of u.)
+    /// </summary>
+    [Fact]
+    public void In_float16_each_component_stays_within_float16_rounding_of_the_reference()
+    {
+        using var reference = Reference();
+        using var scope = NewDisposeScope();
+        using var model = StableDiffusionModel.Load(SdFixture.PathOf("tiny-sd"), new StableDiffusionLoadOptions { DType = ScalarType.Float16 });
+        using var noGrad = no_grad();
+        var sample = reference.Read("unet.sample");
+        var context = reference.Read("unet.encoder_hidden_states").to_type(ScalarType.Float16);
+        AssertWithinHalfRounding("unet.out.t500", reference.Read("unet.out.t500"), model.Denoise(sample, full([sample.shape[0]], 500L, ScalarType.Int64), context));
+        AssertWithinHalfRounding("text_encoder.last_hidden_state", reference.Read("text_encoder.last_hidden_state"),
+            model.TextEncoder.Forward(reference.Read("text_encoder.input_ids")).to_type(ScalarType.Float32));
+        AssertWithinHalfRounding("vae.decoded", reference.Read("vae.decoded"), model.DecodeLatents(reference.Read("vae.decoder_input")));
+
+        static void AssertWithinHalfRounding(string name, Tensor expected, Tensor actual)
+        {
+            Assert.Equal(ScalarType.Float32, actual.dtype);
+            double error = (expected - actual).abs().max().item<float>(), scale = expected.abs().max().item<float>();
+            double bound = 20 * Math.Pow(2, -11) * scale;
+            Assert.True(error <= bound, $"{name} in float16: max abs error {error:E3} exceeds 20·u·max|ref| = {bound:E3}");
+        }
+    }
+
     private static System.Text.Json.JsonElement Section(string name) => SdFixture.Reference.GetProperty("sections").GetProperty(name);
 
     internal static UNet2DCondition LoadUNet()
