@@ -31,14 +31,11 @@ internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor context)
     {
-        long b = x.shape[0], n = x.shape[1], d = x.shape[2], m = context.shape[1];
-        long dh = d / _heads;
-        using var q = to_q.forward(x).view(b, n, _heads, dh).transpose(1, 2);
-        using var k = to_k.forward(context).view(b, m, _heads, dh).transpose(1, 2);
-        using var v = to_v.forward(context).view(b, m, _heads, dh).transpose(1, 2);
-        using var o = nn.functional.scaled_dot_product_attention(q, k, v);
-        using var merged = o.transpose(1, 2).reshape(b, n, d);
-        return to_out.forward(merged);
+        using var q = to_q.forward(x);
+        using var k = to_k.forward(context);
+        using var v = to_v.forward(context);
+        using var attended = MultiHeadAttention.Attend(q, k, v, _heads);
+        return to_out.forward(attended);
     }
 }
 

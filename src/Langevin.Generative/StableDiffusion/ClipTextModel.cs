@@ -118,7 +118,7 @@ public sealed class ClipTextModel : nn.Module
         {
             using var scope = NewDisposeScope();
             var h = _norm1.Forward(x);
-            h = _out.Forward(CrossAttention.ScaledDotProduct(_q.Forward(h), _k.Forward(h), _v.Forward(h), _heads, upcast: false, causal: true));
+            h = _out.Forward(Nn.MultiHeadAttention.Attend(_q.Forward(h), _k.Forward(h), _v.Forward(h), _heads, causal: true));
             x = x + h;
             h = _fc1.Forward(_norm2.Forward(x));
             // quick_gelu is OpenAI CLIP's x·σ(1.702x); OpenCLIP (SD 2.x) uses the exact GELU.
