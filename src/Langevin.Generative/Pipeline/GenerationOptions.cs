@@ -68,7 +68,8 @@ public static class SamplerKinds
 public sealed record GenerationOptions
 {
     /// <summary>Number of inference steps (≤ the model's training steps). The default, 8 steps of DPM++ 2M Karras, gave the
-    /// shipped model its lowest FID of 6–15 steps at the same prompt adherence (docs/results-generation.md).</summary>
+    /// own model its lowest FID of 6–15 steps at the same prompt adherence (the 10-epoch model the defaults were chosen
+    /// on; docs/results-generation.md).</summary>
     public int Steps { get; init; } = 8;
 
     /// <summary>Classifier-free guidance scale g: ε = ε_u + g·(ε_c − ε_u); 0 = unconditional, 1 = plain conditional.</summary>
