@@ -75,7 +75,7 @@ public sealed class SafeTensorsFile : TensorFile
             var known = StoredTensor.DTypes.FirstOrDefault(d => d.Name == dtype);
             if (known.Name is null)
                 throw Corrupt(path, $"tensor '{name}' has dtype '{dtype}', which is not supported ({string.Join(", ", StoredTensor.DTypes.Select(d => d.Name))})");
-            var (_, scalarType, itemBytes) = known;
+            var (_, _, scalarType, itemBytes) = known;
             long[] shape = entry.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
             long[] offsets = entry.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
             if (shape.Any(d => d < 0)) throw Corrupt(path, $"tensor '{name}' has a negative dimension");

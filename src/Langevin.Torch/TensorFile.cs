@@ -186,11 +186,13 @@ public sealed record StoredTensor(string Name, string DType, ScalarType ScalarTy
     /// <summary>Number of elements (the product of the shape).</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, d) => a * d);
 
-    /// <summary>The safetensors name and item size of each dtype both readers accept.</summary>
-    internal static readonly IReadOnlyList<(string Name, ScalarType Type, int Bytes)> DTypes =
+    /// <summary>Each dtype both readers accept: its safetensors name, torch.save's storage type, torch's scalar type, item size.</summary>
+    internal static readonly IReadOnlyList<(string Name, string Storage, ScalarType Type, int Bytes)> DTypes =
     [
-        ("F32", ScalarType.Float32, 4), ("F16", ScalarType.Float16, 2), ("BF16", ScalarType.BFloat16, 2), ("F64", ScalarType.Float64, 8),
-        ("I64", ScalarType.Int64, 8), ("I32", ScalarType.Int32, 4), ("I16", ScalarType.Int16, 2), ("I8", ScalarType.Int8, 1),
-        ("U8", ScalarType.Byte, 1), ("BOOL", ScalarType.Bool, 1),
+        ("F32", "FloatStorage", ScalarType.Float32, 4), ("F16", "HalfStorage", ScalarType.Float16, 2),
+        ("BF16", "BFloat16Storage", ScalarType.BFloat16, 2), ("F64", "DoubleStorage", ScalarType.Float64, 8),
+        ("I64", "LongStorage", ScalarType.Int64, 8), ("I32", "IntStorage", ScalarType.Int32, 4),
+        ("I16", "ShortStorage", ScalarType.Int16, 2), ("I8", "CharStorage", ScalarType.Int8, 1),
+        ("U8", "ByteStorage", ScalarType.Byte, 1), ("BOOL", "BoolStorage", ScalarType.Bool, 1),
     ];
 }

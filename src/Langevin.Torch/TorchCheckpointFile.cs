@@ -16,14 +16,8 @@ namespace Langevin.Torch;
 /// </remarks>
 public sealed class TorchCheckpointFile : TensorFile
 {
-    private static readonly Dictionary<string, string> StorageDTypes = new(StringComparer.Ordinal)
-    {
-        ["FloatStorage"] = "F32", ["HalfStorage"] = "F16", ["BFloat16Storage"] = "BF16", ["DoubleStorage"] = "F64",
-        ["LongStorage"] = "I64", ["IntStorage"] = "I32", ["ShortStorage"] = "I16", ["CharStorage"] = "I8",
-        ["ByteStorage"] = "U8", ["BoolStorage"] = "BOOL",
-    };
-
-    private static readonly byte[] ZipSignature = [0x50, 0x4b, 0x03, 0x04], PickleSignature = [0x80];
+    private static readonly byte[] ZipSignature = [0x50, 0x4b, 0x03, 0x04];
+    private const byte PickleOpcodeProto = 0x80;
 
     private TorchCheckpointFile(MappedBytes file, Dictionary<string, StoredTensor> tensors) : base(file, tensors)
     {
@@ -35,9 +29,10 @@ public sealed class TorchCheckpointFile : TensorFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new UserErrorException($"'{path}' does not exist; give the path of a PyTorch checkpoint (.ckpt, .bin)");
-        if (StartsWith(path, PickleSignature))
+        var start = FirstBytes(path);
+        if (IsPickle(start))
             throw new UserErrorException($"'{path}' was saved in PyTorch's legacy format (before 1.6), which Langevin does not read; load it and save it again with a current PyTorch, or convert it to .safetensors");
-        if (!StartsWith(path, ZipSignature)) throw Corrupt(path, "it is not a zip archive as torch.save writes");
+        if (!IsZip(start)) throw Corrupt(path, "it is not a zip archive as torch.save writes");
         return Map(path, file =>
         {
             try
@@ -55,14 +50,23 @@ public sealed class TorchCheckpointFile : TensorFile
     /// Whether <paramref name="path"/> starts as a torch.save file does: a zip archive (PyTorch 1.6 and later) or a
     /// pickle (the legacy format).
     /// </summary>
-    internal static bool IsTorchSave(string path) => StartsWith(path, ZipSignature) || StartsWith(path, PickleSignature);
-
-    private static bool StartsWith(string path, byte[] signature)
+    internal static bool IsTorchSave(string path)
     {
-        if (!File.Exists(path)) return false;
+        var start = FirstBytes(path);
+        return IsZip(start) || IsPickle(start);
+    }
+
+    private static bool IsZip(byte[] start) => start.AsSpan().StartsWith(ZipSignature);
+
+    private static bool IsPickle(byte[] start) => start is [PickleOpcodeProto, ..];
+
+    /// <summary>The file's first bytes (as many as a signature needs, fewer for a shorter file; none for a missing one).</summary>
+    private static byte[] FirstBytes(string path)
+    {
+        if (!File.Exists(path)) return [];
         using var stream = File.OpenRead(path);
-        var start = new byte[signature.Length];
-        return stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false) == start.Length && start.AsSpan().SequenceEqual(signature);
+        var start = new byte[ZipSignature.Length];
+        return start[..stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)];
     }
 
     /// <summary>The tensors of the archive's state dict, in its order, each located in its storage's entry.</summary>
@@ -84,11 +88,12 @@ public sealed class TorchCheckpointFile : TensorFile
         foreach (var (key, value) in stateDict)
         {
             if (key is not string name || value is not PickledTensor tensor) continue;
-            if (!StorageDTypes.TryGetValue(tensor.Storage.TypeName, out var dtype) || !IsContiguous(tensor)) continue;
+            var known = StoredTensor.DTypes.FirstOrDefault(d => d.Storage == tensor.Storage.TypeName);
+            if (known.Name is null || !IsContiguous(tensor)) continue;
+            var (dtype, _, scalarType, itemBytes) = known;
             if (!byName.TryGetValue(prefix + "data/" + tensor.Storage.Key, out var storage))
                 throw new InvalidDataException($"tensor '{name}' refers to storage data/{tensor.Storage.Key}, which the archive lacks");
-            if (storage.Method != 0) throw new InvalidDataException($"storage data/{tensor.Storage.Key} is compressed (method {storage.Method}), which torch.save never does");
-            var (_, scalarType, itemBytes) = StoredTensor.DTypes.First(d => d.Name == dtype);
+            RequireStored(storage);
             long count = tensor.Shape.Aggregate(1L, (a, d) => checked(a * d));
             long begin = checked(tensor.Offset * itemBytes), bytes = checked(count * itemBytes);
             if (tensor.Offset < 0 || tensor.Shape.Any(d => d < 0) || begin + bytes > storage.Size)
@@ -99,9 +104,15 @@ public sealed class TorchCheckpointFile : TensorFile
         return tensors;
     }
 
-    private static ReadOnlySpan<byte> Stored(ZipDirectory.Entry entry, ZipDirectory.ByteRange bytes)
+    /// <summary>Refuses a compressed entry: its data are not the file's bytes as they are (torch.save stores every entry).</summary>
+    private static void RequireStored(ZipDirectory.Entry entry)
     {
         if (entry.Method != 0) throw new InvalidDataException($"entry '{entry.Name}' is compressed (method {entry.Method}), which torch.save never does");
+    }
+
+    private static ReadOnlySpan<byte> Stored(ZipDirectory.Entry entry, ZipDirectory.ByteRange bytes)
+    {
+        RequireStored(entry);
         if (entry.Size > int.MaxValue) throw new InvalidDataException($"entry '{entry.Name}' is {entry.Size} bytes, more than a pickle can be");
         return bytes(entry.DataOffset, (int)entry.Size);
     }

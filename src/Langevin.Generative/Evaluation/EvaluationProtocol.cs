@@ -14,8 +14,11 @@ namespace Langevin.Generative.Evaluation;
 /// </summary>
 public sealed record EvaluationOptions
 {
+    // langevin generate's settings, whose defaults the protocol's follow.
+    private static readonly GenerationOptions GenerateDefaults = new();
+
     /// <summary>Guidance scales whose adherence is scored: 0, 1, <c>langevin generate</c>'s default and 5.</summary>
-    public IReadOnlyList<double> Guidances { get; init; } = [0, 1, new GenerationOptions().Guidance, 5];
+    public IReadOnlyList<double> Guidances { get; init; } = [0, 1, GenerateDefaults.Guidance, 5];
 
     /// <summary>Images per class and guidance for adherence.</summary>
     public int PerClass { get; init; } = 100;
@@ -24,13 +27,13 @@ public sealed record EvaluationOptions
     public int FidSamples { get; init; } = 2000;
 
     /// <summary>Guidance scale of the FID samples (and of the grid; default: <c>langevin generate</c>'s, <see cref="GenerationOptions.Guidance"/>).</summary>
-    public double FidGuidance { get; init; } = new GenerationOptions().Guidance;
+    public double FidGuidance { get; init; } = GenerateDefaults.Guidance;
 
     /// <summary>Sampling steps (default: <c>langevin generate</c>'s, <see cref="GenerationOptions.Steps"/>).</summary>
-    public int Steps { get; init; } = new GenerationOptions().Steps;
+    public int Steps { get; init; } = GenerateDefaults.Steps;
 
     /// <summary>The sampler (default: <c>langevin generate</c>'s, <see cref="GenerationOptions.Sampler"/>; DDIM runs with η = 0).</summary>
-    public SamplerKind Sampler { get; init; } = new GenerationOptions().Sampler;
+    public SamplerKind Sampler { get; init; } = GenerateDefaults.Sampler;
 
     /// <summary>Base seed: class c uses seed + c; the FID samples seed + 100 + c.</summary>
     public long Seed { get; init; } = 1000;

@@ -10,9 +10,9 @@ namespace Langevin.Generative.StableDiffusion;
 public sealed record WeightLoadReport(int Loaded, IReadOnlyList<string> Unused);
 
 /// <summary>
-/// Fills a component's parameters from a checkpoint file (safetensors or torch.save) one tensor at a time (no second copy of the model in memory),
-/// by parameter name, optionally through a map to the tensor holding it (a single-file checkpoint's original names). Every parameter must be
-/// filled: the components allocate their weights uninitialised.
+/// Fills a component's parameters from a checkpoint file (safetensors or torch.save) one tensor at a time (no second
+/// copy of the model in memory), by parameter name, optionally through a map to the tensor holding it (a single-file
+/// checkpoint's original names). Every parameter must be filled: the components allocate their weights uninitialised.
 /// </summary>
 internal static class WeightLoader
 {
